@@ -1,0 +1,56 @@
+using System.Security.Claims;
+using AuthProxy.Users;
+
+namespace AuthProxy.Authentication;
+
+/// <summary>
+/// The authenticated caller as AuthProxy's policies see it: the declared user, how they
+/// authenticated, and the graph their token is scoped to. Carries no claims list; nothing
+/// downstream needs one, and building it would cost every request.
+/// </summary>
+internal sealed class CallerIdentity : ClaimsIdentity
+{
+    public CallerIdentity(User user, string scheme, string? tokenGraph, string? tokenId, string maskedCredential)
+        : base(authenticationType: scheme)
+    {
+        User = user;
+        Scheme = scheme;
+        TokenGraph = tokenGraph;
+        TokenId = tokenId;
+        MaskedCredential = maskedCredential;
+    }
+
+    public User User { get; }
+
+    /// <summary><see cref="AuthSchemes.Bearer"/> or <see cref="AuthSchemes.Basic"/>.</summary>
+    public string Scheme { get; }
+
+    /// <summary>The token's <c>graph</c> claim: the only graph it is valid for. Null for global credentials.</summary>
+    public string? TokenGraph { get; }
+
+    /// <summary>The token's <c>jti</c>, when it has one.</summary>
+    public string? TokenId { get; }
+
+    /// <summary>The credential as messages may show it (first 4, <c>****</c>, last 4).</summary>
+    public string MaskedCredential { get; }
+
+    public override string Name => User.Name;
+
+    public static CallerIdentity? From(ClaimsPrincipal? principal)
+    {
+        if (principal is null)
+        {
+            return null;
+        }
+
+        foreach (var identity in principal.Identities)
+        {
+            if (identity is CallerIdentity caller)
+            {
+                return caller;
+            }
+        }
+
+        return null;
+    }
+}

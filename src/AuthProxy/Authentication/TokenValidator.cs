@@ -1,0 +1,451 @@
+using System.Buffers;
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using AuthProxy.Configuration;
+using AuthProxy.Errors;
+using AuthProxy.Keys;
+using AuthProxy.Users;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace AuthProxy.Authentication;
+
+/// <summary>
+/// Validates a bearer JWT from a trusted provider, in a fixed order: format, header rules,
+/// signature, lifetime, issuer, audience, user. Every failure becomes one <see cref="Refusal"/>;
+/// nothing throws past this class.
+/// </summary>
+internal sealed class TokenValidator
+{
+    /// <summary>Longer tokens are refused before any parsing.</summary>
+    public const int MaxTokenLength = 16 * 1024;
+
+    /// <summary>Header parameters that carry or point to a key; a token never chooses its own key.</summary>
+    private static readonly string[] EmbeddedKeyHeaders = ["jwk", "jku", "x5u", "x5c"];
+
+    private readonly TrustedIssuers _issuers;
+    private readonly UserDirectory _users;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _skew;
+
+    public TokenValidator(TrustedIssuers issuers, UserDirectory users, IOptions<JwtOptions> options, TimeProvider time)
+    {
+        _issuers = issuers;
+        _users = users;
+        _time = time;
+        _skew = options.Value.ClockSkew;
+    }
+
+    public async ValueTask<TokenValidation> ValidateAsync(string token, CancellationToken cancellationToken)
+    {
+        if (token.Length < Denials.MinimumTokenLength)
+        {
+            return Denials.Missing;
+        }
+
+        var masked = TokenMask.Mask(token);
+        if (token.Length > MaxTokenLength)
+        {
+            return Denials.Token(RefusalKind.Format, masked, $"is longer than {MaxTokenLength} characters");
+        }
+
+        var dots = token.AsSpan().Count('.');
+        if (dots == 4)
+        {
+            return Denials.Token(RefusalKind.Format, masked, "is an encrypted token (JWE); only signed tokens (JWS) are accepted");
+        }
+
+        if (dots != 2)
+        {
+            return Denials.Token(RefusalKind.Format, masked, "is not a JWT (three base64url parts separated by '.')");
+        }
+
+        JsonWebToken jwt;
+        try
+        {
+            jwt = new JsonWebToken(token);
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException or JsonException or InvalidOperationException or OverflowException)
+        {
+            return Denials.Token(RefusalKind.Format, masked, "is not a JWT: its header or payload is not base64url-encoded JSON");
+        }
+
+        if (CheckHeader(jwt, masked) is { } headerRefusal)
+        {
+            return headerRefusal;
+        }
+
+        if (!TryReadClaims(jwt, masked, out var claims, out var claimsRefusal))
+        {
+            return claimsRefusal;
+        }
+
+        var issuer = _issuers.Select(claims.Issuer);
+        if (issuer is null)
+        {
+            return claims.Issuer is null
+                ? Denials.Token(RefusalKind.Issuer, masked, "has no issuer (iss) and no trusted provider accepts tokens without one")
+                : Denials.Token(RefusalKind.Issuer, masked, $"has issuer {Denials.Show(claims.Issuer)}, which is not a trusted issuer");
+        }
+
+        if (await VerifySignatureAsync(token, jwt.Alg, NullIfEmpty(jwt.Kid), issuer, masked, cancellationToken) is { } signatureRefusal)
+        {
+            return signatureRefusal;
+        }
+
+        if (CheckLifetime(claims, masked) is { } lifetimeRefusal)
+        {
+            return lifetimeRefusal;
+        }
+
+        if (issuer.Issuer is not null && !string.Equals(claims.Issuer, issuer.Issuer, StringComparison.Ordinal))
+        {
+            return Denials.Token(RefusalKind.Issuer, masked,
+                $"has issuer {Denials.Show(claims.Issuer)}, which doesn't match the configured one {Denials.Show(issuer.Issuer)}");
+        }
+
+        if (!issuer.Audiences.IsEmpty && !ContainsAny(jwt.Audiences, issuer.Audiences))
+        {
+            return Denials.Audience(masked, jwt.Audiences, issuer.Audiences);
+        }
+
+        if (claims.Subject is null)
+        {
+            return Denials.Token(RefusalKind.UnknownUser, masked, "has no subject (sub) naming a user");
+        }
+
+        if (!_users.TryFind(claims.Subject, out var user))
+        {
+            return Denials.Token(RefusalKind.UnknownUser, masked, $"names user {Denials.Show(claims.Subject)}, who does not exist");
+        }
+
+        return new CallerIdentity(user, AuthSchemes.Bearer, claims.Graph, claims.TokenId, masked);
+    }
+
+    private static Refusal? CheckHeader(JsonWebToken jwt, string masked)
+    {
+        var algorithm = jwt.Alg;
+        if (string.IsNullOrEmpty(algorithm))
+        {
+            return Denials.Token(RefusalKind.Format, masked, "has no algorithm (alg) in its header");
+        }
+
+        if (string.Equals(algorithm, "none", StringComparison.OrdinalIgnoreCase))
+        {
+            return Denials.Token(RefusalKind.Verification, masked, "is unsigned (alg none), which is never accepted");
+        }
+
+        if (!JwsAlgorithms.TryGetFamily(algorithm, out _))
+        {
+            return Denials.Token(RefusalKind.Verification, masked, $"uses algorithm {Denials.Show(algorithm)}, which is not accepted");
+        }
+
+        foreach (var name in EmbeddedKeyHeaders)
+        {
+            if (jwt.TryGetHeaderValue<object>(name, out _))
+            {
+                return Denials.Token(RefusalKind.Verification, masked, $"carries a key reference in its '{name}' header, which is never trusted");
+            }
+        }
+
+        if (jwt.TryGetHeaderValue<object>("crit", out _))
+        {
+            return Denials.Token(RefusalKind.Verification, masked, "marks header parameters as critical (crit), which AuthProxy does not understand");
+        }
+
+        var type = jwt.Typ;
+        if (!string.IsNullOrEmpty(type) && !IsAcceptedType(type))
+        {
+            return Denials.Token(RefusalKind.Format, masked, $"has type {Denials.Show(type)}; expected JWT or at+jwt");
+        }
+
+        return null;
+    }
+
+    /// <summary><c>JWT</c> and RFC 9068's <c>at+jwt</c>, with or without <c>application/</c>, any case.</summary>
+    private static bool IsAcceptedType(string type)
+    {
+        var span = type.AsSpan();
+        if (span.StartsWith("application/", StringComparison.OrdinalIgnoreCase))
+        {
+            span = span["application/".Length..];
+        }
+
+        return span.Equals("JWT", StringComparison.OrdinalIgnoreCase) || span.Equals("at+jwt", StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static bool TryReadClaims(JsonWebToken jwt, string masked, out TokenClaims claims, out Refusal refusal)
+    {
+        claims = default;
+        refusal = default;
+        if (!TryReadTime(jwt, "exp", out var expires) || !TryReadTime(jwt, "nbf", out var notBefore) || !TryReadTime(jwt, "iat", out var issuedAt))
+        {
+            refusal = Denials.Token(RefusalKind.Format, masked, "has a time claim (exp, nbf or iat) that is not a number of seconds");
+            return false;
+        }
+
+        if (expires is null)
+        {
+            refusal = Denials.Token(RefusalKind.Format, masked, "has no expiration time (exp)");
+            return false;
+        }
+
+        if (!TryReadString(jwt, "iss", out var issuer) || !TryReadString(jwt, "sub", out var subject)
+            || !TryReadString(jwt, "graph", out var graph) || !TryReadString(jwt, "jti", out var tokenId))
+        {
+            refusal = Denials.Token(RefusalKind.Format, masked, "has a claim (iss, sub, graph or jti) that is not a string");
+            return false;
+        }
+
+        if (graph is { Length: 0 })
+        {
+            // An empty scope must not read as "no scope": that would widen the token to every graph.
+            refusal = Denials.Token(RefusalKind.Format, masked, "has an empty graph claim");
+            return false;
+        }
+
+        claims = new TokenClaims(expires.Value, notBefore, issuedAt, NullIfEmpty(issuer), NullIfEmpty(subject), graph, NullIfEmpty(tokenId));
+        return true;
+    }
+
+    private static async ValueTask<Refusal?> VerifySignatureAsync(string token, string algorithm, string? kid, TrustedIssuer issuer, string masked, CancellationToken cancellationToken)
+    {
+        if (issuer.Algorithms is { } allowed && !allowed.Contains(algorithm))
+        {
+            return Denials.Token(RefusalKind.Verification, masked, $"uses algorithm {algorithm}, which {issuer.Name} does not accept");
+        }
+
+        var outcome = Verify(token, algorithm, kid, issuer);
+        if (outcome == SignatureOutcome.NoKey && kid is not null)
+        {
+            // An unknown kid may be a key the provider has just rotated in: ask the sources once.
+            var refreshed = false;
+            foreach (var source in issuer.Sources)
+            {
+                refreshed |= await source.RefreshForUnknownKidAsync(cancellationToken);
+            }
+
+            if (refreshed)
+            {
+                outcome = Verify(token, algorithm, kid, issuer);
+            }
+        }
+
+        return outcome switch
+        {
+            SignatureOutcome.Verified => null,
+            SignatureOutcome.Invalid => Denials.Token(RefusalKind.Verification, masked, "failed signature verification"),
+            SignatureOutcome.KeysUnavailable => Denials.Token(RefusalKind.KeyUnavailable, masked,
+                $"cannot be verified because the keys of {issuer.Name} are not available"),
+            _ when kid is not null => Denials.Token(RefusalKind.Verification, masked,
+                $"names key {Denials.Show(kid)}, which {issuer.Name} does not have for {algorithm}"),
+            _ => Denials.Token(RefusalKind.Verification, masked, $"uses {algorithm}, for which {issuer.Name} has no key"),
+        };
+    }
+
+    private static SignatureOutcome Verify(string token, string algorithm, string? kid, TrustedIssuer issuer)
+    {
+        var lastDot = token.LastIndexOf('.');
+        byte[]? input = null;
+        byte[]? signature = null;
+        var signatureLength = 0;
+        var candidate = false;
+        var unusable = false;
+        try
+        {
+            foreach (var source in issuer.Sources)
+            {
+                if (!source.IsUsable)
+                {
+                    unusable = true;
+                    continue;
+                }
+
+                foreach (var key in source.Current.Keys)
+                {
+                    if (!key.Accepts(algorithm, kid))
+                    {
+                        continue;
+                    }
+
+                    candidate = true;
+                    if (input is null)
+                    {
+                        input = ArrayPool<byte>.Shared.Rent(lastDot);
+                        Encoding.ASCII.GetBytes(token.AsSpan(0, lastDot), input);
+                        var encoded = token.AsSpan(lastDot + 1);
+                        signature = ArrayPool<byte>.Shared.Rent(Base64Url.GetMaxDecodedLength(encoded.Length));
+                        if (Base64Url.DecodeFromChars(encoded, signature, out _, out signatureLength) != OperationStatus.Done || signatureLength == 0)
+                        {
+                            return SignatureOutcome.Invalid;
+                        }
+                    }
+
+                    if (VerifyWith(key.Key, algorithm, input, lastDot, signature!, signatureLength))
+                    {
+                        return SignatureOutcome.Verified;
+                    }
+                }
+            }
+        }
+        finally
+        {
+            if (input is not null)
+            {
+                ArrayPool<byte>.Shared.Return(input);
+            }
+
+            if (signature is not null)
+            {
+                ArrayPool<byte>.Shared.Return(signature);
+            }
+        }
+
+        return candidate ? SignatureOutcome.Invalid : unusable ? SignatureOutcome.KeysUnavailable : SignatureOutcome.NoKey;
+    }
+
+    private static bool VerifyWith(SecurityKey key, string algorithm, byte[] input, int inputLength, byte[] signature, int signatureLength)
+    {
+        var factory = key.CryptoProviderFactory ?? CryptoProviderFactory.Default;
+        if (!factory.IsSupportedAlgorithm(algorithm, key))
+        {
+            return false;
+        }
+
+        SignatureProvider? provider = null;
+        try
+        {
+            provider = factory.CreateForVerifying(key, algorithm);
+            return provider.Verify(input, 0, inputLength, signature, 0, signatureLength);
+        }
+        catch (Exception ex) when (ex is CryptographicException or ArgumentException or NotSupportedException or InvalidOperationException)
+        {
+            return false;
+        }
+        finally
+        {
+            if (provider is not null)
+            {
+                factory.ReleaseSignatureProvider(provider);
+            }
+        }
+    }
+
+    private Refusal? CheckLifetime(in TokenClaims claims, string masked)
+    {
+        var now = _time.GetUtcNow();
+        if (claims.Expires + _skew <= now)
+        {
+            return Denials.Token(RefusalKind.Expired, masked, $"expired at {Denials.Time(claims.Expires)}");
+        }
+
+        if (claims.NotBefore is { } notBefore && notBefore - _skew > now)
+        {
+            return Denials.Token(RefusalKind.NotYetValid, masked, $"is not valid before {Denials.Time(notBefore)}");
+        }
+
+        if (claims.IssuedAt is { } issuedAt && issuedAt - _skew > now)
+        {
+            return Denials.Token(RefusalKind.NotYetValid, masked, $"was issued in the future, at {Denials.Time(issuedAt)}");
+        }
+
+        return null;
+    }
+
+    private static bool ContainsAny(IEnumerable<string> tokenAudiences, System.Collections.Immutable.ImmutableArray<string> configured)
+    {
+        foreach (var audience in tokenAudiences)
+        {
+            foreach (var expected in configured)
+            {
+                if (string.Equals(audience, expected, StringComparison.Ordinal))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Reads a NumericDate claim; false when present but not a number.</summary>
+    private static bool TryReadTime(JsonWebToken jwt, string name, out DateTimeOffset? value)
+    {
+        value = null;
+        if (!jwt.TryGetPayloadValue<object>(name, out var raw) || raw is null)
+        {
+            return true;
+        }
+
+        double seconds;
+        if (jwt.TryGetPayloadValue<long>(name, out var whole))
+        {
+            seconds = whole;
+        }
+        else if (!jwt.TryGetPayloadValue<double>(name, out seconds) || !double.IsFinite(seconds))
+        {
+            return false;
+        }
+
+        const double MaxSeconds = 253_402_300_799; // 9999-12-31T23:59:59Z
+        value = seconds <= 0 ? DateTimeOffset.UnixEpoch
+            : seconds >= MaxSeconds ? DateTimeOffset.MaxValue
+            : DateTimeOffset.UnixEpoch.AddSeconds(Math.Floor(seconds));
+        return true;
+    }
+
+    /// <summary>Reads a string claim; false when present but not a string.</summary>
+    private static bool TryReadString(JsonWebToken jwt, string name, out string? value)
+    {
+        value = null;
+        if (!jwt.TryGetPayloadValue<object>(name, out var raw) || raw is null)
+        {
+            return true;
+        }
+
+        if (raw is string text)
+        {
+            value = text;
+            return true;
+        }
+
+        return false;
+    }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+
+    private readonly record struct TokenClaims(
+        DateTimeOffset Expires, DateTimeOffset? NotBefore, DateTimeOffset? IssuedAt,
+        string? Issuer, string? Subject, string? Graph, string? TokenId);
+
+    private enum SignatureOutcome
+    {
+        Verified,
+        Invalid,
+        NoKey,
+        KeysUnavailable,
+    }
+}
+
+/// <summary>The outcome of validating one token: a caller, or a refusal.</summary>
+internal readonly struct TokenValidation
+{
+    private TokenValidation(CallerIdentity? caller, Refusal refusal)
+    {
+        Caller = caller;
+        Refusal = refusal;
+    }
+
+    public CallerIdentity? Caller { get; }
+
+    public Refusal Refusal { get; }
+
+    public bool Succeeded => Caller is not null;
+
+    public static implicit operator TokenValidation(CallerIdentity caller) => new(caller, default);
+
+    public static implicit operator TokenValidation(Refusal refusal) => new(null, refusal);
+}

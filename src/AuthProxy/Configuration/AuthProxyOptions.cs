@@ -1,0 +1,19 @@
+namespace AuthProxy.Configuration;
+
+/// <summary><c>AuthProxy</c>: the proxy's own settings.</summary>
+public sealed class AuthProxyOptions
+{
+    public const string SectionName = "AuthProxy";
+
+    /// <summary>The routes file (YARP's <c>ReverseProxy</c> schema plus <c>AuthPolicies</c>); <c>--routes FILE</c> sets it. Relative paths are under the content root.</summary>
+    /// <value>The default value is <c>routes.json</c>.</value>
+    public string RoutesFile { get; set; } = "routes.json";
+
+    /// <summary>
+    /// Whether a path may carry an encoded slash or backslash (<c>%2F</c>, <c>%5C</c>). Refused by
+    /// default: a backend that decodes them could route the request somewhere its policy was not
+    /// checked. Allow only for backends that treat them as data.
+    /// </summary>
+    /// <value>The default value is false.</value>
+    public bool AllowEncodedSlashes { get; set; }
+}

@@ -1,0 +1,54 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace AuthProxy.Configuration;
+
+/// <summary>
+/// <c>Security:JWT</c>: the TigerGraph-named settings for third-party tokens (one trusted
+/// issuer whose keys are <see cref="RSA"/> and <see cref="HMAC"/>).
+/// </summary>
+public sealed class JwtOptions
+{
+    public const string SectionName = "Security:JWT";
+
+    /// <summary>RSA public key settings (<c>Security:JWT:RSA:*</c>).</summary>
+    public JwtRsaOptions RSA { get; set; } = new();
+
+    /// <summary>HMAC secret settings (<c>Security:JWT:HMAC:*</c>).</summary>
+    public JwtHmacOptions HMAC { get; set; } = new();
+
+    /// <summary>When set, <c>iss</c> must equal it (ordinal); when empty, <c>iss</c> is not checked.</summary>
+    /// <value>The default value is empty.</value>
+    public string? Issuer { get; set; }
+
+    /// <summary>When set, <c>aud</c> (string or array) must contain it, case-sensitive.</summary>
+    /// <value>The default value is empty.</value>
+    public string? Audience { get; set; }
+
+    /// <summary>Tolerance on <c>exp</c>, <c>nbf</c> and <c>iat</c>.</summary>
+    /// <value>The default value is 1 minute; 0 to 1 hour.</value>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan ClockSkew { get; set; } = TimeSpan.FromMinutes(1);
+}
+
+/// <summary><c>Security:JWT:RSA</c>.</summary>
+public sealed class JwtRsaOptions
+{
+    /// <summary>
+    /// Key for RS256/384/512 tokens: PEM content (<c>PUBLIC KEY</c>, <c>RSA PUBLIC KEY</c> or
+    /// <c>CERTIFICATE</c>), or <c>@path</c> to a PEM file. At least 2048 bits.
+    /// </summary>
+    /// <value>The default value is none.</value>
+    public string? PublicKey { get; set; }
+}
+
+/// <summary><c>Security:JWT:HMAC</c>.</summary>
+public sealed class JwtHmacOptions
+{
+    /// <summary>
+    /// Secret for HS256/384/512 tokens: the text itself, or <c>@path</c> to a file (surrounding
+    /// whitespace trimmed). The key bytes are the UTF-8 text; a <c>base64:</c> prefix marks
+    /// base64-encoded bytes. At least 32 bytes; HS384 needs 48 and HS512 64.
+    /// </summary>
+    /// <value>The default value is none.</value>
+    public string? Secret { get; set; }
+}

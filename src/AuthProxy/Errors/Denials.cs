@@ -1,0 +1,69 @@
+using System.Globalization;
+using System.Text;
+
+namespace AuthProxy.Errors;
+
+/// <summary>
+/// The refusal messages, in TigerGraph's wording where TigerGraph has one. The README's error
+/// table lists every one of them.
+/// </summary>
+internal static class Denials
+{
+    /// <summary>Tokens shorter than this are reported as TigerGraph reports an empty one.</summary>
+    public const int MinimumTokenLength = 16;
+
+    private const int MaxShownLength = 64;
+
+    /// <summary>TigerGraph's exact wording for a missing token.</summary>
+    public static readonly Refusal Missing = new(RefusalKind.Missing, "Access Denied because the input token = '' is empty or too short");
+
+    /// <summary>Basic authentication refuses an unknown user and a wrong password alike.</summary>
+    public static readonly Refusal BadPassword = new(RefusalKind.Verification, "Access Denied because the user name or password is incorrect");
+
+    /// <summary>"Access Denied because the input token = 'eyJh****4WgE' {what}".</summary>
+    public static Refusal Token(RefusalKind kind, string masked, string what) =>
+        new(kind, $"Access Denied because the input token = '{masked}' {what}");
+
+    /// <summary>
+    /// TigerGraph's audience wording: "contains audience [a,b], which doesn't include the configured one c".
+    /// </summary>
+    public static Refusal Audience(string masked, IEnumerable<string> tokenAudiences, IReadOnlyList<string> configured)
+    {
+        var shown = string.Join(',', tokenAudiences.Take(10).Select(Show));
+        var expected = configured.Count == 1
+            ? "the configured one " + Show(configured[0])
+            : "any of the configured ones [" + string.Join(',', configured.Select(Show)) + "]";
+        return Token(RefusalKind.Audience, masked, $"contains audience [{shown}], which doesn't include {expected}");
+    }
+
+    /// <summary>A credential-independent refusal: "Access Denied because {what}".</summary>
+    public static Refusal Because(RefusalKind kind, string what) => new(kind, "Access Denied because " + what);
+
+    /// <summary>Formats an instant as TigerGraph's messages and logs do (UTC, second precision).</summary>
+    public static string Time(DateTimeOffset instant) =>
+        instant.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// A client-supplied value made safe to echo: control characters replaced, at most 64 characters.
+    /// </summary>
+    public static string Show(string? value)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return string.Empty;
+        }
+
+        var builder = new StringBuilder(Math.Min(value.Length, MaxShownLength + 3));
+        foreach (var c in value.AsSpan(0, Math.Min(value.Length, MaxShownLength)))
+        {
+            builder.Append(char.IsControl(c) ? '?' : c);
+        }
+
+        if (value.Length > MaxShownLength)
+        {
+            builder.Append("...");
+        }
+
+        return builder.ToString();
+    }
+}

@@ -1,0 +1,51 @@
+namespace AuthProxy.Errors;
+
+/// <summary>
+/// Why a request was refused. Each kind has one stable <c>reason</c> word, a status code and an
+/// error code; <see cref="RefusalKinds"/> holds that table.
+/// </summary>
+internal enum RefusalKind
+{
+    /// <summary>No credential, or an empty one.</summary>
+    Missing,
+    /// <summary>The credential is not in a valid format (not a JWT, bad base64, bad JSON).</summary>
+    Format,
+    /// <summary>The signature does not verify, or the credential is otherwise untrusted.</summary>
+    Verification,
+    /// <summary>The token's <c>exp</c> has passed.</summary>
+    Expired,
+    /// <summary>The token's <c>nbf</c> or <c>iat</c> is in the future.</summary>
+    NotYetValid,
+    /// <summary>The token's <c>iss</c> is not the configured or a trusted one.</summary>
+    Issuer,
+    /// <summary>The token's <c>aud</c> does not include the configured one.</summary>
+    Audience,
+    /// <summary>The token's <c>sub</c> names no declared user.</summary>
+    UnknownUser,
+    /// <summary>The credential is valid but not for the request's graph.</summary>
+    GraphScope,
+    /// <summary>The user lacks a privilege the route requires.</summary>
+    Privilege,
+    /// <summary>The token was revoked or blocked.</summary>
+    Revoked,
+    /// <summary>The keys needed to verify the token could not be loaded.</summary>
+    KeyUnavailable,
+    /// <summary>Any other authentication failure.</summary>
+    Other,
+    /// <summary>No route matches the request.</summary>
+    NoRoute,
+    /// <summary>A route matches the path but not the method.</summary>
+    MethodNotAllowed,
+    /// <summary>The request path is ambiguous (encoded slashes, dot segments, empty segments).</summary>
+    BadPath,
+    /// <summary>The backend refused the connection or failed mid-response.</summary>
+    UpstreamUnavailable,
+    /// <summary>No healthy backend destination is available.</summary>
+    NoDestination,
+    /// <summary>The backend did not answer in time.</summary>
+    UpstreamTimeout,
+    /// <summary>The request was refused because it is not allowed at this time (throttling).</summary>
+    TooManyRequests,
+    /// <summary>A fault inside AuthProxy.</summary>
+    Internal,
+}

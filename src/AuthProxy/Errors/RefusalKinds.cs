@@ -1,0 +1,63 @@
+namespace AuthProxy.Errors;
+
+/// <summary>The fixed table behind each <see cref="RefusalKind"/>: reason word, status and code.</summary>
+internal static class RefusalKinds
+{
+    /// <summary>TigerGraph's code for every authentication and authorization refusal.</summary>
+    public const string AccessDeniedCode = "REST-10016";
+
+    public static string Reason(RefusalKind kind) => kind switch
+    {
+        RefusalKind.Missing => "missing",
+        RefusalKind.Format => "format",
+        RefusalKind.Verification => "verification",
+        RefusalKind.Expired => "expired",
+        RefusalKind.NotYetValid => "not-yet-valid",
+        RefusalKind.Issuer => "issuer",
+        RefusalKind.Audience => "audience",
+        RefusalKind.UnknownUser => "unknown-user",
+        RefusalKind.GraphScope => "graph-scope",
+        RefusalKind.Privilege => "privilege",
+        RefusalKind.Revoked => "revoked",
+        RefusalKind.KeyUnavailable => "key-unavailable",
+        RefusalKind.Other => "other",
+        RefusalKind.NoRoute => "no-route",
+        RefusalKind.MethodNotAllowed => "method-not-allowed",
+        RefusalKind.BadPath => "bad-path",
+        RefusalKind.UpstreamUnavailable => "upstream-unavailable",
+        RefusalKind.NoDestination => "no-destination",
+        RefusalKind.UpstreamTimeout => "upstream-timeout",
+        RefusalKind.TooManyRequests => "throttled",
+        _ => "internal",
+    };
+
+    public static int Status(RefusalKind kind) => kind switch
+    {
+        RefusalKind.GraphScope or RefusalKind.Privilege => StatusCodes.Status403Forbidden,
+        RefusalKind.NoRoute => StatusCodes.Status404NotFound,
+        RefusalKind.MethodNotAllowed => StatusCodes.Status405MethodNotAllowed,
+        RefusalKind.BadPath => StatusCodes.Status400BadRequest,
+        RefusalKind.UpstreamUnavailable => StatusCodes.Status502BadGateway,
+        RefusalKind.NoDestination => StatusCodes.Status503ServiceUnavailable,
+        RefusalKind.UpstreamTimeout => StatusCodes.Status504GatewayTimeout,
+        RefusalKind.TooManyRequests => StatusCodes.Status429TooManyRequests,
+        RefusalKind.Internal => StatusCodes.Status500InternalServerError,
+        _ => StatusCodes.Status401Unauthorized,
+    };
+
+    public static string Code(RefusalKind kind) => kind switch
+    {
+        RefusalKind.NoRoute => "REST-1000",
+        RefusalKind.MethodNotAllowed => "AUTHPROXY-405",
+        RefusalKind.BadPath => "AUTHPROXY-400",
+        RefusalKind.UpstreamUnavailable => "AUTHPROXY-502",
+        RefusalKind.NoDestination => "AUTHPROXY-503",
+        RefusalKind.UpstreamTimeout => "AUTHPROXY-504",
+        RefusalKind.TooManyRequests => "AUTHPROXY-429",
+        RefusalKind.Internal => "AUTHPROXY-500",
+        _ => AccessDeniedCode,
+    };
+
+    /// <summary>Whether the refusal is about the credential itself (401 with a challenge).</summary>
+    public static bool IsChallenge(RefusalKind kind) => Status(kind) == StatusCodes.Status401Unauthorized;
+}

@@ -1,0 +1,42 @@
+using Yarp.ReverseProxy.Model;
+
+namespace AuthProxy.Errors;
+
+/// <summary>
+/// Gives the documented body to requests no endpoint answered: no route (404) or a route that
+/// does not take the method (405). Responses from a backend are never touched.
+/// </summary>
+internal sealed class UnmatchedRequestMiddleware(RequestDelegate next, Routing.ActiveRoutes routes)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        await next(context);
+
+        var response = context.Response;
+        if (response.HasStarted || response.ContentLength is not null || response.ContentType is not null
+            || context.Features.Get<IReverseProxyFeature>()?.ProxiedDestination is not null)
+        {
+            return;
+        }
+
+        var path = Denials.Show(context.Request.Path.Value);
+        Refusal? refusal = response.StatusCode switch
+        {
+            StatusCodes.Status404NotFound when context.GetEndpoint() is null =>
+                new Refusal(RefusalKind.NoRoute, $"Endpoint is not found from url = {path}"),
+            StatusCodes.Status405MethodNotAllowed =>
+                new Refusal(RefusalKind.MethodNotAllowed, $"Method {Denials.Show(context.Request.Method)} is not allowed on url = {path}"),
+            _ => null,
+        };
+
+        if (refusal is not null)
+        {
+            var allow = response.Headers.Allow;
+            await RefusalWriter.WriteAsync(context, refusal.Value, routes.Current.DefaultPolicy.ErrorStyle);
+            if (!string.IsNullOrEmpty(allow) && !response.HasStarted)
+            {
+                response.Headers.Allow = allow;
+            }
+        }
+    }
+}

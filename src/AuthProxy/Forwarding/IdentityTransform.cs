@@ -1,0 +1,49 @@
+using AuthProxy.Policy;
+using Microsoft.Net.Http.Headers;
+using Yarp.ReverseProxy.Transforms;
+
+namespace AuthProxy.Forwarding;
+
+/// <summary>
+/// Before forwarding: removes the client's credentials and any identity header it sent, then adds
+/// the identity the policy established. Runs on every route, anonymous ones included.
+/// </summary>
+internal sealed class IdentityTransform(bool enableAuth) : RequestTransform
+{
+    public override ValueTask ApplyAsync(RequestTransformContext context)
+    {
+        var outgoing = context.ProxyRequest.Headers;
+        foreach (var header in context.HttpContext.Request.Headers)
+        {
+            if (IdentityHeaders.IsOwned(header.Key))
+            {
+                outgoing.Remove(header.Key);
+            }
+        }
+
+        // With authentication off AuthProxy is transparent: the backend sees the client's credentials.
+        if (!enableAuth)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        var identity = context.HttpContext.Features.Get<ForwardedIdentity>();
+        if (identity is null || !identity.Policy.ForwardAuthorization)
+        {
+            outgoing.Remove(HeaderNames.Authorization);
+        }
+
+        outgoing.Remove(HeaderNames.ProxyAuthorization);
+        if (identity is not null)
+        {
+            outgoing.TryAddWithoutValidation(IdentityHeaders.User, IdentityHeaders.Encode(identity.Caller.User.Name));
+            outgoing.TryAddWithoutValidation(IdentityHeaders.Scheme, identity.Caller.Scheme);
+            if (identity.Graph is not null)
+            {
+                outgoing.TryAddWithoutValidation(IdentityHeaders.Graph, IdentityHeaders.Encode(identity.Graph));
+            }
+        }
+
+        return ValueTask.CompletedTask;
+    }
+}

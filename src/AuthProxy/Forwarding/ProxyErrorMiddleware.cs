@@ -1,0 +1,50 @@
+using AuthProxy.Errors;
+using AuthProxy.Routing;
+using Yarp.ReverseProxy.Forwarder;
+using Yarp.ReverseProxy.Model;
+
+namespace AuthProxy.Forwarding;
+
+/// <summary>
+/// Runs in YARP's pipeline: when forwarding failed before the backend's response started, answers
+/// in the route's error style instead of YARP's empty 502/503/504.
+/// </summary>
+internal sealed partial class ProxyErrorMiddleware(RequestDelegate next, ActiveRoutes routes, ILogger<ProxyErrorMiddleware> logger)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        await next(context);
+
+        var error = context.Features.Get<IForwarderErrorFeature>();
+        if (error is null || context.Response.HasStarted || context.RequestAborted.IsCancellationRequested)
+        {
+            return;
+        }
+
+        var route = context.Features.Get<IReverseProxyFeature>()?.Route.Config;
+        var cluster = route?.ClusterId ?? "?";
+        Refusal? refusal = error.Error switch
+        {
+            ForwarderError.RequestTimedOut => new Refusal(RefusalKind.UpstreamTimeout, $"The backend of cluster {cluster} did not answer in time"),
+            ForwarderError.NoAvailableDestinations => new Refusal(RefusalKind.NoDestination, $"No backend of cluster {cluster} is available"),
+            ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled or ForwarderError.RequestBodyClient => null,
+            _ => new Refusal(RefusalKind.UpstreamUnavailable, $"The backend of cluster {cluster} cannot be reached or failed to answer"),
+        };
+
+        if (refusal is null)
+        {
+            return; // the client went away or sent a broken body; YARP's status stands
+        }
+
+        Log.ForwardingFailed(logger, route?.RouteId ?? "?", cluster, error.Error.ToString(), error.Exception?.GetType().Name, error.Exception?.Message);
+        var snapshot = routes.Current;
+        var style = (route is null ? null : snapshot.PolicyOf(route))?.ErrorStyle ?? snapshot.DefaultPolicy.ErrorStyle;
+        await RefusalWriter.WriteAsync(context, refusal.Value, style);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1501, Level = LogLevel.Warning, Message = "Forwarding on route {Route} to cluster {Cluster} failed: {Error} ({ExceptionType}: {ExceptionMessage})")]
+        public static partial void ForwardingFailed(ILogger logger, string route, string cluster, string error, string? exceptionType, string? exceptionMessage);
+    }
+}

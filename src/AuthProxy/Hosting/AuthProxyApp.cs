@@ -1,0 +1,121 @@
+using AuthProxy.Configuration;
+using AuthProxy.Errors;
+using AuthProxy.Forwarding;
+using AuthProxy.Keys;
+using AuthProxy.Routing;
+using AuthProxy.Users;
+using Microsoft.Extensions.Options;
+
+namespace AuthProxy.Hosting;
+
+/// <summary>Builds the AuthProxy web application: configuration, services, pipeline, and the start-up checks.</summary>
+public static partial class AuthProxyApp
+{
+    /// <summary>Command-line switches beyond ASP.NET Core's <c>--Key=Value</c> form.</summary>
+    private static readonly Dictionary<string, string> SwitchMappings = new(StringComparer.Ordinal)
+    {
+        ["--routes"] = $"{AuthProxyOptions.SectionName}:{nameof(AuthProxyOptions.RoutesFile)}",
+    };
+
+    /// <summary>
+    /// Creates the application and loads everything it needs (keys, users, routes). Throws
+    /// <see cref="ConfigurationProblemsException"/> listing every problem when it cannot start.
+    /// </summary>
+    /// <param name="args">The command line: <c>--routes FILE</c> and any ASP.NET Core configuration.</param>
+    /// <param name="configure">Lets a host embedding AuthProxy (or a test) adjust the builder.</param>
+    public static async Task<WebApplication> CreateAsync(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.Configuration.AddCommandLine(args, SwitchMappings);
+        if (Environment.GetEnvironmentVariable("SSL_CA_CERT") is { Length: > 0 } caBundle && builder.Configuration["Security:JWT:CaCertificate"] is null)
+        {
+            builder.Configuration["Security:JWT:CaCertificate"] = caBundle;
+        }
+
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
+        builder.Services.AddAuthProxy(builder.Configuration);
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        ConfigurePipeline(app);
+        await InitializeAsync(app);
+        return app;
+    }
+
+    private static void ConfigurePipeline(WebApplication app)
+    {
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            ExceptionHandler = context =>
+            {
+                var style = context.RequestServices.GetRequiredService<ActiveRoutes>().Current.DefaultPolicy.ErrorStyle;
+                return RefusalWriter.WriteAsync(context, new Refusal(RefusalKind.Internal, "AuthProxy failed to handle the request"), style);
+            },
+        });
+        app.UseMiddleware<UnmatchedRequestMiddleware>();
+        app.UseMiddleware<PathGuardMiddleware>();
+        app.UseRouting();
+        app.UseAuthorization();
+        app.MapReverseProxy(proxy =>
+        {
+            proxy.UseMiddleware<ProxyErrorMiddleware>();
+            proxy.UseSessionAffinity();
+            proxy.UseLoadBalancing();
+            proxy.UsePassiveHealthChecks();
+        });
+    }
+
+    /// <summary>Loads keys, users and routes, gathering every problem before giving up.</summary>
+    private static async Task InitializeAsync(WebApplication app)
+    {
+        var services = app.Services;
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("AuthProxy.Startup");
+        var problems = new List<string>();
+
+        try
+        {
+            services.GetRequiredService<IStartupValidator>().Validate();
+        }
+        catch (OptionsValidationException ex)
+        {
+            problems.AddRange(ex.Failures);
+        }
+        catch (AggregateException ex)
+        {
+            problems.AddRange(ex.InnerExceptions.OfType<OptionsValidationException>().SelectMany(e => e.Failures));
+        }
+
+        if (problems.Count == 0)
+        {
+            problems.AddRange(await services.GetRequiredService<TrustedIssuers>().InitializeAsync(app.Lifetime.ApplicationStopping));
+        }
+
+        problems.AddRange(services.GetRequiredService<UserDirectory>().Initialize());
+        problems.AddRange(await services.GetRequiredService<RoutesFileLoader>().InitializeAsync());
+
+        if (problems.Count > 0)
+        {
+            foreach (var problem in problems)
+            {
+                Log.StartupProblem(logger, problem);
+            }
+
+            await app.DisposeAsync();
+            throw new ConfigurationProblemsException(problems);
+        }
+
+        if (!services.GetRequiredService<IOptions<EnforcementOptions>>().Value.EnableAuth)
+        {
+            Log.AuthenticationDisabled(logger);
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1, Level = LogLevel.Critical, Message = "Configuration problem: {Problem}")]
+        public static partial void StartupProblem(ILogger logger, string problem);
+
+        [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "RESTPP:Factory:EnableAuth is false: every route is proxied WITHOUT authentication")]
+        public static partial void AuthenticationDisabled(ILogger logger);
+    }
+}

@@ -1,0 +1,59 @@
+using AuthProxy.Authentication;
+using AuthProxy.Configuration;
+using AuthProxy.Forwarding;
+using AuthProxy.Keys;
+using AuthProxy.Policy;
+using AuthProxy.Routing;
+using AuthProxy.Users;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Yarp.ReverseProxy.Configuration;
+
+namespace AuthProxy.Hosting;
+
+/// <summary>Registers AuthProxy's services.</summary>
+public static class AuthProxyServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the enforcement point: options, users, trusted issuers, the Bearer and Basic schemes,
+    /// the routes file as YARP's configuration, and AuthProxy's policies.
+    /// </summary>
+    public static IServiceCollection AddAuthProxy(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+
+        services.AddOptions<AuthProxyOptions>().Bind(configuration.GetSection(AuthProxyOptions.SectionName));
+        services.AddOptions<EnforcementOptions>().Bind(configuration.GetSection(EnforcementOptions.SectionName));
+        services.AddOptions<JwtOptions>().Bind(configuration.GetSection(JwtOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<JwtOptions>, JwtOptionsValidator>());
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<UserDirectory>();
+        services.TryAddSingleton<PasswordVerifier>();
+        services.TryAddSingleton<TrustedIssuers>();
+        services.TryAddSingleton<TokenValidator>();
+        services.TryAddSingleton<ActiveRoutes>();
+        services.TryAddSingleton<RoutesFileLoader>();
+
+        services.AddAuthentication()
+            .AddScheme<AuthenticationSchemeOptions, BearerHandler>(AuthSchemes.Bearer, configureOptions: null)
+            .AddScheme<AuthenticationSchemeOptions, BasicHandler>(AuthSchemes.Basic, configureOptions: null);
+
+        services.AddAuthorization();
+        services.Replace(ServiceDescriptor.Singleton<IAuthorizationPolicyProvider, AuthPolicyProvider>());
+        services.Replace(ServiceDescriptor.Singleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, RefusalResultHandler>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuthorizationHandler, AuthPolicyHandler>());
+
+        services.AddReverseProxy()
+            .AddTransforms(context =>
+            {
+                var enableAuth = context.Services.GetRequiredService<IOptions<EnforcementOptions>>().Value.EnableAuth;
+                context.RequestTransforms.Add(new IdentityTransform(enableAuth));
+            });
+        services.AddSingleton<IProxyConfigProvider>(sp => sp.GetRequiredService<ActiveRoutes>());
+
+        return services;
+    }
+}

@@ -1,0 +1,64 @@
+using System.Collections.Immutable;
+using AuthProxy.Authentication;
+using AuthProxy.Errors;
+using Microsoft.AspNetCore.Authorization;
+
+namespace AuthProxy.Policy;
+
+/// <summary>
+/// One validated entry of <c>AuthPolicies</c>, and the ASP.NET Core authorization policy built
+/// from it once, when the routes file is loaded.
+/// </summary>
+internal sealed class AuthPolicyDefinition
+{
+    public AuthPolicyDefinition(string name, ImmutableArray<string> schemes, GraphSource? graph,
+        ImmutableArray<string> privileges, ErrorStyle errorStyle, bool forwardAuthorization)
+    {
+        Name = name;
+        Schemes = schemes;
+        Graph = graph;
+        Privileges = privileges;
+        ErrorStyle = errorStyle;
+        ForwardAuthorization = forwardAuthorization;
+        Challenges = schemes.Select(s => s == AuthSchemes.Basic ? RefusalWriter.BasicChallenge : RefusalWriter.BearerChallenge).ToArray();
+        Policy = new AuthorizationPolicyBuilder([.. schemes])
+            .RequireAuthenticatedUser()
+            .AddRequirements(new AuthPolicyRequirement(this))
+            .Build();
+    }
+
+    /// <summary>The policy every route without one uses: any valid credential, no graph.</summary>
+    public static AuthPolicyDefinition CreateDefault() =>
+        new(PolicyNames.Default, [AuthSchemes.Bearer, AuthSchemes.Basic], graph: null, privileges: [], ErrorStyle.Restpp, forwardAuthorization: false);
+
+    public string Name { get; }
+
+    /// <summary><see cref="AuthSchemes.Bearer"/> and/or <see cref="AuthSchemes.Basic"/>, in the file's order.</summary>
+    public ImmutableArray<string> Schemes { get; }
+
+    /// <summary>Where the request's graph is; null when the route is not graph-scoped.</summary>
+    public GraphSource? Graph { get; }
+
+    /// <summary>Privileges the caller must all hold (on the request's graph when there is one).</summary>
+    public ImmutableArray<string> Privileges { get; }
+
+    public ErrorStyle ErrorStyle { get; }
+
+    /// <summary>Whether the client's <c>Authorization</c> header is forwarded to the backend.</summary>
+    public bool ForwardAuthorization { get; }
+
+    /// <summary>The <c>WWW-Authenticate</c> values of a 401 on this policy's routes.</summary>
+    public string[] Challenges { get; }
+
+    public AuthorizationPolicy Policy { get; }
+}
+
+/// <summary>Policy names with a fixed meaning.</summary>
+internal static class PolicyNames
+{
+    /// <summary>Lets a request through unauthenticated.</summary>
+    public const string Anonymous = "anonymous";
+
+    /// <summary>Any valid credential, no graph; used where a route names no policy.</summary>
+    public const string Default = "default";
+}

@@ -1,0 +1,90 @@
+using System.Text;
+using AuthProxy.Authentication;
+using AuthProxy.Errors;
+using Microsoft.AspNetCore.Authorization;
+
+namespace AuthProxy.Policy;
+
+/// <summary>
+/// Decides graph scope and privileges for an authenticated caller. On success it records the
+/// <see cref="ForwardedIdentity"/> the forwarding step passes to the backend.
+/// </summary>
+internal sealed class AuthPolicyHandler : AuthorizationHandler<AuthPolicyRequirement>
+{
+    protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, AuthPolicyRequirement requirement)
+    {
+        // Unauthenticated callers fail RequireAuthenticatedUser and are challenged; nothing to add.
+        if (CallerIdentity.From(context.User) is not { } caller || context.Resource is not HttpContext http)
+        {
+            return Task.CompletedTask;
+        }
+
+        var definition = requirement.Definition;
+        if (Decide(http, caller, definition, out var graph) is { } refusal)
+        {
+            context.Fail(new RefusalReason(this, refusal));
+            return Task.CompletedTask;
+        }
+
+        http.Features.Set(new ForwardedIdentity(caller, graph, definition));
+        context.Succeed(requirement);
+        return Task.CompletedTask;
+    }
+
+    internal static Refusal? Decide(HttpContext http, CallerIdentity caller, AuthPolicyDefinition definition, out string? graph)
+    {
+        graph = null;
+        var user = caller.User;
+        if (definition.Graph is { } source)
+        {
+            switch (source.TryRead(http, out var requested))
+            {
+                case GraphRead.Missing:
+                    return Denials.Because(RefusalKind.GraphScope, $"the request names no graph (expected in {source.Describe()})");
+                case GraphRead.Ambiguous:
+                    return Denials.Because(RefusalKind.GraphScope, $"the request names more than one graph in {source.Describe()}");
+            }
+
+            if (caller.TokenGraph is not null && !string.Equals(caller.TokenGraph, requested, StringComparison.Ordinal))
+            {
+                return Denials.Token(RefusalKind.GraphScope, caller.MaskedCredential,
+                    $"is scoped to graph {Denials.Show(caller.TokenGraph)}, not {Denials.Show(requested)}");
+            }
+
+            if (!user.HasAccessTo(requested))
+            {
+                return Denials.Because(RefusalKind.GraphScope, $"user {user.Name} has no access to graph {Denials.Show(requested)}");
+            }
+
+            graph = requested;
+        }
+        else if (caller.TokenGraph is not null)
+        {
+            // TigerGraph: a token scoped to a graph the user cannot access is refused everywhere.
+            if (!user.HasAccessTo(caller.TokenGraph))
+            {
+                return Denials.Because(RefusalKind.GraphScope, $"user {user.Name} has no access to graph {Denials.Show(caller.TokenGraph)}");
+            }
+
+            graph = caller.TokenGraph;
+        }
+
+        var scoped = caller.TokenGraph is not null;
+        StringBuilder? missing = null;
+        foreach (var privilege in definition.Privileges)
+        {
+            if (!user.Holds(privilege, graph, scoped))
+            {
+                missing = missing is null ? new StringBuilder(privilege) : missing.Append(", ").Append(privilege);
+            }
+        }
+
+        if (missing is not null)
+        {
+            var on = graph is null ? string.Empty : $" on graph {Denials.Show(graph)}";
+            return Denials.Because(RefusalKind.Privilege, $"user {user.Name} lacks {missing}{on}");
+        }
+
+        return null;
+    }
+}

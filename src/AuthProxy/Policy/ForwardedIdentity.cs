@@ -1,0 +1,17 @@
+using AuthProxy.Authentication;
+
+namespace AuthProxy.Policy;
+
+/// <summary>
+/// What the policy decided about an allowed request, for the forwarding step: who the caller
+/// is, which graph was checked, and whether the client's <c>Authorization</c> header goes on.
+/// </summary>
+internal sealed class ForwardedIdentity(CallerIdentity caller, string? graph, AuthPolicyDefinition policy)
+{
+    public CallerIdentity Caller { get; } = caller;
+
+    /// <summary>The graph the policy checked (or the token's scope); null when none.</summary>
+    public string? Graph { get; } = graph;
+
+    public AuthPolicyDefinition Policy { get; } = policy;
+}

@@ -1,0 +1,168 @@
+using System.Collections.Frozen;
+using System.Security.Cryptography;
+using AuthProxy.Configuration;
+using AuthProxy.Policy;
+using Microsoft.AspNetCore.Routing.Patterns;
+using Yarp.ReverseProxy.Configuration;
+
+namespace AuthProxy.Routing;
+
+/// <summary>
+/// Reads and validates a whole routes file in one pass: JSON, YARP's routes and clusters (with
+/// YARP's own validator), the policies, and how routes and policies refer to each other. Returns
+/// a snapshot only when there is no problem at all.
+/// </summary>
+internal sealed class RoutesFileReader
+{
+    private const string ReverseProxySection = "ReverseProxy";
+
+    private readonly IConfigValidator _yarpValidator;
+
+    public RoutesFileReader(IConfigValidator yarpValidator)
+    {
+        _yarpValidator = yarpValidator;
+    }
+
+    /// <param name="content">The file's bytes.</param>
+    /// <param name="enableAuth">False makes every route anonymous (<c>RESTPP:Factory:EnableAuth</c>).</param>
+    public async Task<(RoutesSnapshot? Snapshot, List<string> Problems)> ReadAsync(byte[] content, bool enableAuth)
+    {
+        var problems = new List<string>();
+        if (!JsonFile.TryParse(content, out var file, out var jsonError))
+        {
+            problems.Add(jsonError);
+            return (null, problems);
+        }
+
+        foreach (var section in file.GetChildren())
+        {
+            if (!section.Key.StartsWith('$')
+                && !string.Equals(section.Key, ReverseProxySection, StringComparison.OrdinalIgnoreCase)
+                && !string.Equals(section.Key, PolicyReader.SectionName, StringComparison.OrdinalIgnoreCase))
+            {
+                problems.Add($"unknown section '{section.Key}' (expected {ReverseProxySection} and {PolicyReader.SectionName})");
+            }
+        }
+
+        var policies = PolicyReader.Read(file, problems);
+        var clusters = await ReadClustersAsync(file.GetSection($"{ReverseProxySection}:Clusters"), problems);
+        var revision = Convert.ToHexString(SHA256.HashData(content), 0, 8) + (enableAuth ? string.Empty : "-noauth");
+        var routes = await ReadRoutesAsync(file.GetSection($"{ReverseProxySection}:Routes"), policies, clusters, enableAuth, revision, problems);
+
+        if (problems.Count > 0)
+        {
+            return (null, problems);
+        }
+
+        var frozen = policies.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+        return (new RoutesSnapshot(routes, clusters, frozen, frozen[PolicyNames.Default], revision), problems);
+    }
+
+    private async Task<List<ClusterConfig>> ReadClustersAsync(IConfigurationSection section, List<string> problems)
+    {
+        var clusters = new List<ClusterConfig>();
+        foreach (var entry in section.GetChildren())
+        {
+            var where = $"{ReverseProxySection}:Clusters:{entry.Key}";
+            ClusterConfig cluster;
+            try
+            {
+                cluster = (entry.Get<ClusterConfig>(o => o.ErrorOnUnknownConfiguration = true) ?? new ClusterConfig()) with { ClusterId = entry.Key };
+            }
+            catch (InvalidOperationException ex)
+            {
+                problems.Add($"{where}: {ex.Message}");
+                continue;
+            }
+
+            foreach (var error in await _yarpValidator.ValidateClusterAsync(cluster))
+            {
+                problems.Add($"{where}: {error.Message}");
+            }
+
+            if (cluster.Destinations is null || cluster.Destinations.Count == 0)
+            {
+                problems.Add($"{where}: has no Destinations");
+            }
+
+            clusters.Add(cluster);
+        }
+
+        return clusters;
+    }
+
+    private async Task<List<RouteConfig>> ReadRoutesAsync(IConfigurationSection section, Dictionary<string, AuthPolicyDefinition> policies,
+        List<ClusterConfig> clusters, bool enableAuth, string revision, List<string> problems)
+    {
+        var routes = new List<RouteConfig>();
+        var clusterIds = clusters.Select(c => c.ClusterId).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        foreach (var entry in section.GetChildren())
+        {
+            var where = $"{ReverseProxySection}:Routes:{entry.Key}";
+            RouteConfig route;
+            try
+            {
+                route = (entry.Get<RouteConfig>(o => o.ErrorOnUnknownConfiguration = true) ?? new RouteConfig()) with { RouteId = entry.Key };
+            }
+            catch (InvalidOperationException ex)
+            {
+                problems.Add($"{where}: {ex.Message}");
+                continue;
+            }
+
+            // YARP checks the route itself; the policy name is checked below against this file's policies.
+            foreach (var error in await _yarpValidator.ValidateRouteAsync(route with { AuthorizationPolicy = null }))
+            {
+                problems.Add($"{where}: {error.Message}");
+            }
+
+            if (string.IsNullOrEmpty(route.ClusterId) || !clusterIds.Contains(route.ClusterId))
+            {
+                problems.Add($"{where}: ClusterId '{route.ClusterId}' names no cluster in {ReverseProxySection}:Clusters");
+            }
+
+            var policyName = string.IsNullOrEmpty(route.AuthorizationPolicy) ? PolicyNames.Default : route.AuthorizationPolicy;
+            if (!string.Equals(policyName, PolicyNames.Anonymous, StringComparison.OrdinalIgnoreCase))
+            {
+                if (!policies.TryGetValue(policyName, out var policy))
+                {
+                    problems.Add($"{where}: AuthorizationPolicy '{policyName}' is not defined in {PolicyReader.SectionName} (nor built in: anonymous, default)");
+                }
+                else if (policy.Graph is { Kind: GraphSourceKind.Route } graph && !HasRouteParameter(route, graph.Name))
+                {
+                    problems.Add($"{where}: policy '{policy.Name}' reads the graph from route value '{graph.Name}', but Match.Path has no {{{graph.Name}}}");
+                }
+            }
+
+            var metadata = new Dictionary<string, string>(route.Metadata ?? new Dictionary<string, string>(), StringComparer.OrdinalIgnoreCase)
+            {
+                [RoutesSnapshot.RevisionMetadataKey] = revision,
+            };
+
+            routes.Add(route with
+            {
+                AuthorizationPolicy = enableAuth ? policyName : PolicyNames.Anonymous,
+                Metadata = metadata,
+            });
+        }
+
+        return routes;
+    }
+
+    private static bool HasRouteParameter(RouteConfig route, string name)
+    {
+        if (string.IsNullOrEmpty(route.Match?.Path))
+        {
+            return false;
+        }
+
+        try
+        {
+            return RoutePatternFactory.Parse(route.Match.Path).GetParameter(name) is not null;
+        }
+        catch (RoutePatternException)
+        {
+            return false; // YARP's validator reports the bad pattern
+        }
+    }
+}
