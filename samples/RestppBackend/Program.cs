@@ -25,10 +25,8 @@ public static class Program
         });
         app.Map("/restpp/query/{graph}/{query}", async (string graph, string query, HttpContext context) =>
             Results.Json(new Envelope($"query {query} on graph {graph}", await Echo.FromAsync(context)), Envelope.Json));
-        app.Map("/restpp/echo", async (HttpContext context) =>
-            Results.Json(new Envelope("echo", await Echo.FromAsync(context)), Envelope.Json));
         app.Map("/{**path}", async (HttpContext context) =>
-            Results.Json(new Envelope("echo", await Echo.FromAsync(context)), Envelope.Json));
+            await context.Response.WriteAsJsonAsync(new Envelope("echo", await Echo.FromAsync(context)), Envelope.Json));
 
         await app.RunAsync();
     }

@@ -26,6 +26,10 @@ internal sealed class TokenValidator
     /// <summary>Header parameters that carry or point to a key; a token never chooses its own key.</summary>
     private static readonly string[] EmbeddedKeyHeaders = ["jwk", "jku", "x5u", "x5c"];
 
+    /// <summary>A compact JWS holds base64url characters and two dots, nothing else.</summary>
+    private static readonly SearchValues<char> CompactJwsCharacters =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.");
+
     private readonly TrustedIssuers _issuers;
     private readonly UserDirectory _users;
     private readonly TimeProvider _time;
@@ -50,6 +54,11 @@ internal sealed class TokenValidator
         if (token.Length > MaxTokenLength)
         {
             return Denials.Token(RefusalKind.Format, masked, $"is longer than {MaxTokenLength} characters");
+        }
+
+        if (token.AsSpan().ContainsAnyExcept(CompactJwsCharacters))
+        {
+            return Denials.Token(RefusalKind.Format, masked, "is not a JWT: it holds characters other than base64url and '.'");
         }
 
         var dots = token.AsSpan().Count('.');

@@ -1,0 +1,55 @@
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+
+namespace AuthProxy.Tests.Common;
+
+public static class Http
+{
+    public static HttpRequestMessage Get(string path, string? bearer = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, path);
+        if (bearer is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+        }
+
+        return request;
+    }
+
+    public static HttpRequestMessage WithBasic(this HttpRequestMessage request, string user, string password)
+    {
+        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}")));
+        return request;
+    }
+
+    public static async Task<JsonElement> JsonAsync(this HttpResponseMessage response)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    /// <summary>What the sample backend says it received: its echo under "results".</summary>
+    public static async Task<JsonElement> EchoAsync(this HttpResponseMessage response)
+    {
+        var body = await response.JsonAsync();
+        return body.GetProperty("results");
+    }
+
+    /// <summary>Sends bytes exactly as given, bypassing HttpClient's URI normalisation.</summary>
+    public static async Task<(int Status, string Body)> RawAsync(Uri server, string requestTarget, string extraHeaders = "")
+    {
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(server.Host, server.Port);
+        await using var stream = tcp.GetStream();
+        var request = $"GET {requestTarget} HTTP/1.1\r\nHost: {server.Authority}\r\n{extraHeaders}Connection: close\r\n\r\n";
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(request));
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        var response = await reader.ReadToEndAsync();
+        var statusLine = response[..response.IndexOf('\r', StringComparison.Ordinal)];
+        var status = int.Parse(statusLine.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+        var bodyStart = response.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4;
+        return (status, response[bodyStart..]);
+    }
+}
