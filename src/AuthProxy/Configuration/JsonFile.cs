@@ -29,16 +29,10 @@ internal static class JsonFile
             error = string.Empty;
             return true;
         }
-        catch (FormatException ex)
+        catch (Exception ex) when (ex is FormatException or InvalidDataException or System.Text.Json.JsonException)
         {
             configuration = new ConfigurationBuilder().Build();
-            // The configuration parser wraps System.Text.Json's message, which carries line and position.
-            error = "invalid JSON: " + (ex.InnerException?.Message ?? ex.Message);
-            return false;
-        }
-        catch (InvalidDataException ex)
-        {
-            configuration = new ConfigurationBuilder().Build();
+            // System.Text.Json's own message carries the line and position.
             error = "invalid JSON: " + (ex.InnerException?.Message ?? ex.Message);
             return false;
         }

@@ -1,5 +1,6 @@
 using AuthProxy.Configuration;
 using AuthProxy.Errors;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
 namespace AuthProxy.Routing;
@@ -17,13 +18,33 @@ internal sealed class PathGuardMiddleware(RequestDelegate next, IOptions<AuthPro
     public Task InvokeAsync(HttpContext context)
     {
         var path = context.Request.PathBase.Add(context.Request.Path).Value ?? string.Empty;
-        if (Check(path, _allowEncodedSlashes) is { } problem)
+        var rawTarget = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? string.Empty;
+        if ((Check(path, _allowEncodedSlashes) ?? CheckRaw(rawTarget)) is { } problem)
         {
             return RefusalWriter.WriteAsync(context, new Refusal(RefusalKind.BadPath, "The request path is refused: " + problem),
                 routes.Current.DefaultPolicy.ErrorStyle);
         }
 
         return next(context);
+    }
+
+    /// <summary>
+    /// Kestrel decodes <c>%25</c> to <c>%</c> but keeps <c>%2F</c>, so after decoding <c>%252F</c>
+    /// and <c>%2F</c> look alike; only the raw target tells a double encoding apart.
+    /// </summary>
+    internal static string? CheckRaw(ReadOnlySpan<char> rawTarget)
+    {
+        var query = rawTarget.IndexOf('?');
+        var path = query < 0 ? rawTarget : rawTarget[..query];
+        for (var i = 0; i + 4 < path.Length; i++)
+        {
+            if (path[i] == '%' && path[i + 1] == '2' && path[i + 2] == '5' && char.IsAsciiHexDigit(path[i + 3]) && char.IsAsciiHexDigit(path[i + 4]))
+            {
+                return "it is percent-encoded twice";
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Why <paramref name="path"/> is ambiguous, or null when it is not.</summary>
