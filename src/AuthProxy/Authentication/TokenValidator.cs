@@ -79,7 +79,7 @@ internal sealed class TokenValidator
         }
         catch (Exception ex) when (ex is ArgumentException or FormatException or JsonException or InvalidOperationException or OverflowException)
         {
-            return Denials.Token(RefusalKind.Format, masked, "is not a JWT: its header or payload is not base64url-encoded JSON");
+            return Denials.Token(RefusalKind.Format, masked, "is not a valid JWT: its header or payload is not base64url-encoded JSON, or a registered claim has the wrong type");
         }
 
         if (CheckHeader(jwt, masked) is { } headerRefusal)
