@@ -318,6 +318,11 @@ internal sealed class TokenValidator
 
     private static bool VerifyWith(SecurityKey key, string algorithm, byte[] input, int inputLength, byte[] signature, int signatureLength)
     {
+        if (key is EdDsaSecurityKey edDsa)
+        {
+            return algorithm == "EdDSA" && edDsa.Verify(input.AsSpan(0, inputLength), signature.AsSpan(0, signatureLength));
+        }
+
         var factory = key.CryptoProviderFactory ?? CryptoProviderFactory.Default;
         if (!factory.IsSupportedAlgorithm(algorithm, key))
         {

@@ -24,10 +24,23 @@ public sealed class JwtOptions
     /// <value>The default value is empty.</value>
     public string? Audience { get; set; }
 
+    /// <summary>
+    /// PEM CA bundle (a file, or a folder of <c>.pem</c>/<c>.crt</c> files) trusted for key URLs
+    /// instead of the system store. The <c>SSL_CA_CERT</c> environment variable sets it too.
+    /// </summary>
+    /// <value>The default value is none: the system store.</value>
+    public string? CaCertificate { get; set; }
+
     /// <summary>Tolerance on <c>exp</c>, <c>nbf</c> and <c>iat</c>.</summary>
     /// <value>The default value is 1 minute; 0 to 1 hour.</value>
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromMinutes(1);
+}
+
+/// <summary>The configuration path of the named providers: <c>Security:JWT:Providers:NAME:*</c>.</summary>
+public static class JwtProviders
+{
+    public const string SectionName = "Security:JWT:Providers";
 }
 
 /// <summary><c>Security:JWT:RSA</c>.</summary>
@@ -35,7 +48,8 @@ public sealed class JwtRsaOptions
 {
     /// <summary>
     /// Key for RS256/384/512 tokens: PEM content (<c>PUBLIC KEY</c>, <c>RSA PUBLIC KEY</c> or
-    /// <c>CERTIFICATE</c>), or <c>@path</c> to a PEM file. At least 2048 bits.
+    /// <c>CERTIFICATE</c>), <c>@path</c> to a PEM file, or an <c>https</c> URL serving PEM or a
+    /// JWKS. At least 2048 bits.
     /// </summary>
     /// <value>The default value is none.</value>
     public string? PublicKey { get; set; }
@@ -45,8 +59,9 @@ public sealed class JwtRsaOptions
 public sealed class JwtHmacOptions
 {
     /// <summary>
-    /// Secret for HS256/384/512 tokens: the text itself, or <c>@path</c> to a file (surrounding
-    /// whitespace trimmed). The key bytes are the UTF-8 text; a <c>base64:</c> prefix marks
+    /// Secret for HS256/384/512 tokens: the text itself, <c>@path</c> to a file, or an
+    /// <c>https</c> URL serving the secret (or a JWKS of <c>oct</c> keys); surrounding whitespace
+    /// of a file or URL is trimmed. The key bytes are the UTF-8 text; a <c>base64:</c> prefix marks
     /// base64-encoded bytes. At least 32 bytes; HS384 needs 48 and HS512 64.
     /// </summary>
     /// <value>The default value is none.</value>

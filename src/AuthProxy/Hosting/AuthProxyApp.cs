@@ -1,6 +1,7 @@
 using AuthProxy.Configuration;
 using AuthProxy.Errors;
 using AuthProxy.Forwarding;
+using AuthProxy.Health;
 using AuthProxy.Keys;
 using AuthProxy.Routing;
 using AuthProxy.Users;
@@ -56,6 +57,7 @@ public static partial class AuthProxyApp
         app.UseMiddleware<PathGuardMiddleware>();
         app.UseRouting();
         app.UseAuthorization();
+        HealthEndpoints.Map(app);
         app.MapReverseProxy(proxy =>
         {
             proxy.UseMiddleware<ProxyErrorMiddleware>();

@@ -1,9 +1,11 @@
 using AuthProxy.Authentication;
 using AuthProxy.Configuration;
 using AuthProxy.Forwarding;
+using AuthProxy.Health;
 using AuthProxy.Keys;
 using AuthProxy.Policy;
 using AuthProxy.Routing;
+using AuthProxy.Telemetry;
 using AuthProxy.Users;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
@@ -29,7 +31,20 @@ public static class AuthProxyServiceCollectionExtensions
         services.AddOptions<JwtOptions>().Bind(configuration.GetSection(JwtOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<JwtOptions>, JwtOptionsValidator>());
 
+        services.AddOptions<KeyFetchOptions>().Bind(configuration.GetSection(KeyFetchOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<KeyFetchOptions>, KeyFetchOptionsDataValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<KeyFetchOptions>, KeyFetchOptionsValidator>());
+
         services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.TryAddSingleton<AuthProxyMetrics>();
+        services.TryAddSingleton<KeyHttp>();
+        services.TryAddSingleton<KeyFetcher>();
+        services.TryAddSingleton<KeySourceFactory>();
+        KeyHttp.Register(services, configuration.GetSection(JwtProviders.SectionName).GetChildren()
+            .Where(p => !string.IsNullOrEmpty(p["CaCertificate"])).Select(p => p.Key));
+        services.AddHostedService<KeyRefreshService>();
+        services.AddHealthChecks().AddCheck<KeysReadyCheck>("keys", tags: [HealthEndpoints.ReadyTag]);
         services.TryAddSingleton<UserDirectory>();
         services.TryAddSingleton<PasswordVerifier>();
         services.TryAddSingleton<TrustedIssuers>();

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using AuthProxy.Authentication;
-using AuthProxy.Configuration;
 using AuthProxy.Tests.Common;
 using Microsoft.Extensions.Time.Testing;
 
@@ -13,18 +12,18 @@ public sealed class TokenValidatorTests
     private readonly FakeTimeProvider _time = new(Start);
     private static long Now => Start.ToUnixTimeSeconds();
 
-    private static JwtOptions Options(string? issuer = null, string? audience = null) => new()
+    private static Dictionary<string, string?> Options(string? issuer = null, string? audience = null) => new()
     {
-        HMAC = { Secret = TestTokens.HmacSecret },
-        RSA = { PublicKey = TestTokens.RsaPublicPem },
-        Issuer = issuer,
-        Audience = audience,
+        ["Security:JWT:HMAC:Secret"] = TestTokens.HmacSecret,
+        ["Security:JWT:RSA:PublicKey"] = TestTokens.RsaPublicPem,
+        ["Security:JWT:Issuer"] = issuer,
+        ["Security:JWT:Audience"] = audience,
     };
 
-    private async Task<(string? Reason, string Message, CallerIdentity? Caller)> ValidateAsync(string token, JwtOptions? options = null)
+    private async Task<(string? Reason, string Message, CallerIdentity? Caller)> ValidateAsync(string token, Dictionary<string, string?>? options = null)
     {
-        var (validator, _, _) = await Validators.CreateAsync(options ?? Options(), _time);
-        var result = await validator.ValidateAsync(token, CancellationToken.None);
+        await using var validators = await Validators.CreateAsync(options ?? Options(), _time);
+        var result = await validators.ValidateAsync(token);
         return result.Succeeded ? (null, string.Empty, result.Caller) : (result.Refusal.Reason, result.Refusal.Message, null);
     }
 
@@ -132,7 +131,7 @@ public sealed class TokenValidatorTests
     public async Task Verification_AlgorithmFamilyWithoutKey()
     {
         // Only an RSA key is configured: an HS256 token has no key at all.
-        var options = new JwtOptions { RSA = { PublicKey = TestTokens.RsaPublicPem } };
+        var options = new Dictionary<string, string?> { ["Security:JWT:RSA:PublicKey"] = TestTokens.RsaPublicPem };
         var (reason, message, _) = await ValidateAsync(TestTokens.Hs256(Claims()), options);
 
         Assert.Equal("verification", reason);
@@ -143,7 +142,7 @@ public sealed class TokenValidatorTests
     public async Task Verification_Hs512_WithA32ByteSecret_HasNoKey()
     {
         var secret = new string('s', 32);
-        var options = new JwtOptions { HMAC = { Secret = secret } };
+        var options = new Dictionary<string, string?> { ["Security:JWT:HMAC:Secret"] = secret };
 
         Assert.Null((await ValidateAsync(TestTokens.Sign(Header("HS256"), Claims(), secret: secret), options)).Reason);
         Assert.Equal("verification", (await ValidateAsync(TestTokens.Sign(Header("HS512"), Claims(), secret: secret), options)).Reason);

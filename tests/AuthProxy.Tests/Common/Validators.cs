@@ -1,28 +1,61 @@
 using AuthProxy.Authentication;
-using AuthProxy.Configuration;
+using AuthProxy.Hosting;
 using AuthProxy.Keys;
 using AuthProxy.Users;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Hosting.Internal;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace AuthProxy.Tests.Common;
 
-/// <summary>A <see cref="TokenValidator"/> built from options and users, without a web host.</summary>
-internal static class Validators
+/// <summary>AuthProxy's token validation wired as the server wires it, without the web host.</summary>
+internal sealed class Validators : IAsyncDisposable
 {
-    public static async Task<(TokenValidator Validator, TrustedIssuers Issuers, UserDirectory Users)> CreateAsync(JwtOptions options, TimeProvider time, string? usersJson = null)
+    private readonly ServiceProvider _services;
+
+    private Validators(ServiceProvider services)
+    {
+        _services = services;
+    }
+
+    public TokenValidator Validator => _services.GetRequiredService<TokenValidator>();
+
+    public TrustedIssuers Issuers => _services.GetRequiredService<TrustedIssuers>();
+
+    public FakeLogCollector Logs => _services.GetRequiredService<FakeLogCollector>();
+
+    public IServiceProvider Services => _services;
+
+    /// <summary>Builds and initialises; <paramref name="expectProblems"/> false asserts a clean start.</summary>
+    public static async Task<Validators> CreateAsync(IDictionary<string, string?> settings, TimeProvider time, string? usersJson = null, bool expectProblems = false)
     {
         var directory = ProxyHost.CreateDirectory();
-        var environment = new HostingEnvironment { ContentRootPath = directory };
         await File.WriteAllTextAsync(Path.Combine(directory, "users.json"), usersJson ?? TestUsers.Json());
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Users"] = "@users.json" }).Build();
+        var all = new Dictionary<string, string?>(settings) { ["Users"] = "@users.json" };
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(all).Build();
 
-        var users = new UserDirectory(configuration, environment, NullLogger<UserDirectory>.Instance);
-        Assert.Empty(users.Initialize());
-        var issuers = new TrustedIssuers(Options.Create(options), environment, time, NullLoggerFactory.Instance);
-        Assert.Empty(await issuers.InitializeAsync(CancellationToken.None));
-        return (new TokenValidator(issuers, users, Options.Create(options), time), issuers, users);
+        var services = new ServiceCollection();
+        services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Debug).AddFakeLogging());
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddSingleton<IHostEnvironment>(new HostingEnvironment { ContentRootPath = directory });
+        services.AddSingleton(time);
+        services.AddAuthProxy(configuration);
+        var provider = services.BuildServiceProvider();
+
+        Assert.Empty(provider.GetRequiredService<UserDirectory>().Initialize());
+        var problems = await provider.GetRequiredService<TrustedIssuers>().InitializeAsync(CancellationToken.None);
+        if (!expectProblems)
+        {
+            Assert.Empty(problems);
+        }
+
+        return new Validators(provider);
     }
+
+    public async Task<TokenValidation> ValidateAsync(string token) => await Validator.ValidateAsync(token, CancellationToken.None);
+
+    public async ValueTask DisposeAsync() => await _services.DisposeAsync();
 }

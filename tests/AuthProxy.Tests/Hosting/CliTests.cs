@@ -44,8 +44,8 @@ public sealed class CliTests
         var (exit, token, _) = await RunAsync("", "mint-token", "--secret", TestTokens.HmacSecret, "--sub", "kevin", "--graph", "social", "--aud", "a", "--aud", "b");
         Assert.Equal(0, exit);
 
-        var (validator, _, _) = await Validators.CreateAsync(new AuthProxy.Configuration.JwtOptions { HMAC = { Secret = TestTokens.HmacSecret }, Audience = "b" }, TimeProvider.System);
-        var result = await validator.ValidateAsync(token, CancellationToken.None);
+        await using var validators = await Validators.CreateAsync(new Dictionary<string, string?> { ["Security:JWT:HMAC:Secret"] = TestTokens.HmacSecret, ["Security:JWT:Audience"] = "b" }, TimeProvider.System);
+        var result = await validators.ValidateAsync(token);
         Assert.True(result.Succeeded, result.Refusal.Message);
         Assert.Equal("social", result.Caller!.TokenGraph);
     }
