@@ -17,6 +17,7 @@ internal partial class UrlKeySource : KeySource
     private volatile KeySet _current = KeySet.Empty;
     private Task<bool>? _inflight;
     private DateTimeOffset _lastAttempt = DateTimeOffset.MinValue;
+    private DateTimeOffset _lastKidRefresh = DateTimeOffset.MinValue;
     private DateTimeOffset? _failingSince;
 
     public UrlKeySource(string description, Uri url, string client, KeyRules rules, KeyFetcher fetcher,
@@ -113,12 +114,13 @@ internal partial class UrlKeySource : KeySource
             {
                 refresh = running;
             }
-            else if (Time.GetUtcNow() - _lastAttempt < Options.MinimumRefreshInterval)
+            else if (Time.GetUtcNow() - _lastKidRefresh < Options.MinimumRefreshInterval)
             {
                 return false; // rate-limited: a flood of unknown kids costs at most one fetch per interval
             }
             else
             {
+                _lastKidRefresh = Time.GetUtcNow();
                 refresh = StartRefresh("unknown kid");
             }
         }
