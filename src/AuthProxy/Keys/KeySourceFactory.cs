@@ -35,13 +35,8 @@ internal sealed class KeySourceFactory
                 _time, _loggers.CreateLogger<ContentKeySource>());
         }
 
-        if (!Uri.TryCreate(reference.Value, UriKind.Absolute, out var url))
-        {
-            problems.Add($"{description}: is not a valid URL");
-            url = new Uri("https://invalid.invalid/");
-        }
-
-        return new UrlKeySource(description, url, client, rules, _fetcher, _options, _time, _metrics, _loggers.CreateLogger<UrlKeySource>());
+        // The URL was checked with the options (JwtProvidersValidator).
+        return new UrlKeySource(description, new Uri(reference.Value), client, rules, _fetcher, _options, _time, _metrics, _loggers.CreateLogger<UrlKeySource>());
     }
 
     public KeySource CreateDiscovery(string description, string issuer, KeyRules rules, string client) =>

@@ -15,11 +15,6 @@ internal sealed class TrustedIssuers : IDisposable
     /// <summary>The name of the provider declared by TigerGraph's single-provider keys.</summary>
     public const string TigerGraphProvider = "Security:JWT";
 
-    private static readonly HashSet<string> ProviderKeys = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "Issuer", "Audiences", "Keys", "CaCertificate", "Algorithms",
-    };
-
     private readonly JwtOptions _options;
     private readonly IConfiguration _configuration;
     private readonly string _contentRoot;
@@ -76,19 +71,7 @@ internal sealed class TrustedIssuers : IDisposable
 
         foreach (var section in _configuration.GetSection(JwtProviders.SectionName).GetChildren())
         {
-            if (BuildProvider(section, problems) is { } provider)
-            {
-                issuers.Add(provider);
-            }
-        }
-
-        var byIssuer = new Dictionary<string, TrustedIssuer>(StringComparer.Ordinal);
-        foreach (var issuer in issuers.Where(i => i.Issuer is not null))
-        {
-            if (!byIssuer.TryAdd(issuer.Issuer!, issuer))
-            {
-                problems.Add($"{issuer.Name}: issuer '{issuer.Issuer}' is already declared by {byIssuer[issuer.Issuer!].Name}; each issuer belongs to one provider");
-            }
+            issuers.Add(BuildProvider(section, problems));
         }
 
         if (problems.Count == 0)
@@ -103,7 +86,8 @@ internal sealed class TrustedIssuers : IDisposable
 
         _all = [.. issuers];
         _fallback = tigerGraph;
-        _byIssuer = byIssuer.ToFrozenDictionary(StringComparer.Ordinal);
+        _byIssuer = issuers.Where(i => i.Issuer is not null && !ReferenceEquals(i, tigerGraph))
+            .ToFrozenDictionary(i => i.Issuer!, StringComparer.Ordinal);
         return problems;
     }
 
@@ -129,32 +113,13 @@ internal sealed class TrustedIssuers : IDisposable
         return new TrustedIssuer(TigerGraphProvider, _options.Issuer, audiences, sources.ToImmutable(), algorithms: null);
     }
 
-    private TrustedIssuer? BuildProvider(IConfigurationSection section, List<string> problems)
+    /// <summary>Builds a named provider; its settings were validated with the options (<see cref="JwtProvidersValidator"/>).</summary>
+    private TrustedIssuer BuildProvider(IConfigurationSection section, List<string> problems)
     {
         var name = $"{JwtProviders.SectionName}:{section.Key}";
-        var before = problems.Count;
-        foreach (var child in section.GetChildren().Where(c => !ProviderKeys.Contains(c.Key)))
-        {
-            problems.Add($"{name}: unknown setting '{child.Key}' (expected {string.Join(", ", ProviderKeys)})");
-        }
-
-        var issuer = section["Issuer"];
-        if (string.IsNullOrWhiteSpace(issuer))
-        {
-            problems.Add($"{name}:Issuer: is required; the token's iss selects the provider");
-        }
-
-        FrozenSet<string>? algorithms = null;
-        var listed = List(section.GetSection("Algorithms"));
-        if (listed.Count > 0)
-        {
-            foreach (var unknown in listed.Where(a => !JwsAlgorithms.All.Contains(a)))
-            {
-                problems.Add($"{name}:Algorithms: '{unknown}' is not one of {string.Join(", ", JwsAlgorithms.All.Order(StringComparer.Ordinal))}");
-            }
-
-            algorithms = listed.ToFrozenSet(StringComparer.Ordinal);
-        }
+        var issuer = section["Issuer"]!;
+        var listed = ConfigurationLists.Read(section.GetSection("Algorithms"));
+        var algorithms = listed.Count > 0 ? listed.ToFrozenSet(StringComparer.Ordinal) : null;
 
         var client = KeyHttp.DefaultClient;
         if (section["CaCertificate"] is { Length: > 0 } ca)
@@ -163,25 +128,14 @@ internal sealed class TrustedIssuers : IDisposable
             _http.Trust(client, CaBundle.Load(Path.GetFullPath(ca, _contentRoot), $"{name}:CaCertificate", problems));
         }
 
-        if (problems.Count > before)
-        {
-            return null;
-        }
-
         var rules = KeyRules.Provider(algorithms);
-        var keys = List(section.GetSection("Keys"));
+        var keys = ConfigurationLists.Read(section.GetSection("Keys"));
         var sources = keys.Count == 0
-            ? [_sources.CreateDiscovery($"{name} (discovery)", issuer!, rules, client)]
+            ? [_sources.CreateDiscovery($"{name} (discovery)", issuer, rules, client)]
             : keys.Select((value, i) => _sources.Create($"{name}:Keys:{i}", value, rules, client, problems)).ToImmutableArray();
-        var audiences = List(section.GetSection("Audiences")).ToImmutableArray();
+        var audiences = ConfigurationLists.Read(section.GetSection("Audiences")).ToImmutableArray();
         return new TrustedIssuer(name, issuer, audiences, sources, algorithms);
     }
-
-    /// <summary>A list setting: its children in order, or its single value.</summary>
-    private static List<string> List(IConfigurationSection section) =>
-        !string.IsNullOrEmpty(section.Value)
-            ? [section.Value]
-            : section.GetChildren().Select(c => c.Value).Where(v => !string.IsNullOrEmpty(v)).Select(v => v!).ToList();
 
     public void Dispose()
     {

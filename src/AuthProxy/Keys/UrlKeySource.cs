@@ -77,11 +77,6 @@ internal partial class UrlKeySource : KeySource
     /// <summary>Checks the URL, then waits (up to <see cref="KeyFetchOptions.InitialLoadTimeout"/>) for the first load. A provider that is down does not stop the start: the source stays not ready and keeps trying.</summary>
     public override async Task<IReadOnlyList<string>> InitializeAsync(CancellationToken cancellationToken)
     {
-        if (Url.Scheme != Uri.UriSchemeHttps && !(Url.Scheme == Uri.UriSchemeHttp && Options.AllowInsecureHttp))
-        {
-            return [$"{Description}: key URLs must use https (set {KeyFetchOptions.SectionName}:AllowInsecureHttp=true to allow http for local development)"];
-        }
-
         var first = RefreshAsync("start-up");
         try
         {

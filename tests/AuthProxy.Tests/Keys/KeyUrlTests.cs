@@ -488,17 +488,6 @@ public sealed class KeyUrlTests : IAsyncLifetime
         Assert.Equal(["http_status", "success"], outcomes);
     }
 
-    [Fact]
-    public async Task PlainHttp_IsRefused_UnlessAllowed()
-    {
-        var validators = await Validators.CreateAsync(Provider("idp", "https://idp.example", "http://127.0.0.1:1/jwks"), TimeProvider.System, expectProblems: true);
-        await using (validators)
-        {
-            var problems = await validators.Issuers.InitializeAsync(CancellationToken.None);
-            Assert.Contains(problems, p => p.Contains("key URLs must use https", StringComparison.Ordinal));
-        }
-    }
-
     private static Task RefreshDueAsync(Validators validators) =>
         validators.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<KeyRefreshService>().Single().RefreshDueAsync();
 }

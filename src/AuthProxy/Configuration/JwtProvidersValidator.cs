@@ -1,0 +1,103 @@
+using AuthProxy.Keys;
+using Microsoft.Extensions.Options;
+
+namespace AuthProxy.Configuration;
+
+/// <summary>
+/// Validates the trusted providers' configuration (<c>Security:JWT:Providers:NAME:*</c> and the CA
+/// bundles) with the other options at start-up, so every problem is reported together.
+/// </summary>
+internal sealed class JwtProvidersValidator(IConfiguration configuration, IHostEnvironment environment) : IValidateOptions<JwtOptions>
+{
+    public static readonly HashSet<string> ProviderKeys = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Issuer", "Audiences", "Keys", "CaCertificate", "Algorithms",
+    };
+
+    public ValidateOptionsResult Validate(string? name, JwtOptions options)
+    {
+        var problems = new List<string>();
+        if (options.CaCertificate is { Length: > 0 } ca)
+        {
+            CaBundle.Load(Path.GetFullPath(ca, environment.ContentRootPath), "Security:JWT:CaCertificate (or SSL_CA_CERT)", problems);
+        }
+
+        var issuers = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (!string.IsNullOrEmpty(options.Issuer) && (!string.IsNullOrWhiteSpace(options.RSA.PublicKey) || !string.IsNullOrWhiteSpace(options.HMAC.Secret)))
+        {
+            issuers[options.Issuer] = TrustedIssuers.TigerGraphProvider;
+        }
+
+        var allowHttp = configuration.GetValue<bool>($"{KeyFetchOptions.SectionName}:{nameof(KeyFetchOptions.AllowInsecureHttp)}");
+        CheckUrl(options.RSA.PublicKey, $"{TrustedIssuers.TigerGraphProvider}:RSA:PublicKey", allowHttp, problems);
+        CheckUrl(options.HMAC.Secret, $"{TrustedIssuers.TigerGraphProvider}:HMAC:Secret", allowHttp, problems);
+
+        foreach (var provider in configuration.GetSection(JwtProviders.SectionName).GetChildren())
+        {
+            var where = $"{JwtProviders.SectionName}:{provider.Key}";
+            foreach (var child in provider.GetChildren().Where(c => !ProviderKeys.Contains(c.Key)))
+            {
+                problems.Add($"{where}: unknown setting '{child.Key}' (expected {string.Join(", ", ProviderKeys)})");
+            }
+
+            var issuer = provider["Issuer"];
+            if (string.IsNullOrWhiteSpace(issuer))
+            {
+                problems.Add($"{where}:Issuer: is required; the token's iss selects the provider");
+            }
+            else if (!issuers.TryAdd(issuer, where))
+            {
+                problems.Add($"{where}:Issuer: '{issuer}' is already declared by {issuers[issuer]}; each issuer belongs to one provider");
+            }
+
+            foreach (var algorithm in ConfigurationLists.Read(provider.GetSection("Algorithms")).Where(a => !JwsAlgorithms.All.Contains(a)))
+            {
+                problems.Add($"{where}:Algorithms: '{algorithm}' is not one of {string.Join(", ", JwsAlgorithms.All.Order(StringComparer.Ordinal))}");
+            }
+
+            if (provider["CaCertificate"] is { Length: > 0 } bundle)
+            {
+                CaBundle.Load(Path.GetFullPath(bundle, environment.ContentRootPath), $"{where}:CaCertificate", problems);
+            }
+
+            var keys = ConfigurationLists.Read(provider.GetSection("Keys"));
+            for (var i = 0; i < keys.Count; i++)
+            {
+                CheckUrl(keys[i], $"{where}:Keys:{i}", allowHttp, problems);
+            }
+
+            if (keys.Count == 0 && issuer is { Length: > 0 } && !IsFetchable(issuer, allowHttp))
+            {
+                problems.Add($"{where}: has no Keys, so its keys come from OIDC discovery, which needs an https Issuer URL (got '{issuer}')");
+            }
+        }
+
+        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
+
+    private void CheckUrl(string? value, string setting, bool allowHttp, List<string> problems)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return;
+        }
+
+        var reference = ValueReference.Parse(value, environment.ContentRootPath);
+        if (reference.Kind == ValueReferenceKind.Url && !IsFetchable(reference.Value, allowHttp))
+        {
+            problems.Add($"{reference.Describe(setting)}: key URLs must be absolute https URLs (set {KeyFetchOptions.SectionName}:AllowInsecureHttp=true to allow http for local development)");
+        }
+    }
+
+    private static bool IsFetchable(string url, bool allowHttp) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || (allowHttp && uri.Scheme == Uri.UriSchemeHttp));
+}
+
+/// <summary>Reads a list setting: its children in order, or its single value.</summary>
+internal static class ConfigurationLists
+{
+    public static List<string> Read(IConfigurationSection section) =>
+        !string.IsNullOrEmpty(section.Value)
+            ? [section.Value]
+            : section.GetChildren().Select(c => c.Value).Where(v => !string.IsNullOrEmpty(v)).Select(v => v!).ToList();
+}
