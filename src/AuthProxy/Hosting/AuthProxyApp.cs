@@ -34,6 +34,9 @@ public static partial class AuthProxyApp
         }
 
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
+        // Key fetches log their own outcome (with the cause); the HTTP client's per-request lines are noise.
+        builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
+        builder.Logging.AddFilter("Polly", LogLevel.Warning);
         builder.Services.AddAuthProxy(builder.Configuration);
         configure?.Invoke(builder);
 

@@ -23,7 +23,8 @@ internal static class Cli
         root.Subcommands.Add(HashPasswordCommand(input, output, error));
         root.Subcommands.Add(MintTokenCommand(output, error));
         var configuration = new InvocationConfiguration { Output = output, Error = error };
-        return await root.Parse(args).InvokeAsync(configuration);
+        // "@path" is AuthProxy's (and TigerGraph's) file reference, not a response file.
+        return await root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null }).InvokeAsync(configuration);
     }
 
     private static Command HashPasswordCommand(TextReader input, TextWriter output, TextWriter error)

@@ -51,6 +51,19 @@ public sealed class CliTests
     }
 
     [Fact]
+    public async Task MintToken_ReadsAtPathFiles_NotResponseFiles()
+    {
+        var path = Path.Combine(ProxyHost.CreateDirectory(), "secret");
+        await File.WriteAllTextAsync(path, TestTokens.HmacSecret + "\n");
+
+        var (exit, token, error) = await RunAsync("", "mint-token", "--secret", "@" + path, "--sub", "kevin");
+
+        Assert.True(exit == 0, error);
+        await using var validators = await Validators.CreateAsync(new Dictionary<string, string?> { ["Security:JWT:HMAC:Secret"] = TestTokens.HmacSecret }, TimeProvider.System);
+        Assert.True((await validators.ValidateAsync(token)).Succeeded);
+    }
+
+    [Fact]
     public async Task MintToken_RefusesAWeakSecret()
     {
         var (exit, _, error) = await RunAsync("", "mint-token", "--secret", "short", "--sub", "kevin");

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Makes a development CA, a server certificate for localhost and 127.0.0.1 signed by it, and key
+# pairs for signing test tokens (RSA 2048, EC P-256, Ed25519, and an HMAC secret), in certs/out/.
+# For development and tests only: the CA's private key sits next to everything it signed.
+set -euo pipefail
+cd "$(dirname "$0")"
+out="${1:-out}"
+mkdir -p "$out"
+cd "$out"
+
+if [ ! -f ca.key ]; then
+  openssl req -x509 -newkey rsa:2048 -nodes -sha256 -days 825 \
+    -keyout ca.key -out ca.pem -subj "/CN=AuthProxy Development CA" \
+    -addext "basicConstraints=critical,CA:TRUE,pathlen:0" \
+    -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
+fi
+
+openssl req -newkey rsa:2048 -nodes -sha256 -keyout server.key -out server.csr -subj "/CN=localhost" 2>/dev/null
+cat > server.ext <<'EXT'
+basicConstraints=CA:FALSE
+keyUsage=critical,digitalSignature,keyEncipherment
+extendedKeyUsage=serverAuth
+subjectAltName=DNS:localhost,IP:127.0.0.1
+EXT
+openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 397 -sha256 \
+  -extfile server.ext -out server.pem 2>/dev/null
+rm -f server.csr server.ext
+
+# Token signing keys: the private halves sign test tokens (mint-token --rsa-private-key), the
+# public halves are what AuthProxy is given (inline, @path, or served at a URL).
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out jwt-rsa.key 2>/dev/null
+openssl pkey -in jwt-rsa.key -pubout -out jwt-rsa.pub.pem
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out jwt-ec.key 2>/dev/null
+openssl pkey -in jwt-ec.key -pubout -out jwt-ec.pub.pem
+openssl genpkey -algorithm ED25519 -out jwt-ed25519.key 2>/dev/null
+openssl pkey -in jwt-ed25519.key -pubout -out jwt-ed25519.pub.pem
+openssl rand -base64 48 | tr -d '\n' > jwt-hmac.secret
+chmod 600 ./*.key jwt-hmac.secret
+
+echo "made in $(pwd):"
+ls -1
