@@ -22,11 +22,13 @@ internal sealed class BasicHandler : AuthenticationHandler<AuthenticationSchemeO
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private readonly PasswordVerifier _verifier;
+    private readonly LoginThrottle _throttle;
 
-    public BasicHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, PasswordVerifier verifier)
+    public BasicHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, PasswordVerifier verifier, LoginThrottle throttle)
         : base(options, logger, encoder)
     {
         _verifier = verifier;
+        _throttle = throttle;
     }
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
@@ -49,8 +51,15 @@ internal sealed class BasicHandler : AuthenticationHandler<AuthenticationSchemeO
             return Refuse(Denials.Because(RefusalKind.Format, "the Basic credentials are not base64 of user:password"));
         }
 
+        var address = Context.Connection.RemoteIpAddress?.ToString();
+        if (_throttle.IsThrottled(userName, address))
+        {
+            return Refuse(Denials.Throttled(_throttle.RetryAfter));
+        }
+
         if (!_verifier.Verify(userName, password, out var user))
         {
+            _throttle.RecordFailure(userName, address);
             return Refuse(Denials.BadPassword);
         }
 

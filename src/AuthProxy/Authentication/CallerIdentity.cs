@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using AuthProxy.Keys;
 using AuthProxy.Users;
 
 namespace AuthProxy.Authentication;
@@ -10,9 +11,12 @@ namespace AuthProxy.Authentication;
 /// </summary>
 internal sealed class CallerIdentity : ClaimsIdentity
 {
-    public CallerIdentity(User user, string scheme, string? tokenGraph, string? tokenId, string maskedCredential)
+    public CallerIdentity(User user, string scheme, string? tokenGraph, string? tokenId, string maskedCredential,
+        TrustedIssuer? issuer = null, DateTimeOffset? expiresAt = null)
         : base(authenticationType: scheme)
     {
+        Issuer = issuer;
+        ExpiresAt = expiresAt;
         User = user;
         Scheme = scheme;
         TokenGraph = tokenGraph;
@@ -33,6 +37,12 @@ internal sealed class CallerIdentity : ClaimsIdentity
 
     /// <summary>The credential as messages may show it (first 4, <c>****</c>, last 4).</summary>
     public string MaskedCredential { get; }
+
+    /// <summary>The provider whose token this is; null for Basic.</summary>
+    public TrustedIssuer? Issuer { get; }
+
+    /// <summary>When the token expires; null for Basic and for tokens that never expire.</summary>
+    public DateTimeOffset? ExpiresAt { get; }
 
     public override string Name => User.Name;
 

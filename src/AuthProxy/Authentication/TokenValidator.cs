@@ -6,6 +6,7 @@ using System.Text.Json;
 using AuthProxy.Configuration;
 using AuthProxy.Errors;
 using AuthProxy.Keys;
+using AuthProxy.Tokens;
 using AuthProxy.Users;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -32,13 +33,15 @@ internal sealed class TokenValidator
 
     private readonly TrustedIssuers _issuers;
     private readonly UserDirectory _users;
+    private readonly RevocationList _revocations;
     private readonly TimeProvider _time;
     private readonly TimeSpan _skew;
 
-    public TokenValidator(TrustedIssuers issuers, UserDirectory users, IOptions<JwtOptions> options, TimeProvider time)
+    public TokenValidator(TrustedIssuers issuers, UserDirectory users, RevocationList revocations, IOptions<JwtOptions> options, TimeProvider time)
     {
         _issuers = issuers;
         _users = users;
+        _revocations = revocations;
         _time = time;
         _skew = options.Value.ClockSkew;
     }
@@ -105,6 +108,12 @@ internal sealed class TokenValidator
             return signatureRefusal;
         }
 
+        if (claims.Expires is null && !(issuer.IsAuthProxy && claims.Type == TokenIssuer.PersonalType))
+        {
+            // Only AuthProxy's own personal access tokens may be issued without an end (DataHub's NO_EXPIRY).
+            return Denials.Token(RefusalKind.Format, masked, "has no expiration time (exp)");
+        }
+
         if (CheckLifetime(claims, masked) is { } lifetimeRefusal)
         {
             return lifetimeRefusal;
@@ -131,7 +140,12 @@ internal sealed class TokenValidator
             return Denials.Token(RefusalKind.UnknownUser, masked, $"names user {Denials.Show(claims.Subject)}, who does not exist");
         }
 
-        return new CallerIdentity(user, AuthSchemes.Bearer, claims.Graph, claims.TokenId, masked);
+        if (_revocations.IsRevoked(token))
+        {
+            return Denials.Token(RefusalKind.Revoked, masked, "has been revoked");
+        }
+
+        return new CallerIdentity(user, AuthSchemes.Bearer, claims.Graph, claims.TokenId, masked, issuer, claims.Expires);
     }
 
     private static Refusal? CheckHeader(JsonWebToken jwt, string masked)
@@ -196,16 +210,10 @@ internal sealed class TokenValidator
             return false;
         }
 
-        if (expires is null)
-        {
-            refusal = Denials.Token(RefusalKind.Format, masked, "has no expiration time (exp)");
-            return false;
-        }
-
         if (!TryReadString(jwt, "iss", out var issuer) || !TryReadString(jwt, "sub", out var subject)
-            || !TryReadString(jwt, "graph", out var graph) || !TryReadString(jwt, "jti", out var tokenId))
+            || !TryReadString(jwt, "graph", out var graph) || !TryReadString(jwt, "jti", out var tokenId) || !TryReadString(jwt, "type", out var type))
         {
-            refusal = Denials.Token(RefusalKind.Format, masked, "has a claim (iss, sub, graph or jti) that is not a string");
+            refusal = Denials.Token(RefusalKind.Format, masked, "has a claim (iss, sub, graph, jti or type) that is not a string");
             return false;
         }
 
@@ -216,7 +224,7 @@ internal sealed class TokenValidator
             return false;
         }
 
-        claims = new TokenClaims(expires.Value, notBefore, issuedAt, NullIfEmpty(issuer), NullIfEmpty(subject), graph, NullIfEmpty(tokenId));
+        claims = new TokenClaims(expires, notBefore, issuedAt, NullIfEmpty(issuer), NullIfEmpty(subject), graph, NullIfEmpty(tokenId), type);
         return true;
     }
 
@@ -351,9 +359,9 @@ internal sealed class TokenValidator
     private Refusal? CheckLifetime(in TokenClaims claims, string masked)
     {
         var now = _time.GetUtcNow();
-        if (claims.Expires + _skew <= now)
+        if (claims.Expires is { } expires && expires + _skew <= now)
         {
-            return Denials.Token(RefusalKind.Expired, masked, $"expired at {Denials.Time(claims.Expires)}");
+            return Denials.Token(RefusalKind.Expired, masked, $"expired at {Denials.Time(expires)}");
         }
 
         if (claims.NotBefore is { } notBefore && notBefore - _skew > now)
@@ -432,8 +440,8 @@ internal sealed class TokenValidator
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
     private readonly record struct TokenClaims(
-        DateTimeOffset Expires, DateTimeOffset? NotBefore, DateTimeOffset? IssuedAt,
-        string? Issuer, string? Subject, string? Graph, string? TokenId);
+        DateTimeOffset? Expires, DateTimeOffset? NotBefore, DateTimeOffset? IssuedAt,
+        string? Issuer, string? Subject, string? Graph, string? TokenId, string? Type);
 
     private enum SignatureOutcome
     {

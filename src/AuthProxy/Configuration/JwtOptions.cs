@@ -31,6 +31,16 @@ public sealed class JwtOptions
     /// <value>The default value is none: the system store.</value>
     public string? CaCertificate { get; set; }
 
+    /// <summary>Lifetime of tokens from the GridGain-style login, in milliseconds (GridGain's <c>ignite.security.jwt.ttl</c>).</summary>
+    /// <value>The default value is 3600000 (1 hour); 1 second to 365 days.</value>
+    [Range(1000L, 31_536_000_000L)]
+    public long Ttl { get; set; } = 3_600_000;
+
+    /// <summary>How long one of AuthProxy's own signing keys signs before a new one takes over (GridGain's <c>keyTtl</c>).</summary>
+    /// <value>The default value is 14 days; 1 minute to 365 days.</value>
+    [Range(typeof(TimeSpan), "00:01:00", "365.00:00:00")]
+    public TimeSpan KeyTtl { get; set; } = TimeSpan.FromDays(14);
+
     /// <summary>Tolerance on <c>exp</c>, <c>nbf</c> and <c>iat</c>.</summary>
     /// <value>The default value is 1 minute; 0 to 1 hour.</value>
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]

@@ -7,7 +7,7 @@ namespace AuthProxy.Configuration;
 /// Validates the trusted providers' configuration (<c>Security:JWT:Providers:NAME:*</c> and the CA
 /// bundles) with the other options at start-up, so every problem is reported together.
 /// </summary>
-internal sealed class JwtProvidersValidator(IConfiguration configuration, IHostEnvironment environment) : IValidateOptions<JwtOptions>
+internal sealed class JwtProvidersValidator(IConfiguration configuration, IHostEnvironment environment, IOptions<OwnTokenOptions> own) : IValidateOptions<JwtOptions>
 {
     public static readonly HashSet<string> ProviderKeys = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -22,10 +22,13 @@ internal sealed class JwtProvidersValidator(IConfiguration configuration, IHostE
             CaBundle.Load(Path.GetFullPath(ca, environment.ContentRootPath), "Security:JWT:CaCertificate (or SSL_CA_CERT)", problems);
         }
 
-        var issuers = new Dictionary<string, string>(StringComparer.Ordinal);
+        var issuers = new Dictionary<string, string>(StringComparer.Ordinal) { [own.Value.Issuer] = $"AuthProxy's own tokens ({OwnTokenOptions.SectionName}:Issuer)" };
         if (!string.IsNullOrEmpty(options.Issuer) && (!string.IsNullOrWhiteSpace(options.RSA.PublicKey) || !string.IsNullOrWhiteSpace(options.HMAC.Secret)))
         {
-            issuers[options.Issuer] = TrustedIssuers.TigerGraphProvider;
+            if (!issuers.TryAdd(options.Issuer, TrustedIssuers.TigerGraphProvider))
+            {
+                problems.Add($"Security:JWT:Issuer: '{options.Issuer}' is already declared by {issuers[options.Issuer]}; each issuer belongs to one provider");
+            }
         }
 
         var allowHttp = configuration.GetValue<bool>($"{KeyFetchOptions.SectionName}:{nameof(KeyFetchOptions.AllowInsecureHttp)}");

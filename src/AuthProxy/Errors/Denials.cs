@@ -20,6 +20,13 @@ internal static class Denials
     /// <summary>Basic authentication refuses an unknown user and a wrong password alike.</summary>
     public static readonly Refusal BadPassword = new(RefusalKind.Verification, "Access Denied because the user name or password is incorrect");
 
+    /// <summary>Too many failed attempts for the account or the client address.</summary>
+    public static Refusal Throttled(TimeSpan retryAfter) =>
+        new(RefusalKind.TooManyRequests, $"Access Denied because of too many failed attempts; try again in {(int)Math.Ceiling(retryAfter.TotalSeconds)} seconds")
+        {
+            RetryAfter = retryAfter,
+        };
+
     /// <summary>"Access Denied because the input token = 'eyJh****4WgE' {what}".</summary>
     public static Refusal Token(RefusalKind kind, string masked, string what) =>
         new(kind, $"Access Denied because the input token = '{masked}' {what}");

@@ -11,4 +11,7 @@ internal readonly record struct Refusal(RefusalKind Kind, string Message)
     public int Status => RefusalKinds.Status(Kind);
 
     public string Code => RefusalKinds.Code(Kind);
+
+    /// <summary>For throttled requests: when to try again (the <c>Retry-After</c> header).</summary>
+    public TimeSpan? RetryAfter { get; init; }
 }

@@ -46,6 +46,14 @@ internal enum RefusalKind
     UpstreamTimeout,
     /// <summary>The request was refused because it is not allowed at this time (throttling).</summary>
     TooManyRequests,
+    /// <summary>A token service request that is malformed or asks for something impossible.</summary>
+    InvalidRequest,
+    /// <summary>A token service request names something that does not exist.</summary>
+    NotFound,
+    /// <summary>A token service request collides with what exists (an alias in use).</summary>
+    Conflict,
+    /// <summary>A token service request would exceed a configured limit (the block list size).</summary>
+    LimitExceeded,
     /// <summary>A fault inside AuthProxy.</summary>
     Internal,
 }

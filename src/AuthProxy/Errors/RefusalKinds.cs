@@ -28,6 +28,10 @@ internal static class RefusalKinds
         RefusalKind.NoDestination => "no-destination",
         RefusalKind.UpstreamTimeout => "upstream-timeout",
         RefusalKind.TooManyRequests => "throttled",
+        RefusalKind.InvalidRequest => "invalid-request",
+        RefusalKind.NotFound => "not-found",
+        RefusalKind.Conflict => "conflict",
+        RefusalKind.LimitExceeded => "limit-exceeded",
         _ => "internal",
     };
 
@@ -41,6 +45,9 @@ internal static class RefusalKinds
         RefusalKind.NoDestination => StatusCodes.Status503ServiceUnavailable,
         RefusalKind.UpstreamTimeout => StatusCodes.Status504GatewayTimeout,
         RefusalKind.TooManyRequests => StatusCodes.Status429TooManyRequests,
+        RefusalKind.InvalidRequest or RefusalKind.LimitExceeded => StatusCodes.Status400BadRequest,
+        RefusalKind.NotFound => StatusCodes.Status404NotFound,
+        RefusalKind.Conflict => StatusCodes.Status409Conflict,
         RefusalKind.Internal => StatusCodes.Status500InternalServerError,
         _ => StatusCodes.Status401Unauthorized,
     };
@@ -54,6 +61,9 @@ internal static class RefusalKinds
         RefusalKind.NoDestination => "AUTHPROXY-503",
         RefusalKind.UpstreamTimeout => "AUTHPROXY-504",
         RefusalKind.TooManyRequests => "AUTHPROXY-429",
+        RefusalKind.InvalidRequest or RefusalKind.LimitExceeded => "AUTHPROXY-400",
+        RefusalKind.NotFound => "AUTHPROXY-404",
+        RefusalKind.Conflict => "AUTHPROXY-409",
         RefusalKind.Internal => "AUTHPROXY-500",
         _ => AccessDeniedCode,
     };

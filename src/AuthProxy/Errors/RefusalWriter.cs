@@ -54,6 +54,11 @@ internal static class RefusalWriter
         var headers = response.Headers;
         headers.CacheControl = "no-store";
         headers.XContentTypeOptions = "nosniff";
+        if (refusal.RetryAfter is { } retryAfter)
+        {
+            headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         if (!challenges.IsEmpty)
         {
             headers.WWWAuthenticate = challenges.Length == 1 ? challenges[0] : challenges.ToArray();

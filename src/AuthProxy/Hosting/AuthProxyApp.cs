@@ -4,6 +4,10 @@ using AuthProxy.Forwarding;
 using AuthProxy.Health;
 using AuthProxy.Keys;
 using AuthProxy.Routing;
+using AuthProxy.Storage;
+using AuthProxy.Tokens;
+using AuthProxy.Tokens.GridGain;
+using AuthProxy.Tokens.Gsql;
 using AuthProxy.Users;
 using Microsoft.Extensions.Options;
 
@@ -61,6 +65,18 @@ public static partial class AuthProxyApp
         app.UseRouting();
         app.UseAuthorization();
         HealthEndpoints.Map(app);
+        var tokenServices = app.Services.GetRequiredService<IOptions<TokenServicesOptions>>().Value;
+        JwksEndpoint.Map(app);
+        if (tokenServices.Gsql)
+        {
+            GsqlEndpoints.Map(app);
+        }
+
+        if (tokenServices.GridGain)
+        {
+            GridGainEndpoints.Map(app);
+        }
+
         app.MapReverseProxy(proxy =>
         {
             proxy.UseMiddleware<ProxyErrorMiddleware>();
@@ -92,6 +108,11 @@ public static partial class AuthProxyApp
 
         if (problems.Count == 0)
         {
+            problems.AddRange(await InitializeStoreAsync(services, app.Lifetime.ApplicationStopping));
+        }
+
+        if (problems.Count == 0)
+        {
             problems.AddRange(await services.GetRequiredService<TrustedIssuers>().InitializeAsync(app.Lifetime.ApplicationStopping));
         }
 
@@ -112,6 +133,25 @@ public static partial class AuthProxyApp
         if (!services.GetRequiredService<IOptions<EnforcementOptions>>().Value.EnableAuth)
         {
             Log.AuthenticationDisabled(logger);
+        }
+    }
+
+    /// <summary>Opens (creating or migrating) the store, then loads what lives in it: signing keys, revocations, the secret hash key.</summary>
+    internal static async Task<IReadOnlyList<string>> InitializeStoreAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var store = services.GetRequiredService<IAuthProxyStore>();
+        try
+        {
+            await store.InitializeAsync(cancellationToken);
+            await services.GetRequiredService<SigningKeyRing>().InitializeAsync(cancellationToken);
+            await services.GetRequiredService<RevocationList>().LoadAsync(store, services.GetRequiredService<TimeProvider>().GetUtcNow(), cancellationToken);
+            await services.GetRequiredService<SecretHasher>().InitializeAsync(cancellationToken);
+            return [];
+        }
+        catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException or InvalidOperationException
+            or System.Security.Cryptography.CryptographicException)
+        {
+            return [$"{StoreOptions.SectionName}: the store cannot be opened: {ex.Message}"];
         }
     }
 

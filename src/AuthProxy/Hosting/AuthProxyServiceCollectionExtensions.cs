@@ -5,10 +5,15 @@ using AuthProxy.Health;
 using AuthProxy.Keys;
 using AuthProxy.Policy;
 using AuthProxy.Routing;
+using AuthProxy.Storage;
 using AuthProxy.Telemetry;
+using AuthProxy.Tokens;
 using AuthProxy.Users;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Configuration;
@@ -36,6 +41,12 @@ public static class AuthProxyServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<KeyFetchOptions>, KeyFetchOptionsDataValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<KeyFetchOptions>, KeyFetchOptionsValidator>());
 
+        AddOptions<GsqlTokenOptions, GsqlTokenOptionsValidator>(services, configuration, GsqlTokenOptions.SectionName);
+        AddOptions<StoreOptions, StoreOptionsValidator>(services, configuration, StoreOptions.SectionName);
+        AddOptions<OwnTokenOptions, OwnTokenOptionsValidator>(services, configuration, OwnTokenOptions.SectionName);
+        AddOptions<ThrottlingOptions, ThrottlingOptionsValidator>(services, configuration, ThrottlingOptions.SectionName);
+        services.AddOptions<TokenServicesOptions>().Bind(configuration.GetSection(TokenServicesOptions.SectionName));
+
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.TryAddSingleton<AuthProxyMetrics>();
@@ -45,7 +56,18 @@ public static class AuthProxyServiceCollectionExtensions
         KeyHttp.Register(services, configuration.GetSection(JwtProviders.SectionName).GetChildren()
             .Where(p => !string.IsNullOrEmpty(p["CaCertificate"])).Select(p => p.Key));
         services.AddHostedService<KeyRefreshService>();
-        services.AddHealthChecks().AddCheck<KeysReadyCheck>("keys", tags: [HealthEndpoints.ReadyTag]);
+
+        AddStore(services);
+        services.TryAddSingleton<RevocationList>();
+        services.TryAddSingleton<SigningKeyRing>();
+        services.TryAddSingleton<SecretHasher>();
+        services.TryAddSingleton<TokenIssuer>();
+        services.TryAddSingleton<TokenRevoker>();
+        services.TryAddSingleton<LoginThrottle>();
+        services.AddHostedService<TokenMaintenanceService>();
+        services.AddHealthChecks()
+            .AddCheck<KeysReadyCheck>("keys", tags: [HealthEndpoints.ReadyTag])
+            .AddCheck<StoreReadyCheck>("store", tags: [HealthEndpoints.ReadyTag]);
         services.TryAddSingleton<UserDirectory>();
         services.TryAddSingleton<PasswordVerifier>();
         services.TryAddSingleton<TrustedIssuers>();
@@ -71,5 +93,36 @@ public static class AuthProxyServiceCollectionExtensions
         services.AddSingleton<IProxyConfigProvider>(sp => sp.GetRequiredService<ActiveRoutes>());
 
         return services;
+    }
+
+    private static void AddOptions<TOptions, TValidator>(IServiceCollection services, IConfiguration configuration, string section)
+        where TOptions : class
+        where TValidator : class, IValidateOptions<TOptions>
+    {
+        services.AddOptions<TOptions>().Bind(configuration.GetSection(section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TOptions>, TValidator>());
+    }
+
+    /// <summary>The store, and Data Protection keeping its keys beside it (or where configured) to encrypt signing keys at rest.</summary>
+    private static void AddStore(IServiceCollection services)
+    {
+        services.TryAddSingleton<IAuthProxyStore>(sp => new SqliteStore(StorePaths.SqliteConnectionString(
+            sp.GetRequiredService<IOptions<StoreOptions>>().Value, sp.GetRequiredService<IHostEnvironment>().ContentRootPath)));
+
+        services.AddDataProtection().SetApplicationName("AuthProxy");
+        services.AddOptions<KeyManagementOptions>().Configure<IOptions<StoreOptions>, IHostEnvironment, ILoggerFactory>((options, store, environment, loggers) =>
+        {
+            var directory = StorePaths.DataProtectionKeys(store.Value, environment.ContentRootPath);
+            if (OperatingSystem.IsWindows())
+            {
+                Directory.CreateDirectory(directory);
+            }
+            else
+            {
+                Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+
+            options.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(directory), loggers);
+        });
     }
 }

@@ -9,8 +9,10 @@ namespace AuthProxy.Keys;
 /// </summary>
 internal sealed class TrustedIssuer : IDisposable
 {
-    public TrustedIssuer(string name, string? issuer, ImmutableArray<string> audiences, ImmutableArray<KeySource> sources, FrozenSet<string>? algorithms)
+    public TrustedIssuer(string name, string? issuer, ImmutableArray<string> audiences, ImmutableArray<KeySource> sources, FrozenSet<string>? algorithms,
+        bool isAuthProxy = false)
     {
+        IsAuthProxy = isAuthProxy;
         Name = name;
         Issuer = string.IsNullOrEmpty(issuer) ? null : issuer;
         Audiences = audiences;
@@ -31,6 +33,9 @@ internal sealed class TrustedIssuer : IDisposable
 
     /// <summary>When set, only these algorithms are accepted, whatever the keys allow.</summary>
     public FrozenSet<string>? Algorithms { get; }
+
+    /// <summary>Whether this is AuthProxy itself (its own tokens, which may be personal tokens that never expire).</summary>
+    public bool IsAuthProxy { get; }
 
     /// <summary>Whether every source has loaded at least once.</summary>
     public bool IsLoaded

@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using System.Collections.Immutable;
 using AuthProxy.Configuration;
+using AuthProxy.Tokens;
 using Microsoft.Extensions.Options;
 
 namespace AuthProxy.Keys;
@@ -24,8 +25,17 @@ internal sealed class TrustedIssuers : IDisposable
     private FrozenDictionary<string, TrustedIssuer> _byIssuer = FrozenDictionary<string, TrustedIssuer>.Empty;
     private TrustedIssuer? _fallback;
 
-    public TrustedIssuers(IOptions<JwtOptions> options, IConfiguration configuration, IHostEnvironment environment, KeySourceFactory sources, KeyHttp http)
+    /// <summary>The name of AuthProxy's own issuer (its signing key ring).</summary>
+    public const string AuthProxyProvider = "AuthProxy";
+
+    private readonly SigningKeyRing _ring;
+    private readonly OwnTokenOptions _own;
+
+    public TrustedIssuers(IOptions<JwtOptions> options, IOptions<OwnTokenOptions> own, IConfiguration configuration, IHostEnvironment environment,
+        KeySourceFactory sources, KeyHttp http, SigningKeyRing ring)
     {
+        _own = own.Value;
+        _ring = ring;
         _options = options.Value;
         _configuration = configuration;
         _contentRoot = environment.ContentRootPath;
@@ -62,7 +72,10 @@ internal sealed class TrustedIssuers : IDisposable
             : null;
         _http.Trust(KeyHttp.DefaultClient, globalBundle);
 
-        var issuers = new List<TrustedIssuer>();
+        var issuers = new List<TrustedIssuer>
+        {
+            new(AuthProxyProvider, _own.Issuer, [], [new OwnKeySource(_ring)], FrozenSet.Create(StringComparer.Ordinal, _own.SigningAlgorithm), isAuthProxy: true),
+        };
         var tigerGraph = BuildTigerGraphProvider(problems);
         if (tigerGraph is not null)
         {

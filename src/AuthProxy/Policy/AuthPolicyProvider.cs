@@ -35,6 +35,11 @@ internal sealed partial class AuthPolicyProvider : IAuthorizationPolicyProvider
             return Task.FromResult<AuthorizationPolicy?>(null);
         }
 
+        if (BuiltInPolicies.All.TryGetValue(policyName, out var builtIn))
+        {
+            return Task.FromResult<AuthorizationPolicy?>(builtIn.Policy);
+        }
+
         var snapshot = _routes.Current;
         if (snapshot.Policies.TryGetValue(policyName, out var definition))
         {

@@ -1,7 +1,6 @@
 using AuthProxy.Authentication;
 using AuthProxy.Errors;
 using AuthProxy.Routing;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
 
@@ -48,7 +47,7 @@ internal sealed class RefusalResultHandler : IAuthorizationMiddlewareResultHandl
             return;
         }
 
-        var challenge = await AuthenticationFailureAsync(context, policy);
+        var challenge = await CallerAuthentication.FailureAsync(context, policy.AuthenticationSchemes);
         await RefusalWriter.WriteAsync(context, challenge, style, definition?.Challenges);
     }
 
@@ -68,32 +67,5 @@ internal sealed class RefusalResultHandler : IAuthorizationMiddlewareResultHandl
         }
 
         return null;
-    }
-
-    /// <summary>
-    /// The refusal a scheme handler decided. Handlers cache their result per request, so asking
-    /// again costs nothing. With no decision: no credential at all, or one in a scheme the route
-    /// does not accept.
-    /// </summary>
-    private static async Task<Refusal> AuthenticationFailureAsync(HttpContext context, AuthorizationPolicy policy)
-    {
-        foreach (var scheme in policy.AuthenticationSchemes)
-        {
-            var result = await context.AuthenticateAsync(scheme);
-            if (result.Failure is AuthenticationRefusedException refused)
-            {
-                return refused.Refusal;
-            }
-        }
-
-        var header = context.Request.Headers.Authorization;
-        if (header.Count == 0 || string.IsNullOrWhiteSpace(header[0]))
-        {
-            return Denials.Missing;
-        }
-
-        var accepted = string.Join(", ", policy.AuthenticationSchemes);
-        return Denials.Because(RefusalKind.Format,
-            $"the Authorization header uses scheme {Denials.Show(AuthorizationHeader.SchemeOf(header))}, which this route does not accept (accepted: {accepted})");
     }
 }

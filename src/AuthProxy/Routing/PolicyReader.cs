@@ -34,6 +34,12 @@ internal static class PolicyReader
                 continue;
             }
 
+            if (entry.Key.StartsWith(BuiltInPolicies.Prefix, StringComparison.OrdinalIgnoreCase))
+            {
+                problems.Add($"{SectionName}:{entry.Key}: names starting with '{BuiltInPolicies.Prefix}' belong to AuthProxy's own endpoints");
+                continue;
+            }
+
             if (ReadPolicy(entry, problems) is { } policy)
             {
                 policies[policy.Name] = policy;

@@ -46,6 +46,7 @@ internal sealed class Validators : IAsyncDisposable
         var provider = services.BuildServiceProvider();
 
         Assert.Empty(provider.GetRequiredService<UserDirectory>().Initialize());
+        Assert.Empty(await AuthProxyApp.InitializeStoreAsync(provider, CancellationToken.None));
         var problems = await provider.GetRequiredService<TrustedIssuers>().InitializeAsync(CancellationToken.None);
         Assert.True(expectProblems || problems.Count == 0, string.Join("\n", problems));
 

@@ -1,0 +1,68 @@
+namespace AuthProxy.Storage;
+
+/// <summary>
+/// Everything AuthProxy must keep across restarts: signing keys, issued-token records,
+/// revocations, block lists, secrets and a few settings. Each write is one transaction: it is in
+/// full or not at all when the method returns. <see cref="SqliteStore"/> is the embedded engine;
+/// another engine is added by implementing this interface and passing the store conformance tests.
+/// </summary>
+internal interface IAuthProxyStore
+{
+    /// <summary>Creates or migrates the schema.</summary>
+    Task InitializeAsync(CancellationToken cancellationToken);
+
+    /// <summary>Whether the store answers a trivial query now.</summary>
+    Task<bool> PingAsync(CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<StoredSigningKey>> ListSigningKeysAsync(CancellationToken cancellationToken);
+
+    Task AddSigningKeyAsync(StoredSigningKey key, CancellationToken cancellationToken);
+
+    Task DeleteSigningKeyAsync(string kid, CancellationToken cancellationToken);
+
+    /// <summary>Records an issued token, and extends its signing key's last expiry, in one transaction.</summary>
+    Task RecordIssuedTokenAsync(IssuedToken token, CancellationToken cancellationToken);
+
+    Task<IssuedToken?> FindIssuedTokenAsync(string tokenHash, CancellationToken cancellationToken);
+
+    Task<TokenPage> ListIssuedTokensAsync(TokenQuery query, CancellationToken cancellationToken);
+
+    /// <summary>Revokes one token (issued here or not). Returns false when it was already revoked.</summary>
+    Task<bool> RevokeTokenAsync(string tokenHash, DateTimeOffset? expiresAt, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Revokes every unexpired token issued to <paramref name="user"/>; returns those it revoked.</summary>
+    Task<IReadOnlyList<RevokedToken>> RevokeUserTokensAsync(string user, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Every revocation that has not expired yet.</summary>
+    Task<IReadOnlyList<RevokedToken>> ListRevocationsAsync(DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Adds tokens to a user's block list: expired entries are pruned first, and if the list would
+    /// still exceed <paramref name="limit"/> nothing is added.
+    /// </summary>
+    Task<BlockOutcome> BlockTokensAsync(string user, IReadOnlyList<BlockedToken> tokens, int limit, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Empties a user's block list; returns the entries removed.</summary>
+    Task<IReadOnlyList<BlockedToken>> ClearBlockListAsync(string user, CancellationToken cancellationToken);
+
+    /// <summary>Every block list entry, of every user, that has not expired yet.</summary>
+    Task<IReadOnlyList<BlockedToken>> ListBlockedTokensAsync(DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Adds a secret; false when the user already has the alias or the value is in use.</summary>
+    Task<bool> AddSecretAsync(StoredSecret secret, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<StoredSecret>> ListSecretsAsync(string user, CancellationToken cancellationToken);
+
+    Task<StoredSecret?> FindSecretAsync(string user, string alias, CancellationToken cancellationToken);
+
+    Task<StoredSecret?> FindSecretByHashAsync(string hash, CancellationToken cancellationToken);
+
+    /// <summary>Deletes a user's secrets named by alias or by value hash, all or none; returns the aliases deleted.</summary>
+    Task<IReadOnlyList<string>> DeleteSecretsAsync(string user, IReadOnlyList<string> aliases, IReadOnlyList<string> hashes, CancellationToken cancellationToken);
+
+    /// <summary>A named setting, created by <paramref name="create"/> the first time (first writer wins).</summary>
+    Task<byte[]> GetOrAddSettingAsync(string name, Func<byte[]> create, CancellationToken cancellationToken);
+
+    /// <summary>Removes expired revocations, block list entries and token records; returns how many rows went.</summary>
+    Task<int> PurgeExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken);
+}

@@ -1,0 +1,66 @@
+using System.Text.Json;
+
+namespace AuthProxy.Tokens;
+
+/// <summary>Reads a small JSON object from a request body: empty means <c>{}</c>; anything else that is not an object is refused.</summary>
+internal static class RequestJson
+{
+    /// <summary>Bodies of the token services are tiny; anything larger is refused before parsing.</summary>
+    public const int MaxBytes = 64 * 1024;
+
+    public static async Task<(JsonElement Body, string? Error)> ReadObjectAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > MaxBytes)
+        {
+            return (default, $"the request body is larger than {MaxBytes} bytes");
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[8192];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > MaxBytes)
+            {
+                return (default, $"the request body is larger than {MaxBytes} bytes");
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        if (buffer.Length == 0 || buffer.ToArray().All(b => b is (byte)' ' or (byte)'\r' or (byte)'\n' or (byte)'\t'))
+        {
+            return (JsonDocument.Parse("{}").RootElement.Clone(), null);
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(buffer.ToArray());
+            return document.RootElement.ValueKind == JsonValueKind.Object
+                ? (document.RootElement.Clone(), null)
+                : (default, "the request body must be a JSON object");
+        }
+        catch (JsonException)
+        {
+            return (default, "the request body is not valid JSON");
+        }
+    }
+
+    /// <summary>A string member; false when present but not a string.</summary>
+    public static bool TryGetString(JsonElement body, string name, out string? value)
+    {
+        value = null;
+        if (!body.TryGetProperty(name, out var element) || element.ValueKind == JsonValueKind.Null)
+        {
+            return true;
+        }
+
+        if (element.ValueKind != JsonValueKind.String)
+        {
+            return false;
+        }
+
+        value = element.GetString();
+        return true;
+    }
+}

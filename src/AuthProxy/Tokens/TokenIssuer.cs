@@ -1,0 +1,75 @@
+using System.Security.Cryptography;
+using AuthProxy.Configuration;
+using AuthProxy.Storage;
+using AuthProxy.Telemetry;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace AuthProxy.Tokens;
+
+/// <summary>
+/// Signs AuthProxy's own tokens with the current ring key and records them (by hash) in the store
+/// before handing them out: <c>iss</c>, <c>sub</c>, <c>iat</c>, <c>exp</c> (unless the token never
+/// expires), <c>jti</c>, and <c>graph</c> when scoped.
+/// </summary>
+internal sealed class TokenIssuer(SigningKeyRing ring, IAuthProxyStore store, IOptions<OwnTokenOptions> options, TimeProvider time, AuthProxyMetrics metrics)
+{
+    /// <summary>The <c>type</c> claim of a personal access token (DataHub's name).</summary>
+    public const string PersonalType = "PERSONAL";
+
+    private static readonly JsonWebTokenHandler Handler = new() { SetDefaultTimesOnTokenCreation = false };
+
+    public string Issuer => options.Value.Issuer;
+
+    public async Task<IssuedTokenResult> IssueAsync(TokenRequest request, CancellationToken cancellationToken)
+    {
+        var credentials = await ring.GetSigningKeyAsync(cancellationToken);
+        var now = time.GetUtcNow();
+        var issuedAt = DateTimeOffset.FromUnixTimeSeconds(now.ToUnixTimeSeconds());
+        DateTimeOffset? expiresAt = request.Lifetime is { } lifetime ? issuedAt + lifetime : null;
+        var tokenId = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(16));
+
+        var claims = new Dictionary<string, object>(StringComparer.Ordinal)
+        {
+            [JwtRegisteredClaimNames.Sub] = request.User,
+            [JwtRegisteredClaimNames.Jti] = tokenId,
+            [JwtRegisteredClaimNames.Iat] = issuedAt.ToUnixTimeSeconds(),
+        };
+        if (expiresAt is { } exp)
+        {
+            claims[JwtRegisteredClaimNames.Exp] = exp.ToUnixTimeSeconds();
+        }
+
+        if (request.Graph is not null)
+        {
+            claims["graph"] = request.Graph;
+        }
+
+        if (request.Family == TokenFamily.Personal)
+        {
+            claims["type"] = PersonalType;
+        }
+
+        var token = Handler.CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = options.Value.Issuer,
+            Claims = claims,
+            SigningCredentials = credentials,
+        });
+        var hash = TokenHash.Of(token).ToString();
+        var kid = credentials.Key.KeyId;
+        await store.RecordIssuedTokenAsync(new IssuedToken(hash, tokenId, request.User, request.Family, request.Graph, issuedAt, expiresAt, kid,
+            request.Name, request.Description, request.Actor), cancellationToken);
+        ring.NoteIssued(kid, expiresAt);
+        metrics.TokenIssued(request.Family);
+        return new IssuedTokenResult(token, hash, tokenId, issuedAt, expiresAt);
+    }
+}
+
+/// <summary>What to issue: for whom, by which service, scoped to which graph, for how long (null: never expires).</summary>
+internal sealed record TokenRequest(string User, TokenFamily Family, string? Graph, TimeSpan? Lifetime,
+    string? Name = null, string? Description = null, string? Actor = null);
+
+/// <summary>An issued token and how it is remembered.</summary>
+internal sealed record IssuedTokenResult(string Token, string TokenHash, string TokenId, DateTimeOffset IssuedAt, DateTimeOffset? ExpiresAt);

@@ -1,0 +1,62 @@
+using AuthProxy.Storage;
+using AuthProxy.Telemetry;
+
+namespace AuthProxy.Tokens;
+
+/// <summary>
+/// Writes revocations and block list changes to the store and, once committed, to the in-memory
+/// <see cref="RevocationList"/>: the next request with a revoked token is refused.
+/// </summary>
+internal sealed class TokenRevoker(IAuthProxyStore store, RevocationList revocations, TimeProvider time, AuthProxyMetrics metrics)
+{
+    /// <summary>Revokes one token by its hash. True when it was not revoked before.</summary>
+    public async Task<bool> RevokeAsync(string tokenHash, DateTimeOffset? expiresAt, TokenFamily? family, CancellationToken cancellationToken)
+    {
+        var revoked = await store.RevokeTokenAsync(tokenHash, expiresAt, time.GetUtcNow(), cancellationToken);
+        revocations.Revoke(tokenHash, expiresAt);
+        if (revoked)
+        {
+            metrics.TokensRevoked(family, 1);
+        }
+
+        return revoked;
+    }
+
+    /// <summary>Revokes every unexpired token AuthProxy issued to a user; returns how many.</summary>
+    public async Task<int> RevokeUserAsync(string user, CancellationToken cancellationToken)
+    {
+        var revoked = await store.RevokeUserTokensAsync(user, time.GetUtcNow(), cancellationToken);
+        foreach (var token in revoked)
+        {
+            revocations.Revoke(token.TokenHash, token.ExpiresAt);
+        }
+
+        metrics.TokensRevoked(null, revoked.Count);
+        return revoked.Count;
+    }
+
+    /// <summary>Adds tokens to a user's block list, all or none, within <paramref name="limit"/>.</summary>
+    public async Task<BlockOutcome> BlockAsync(string user, IReadOnlyList<BlockedToken> tokens, int limit, CancellationToken cancellationToken)
+    {
+        var outcome = await store.BlockTokensAsync(user, tokens, limit, time.GetUtcNow(), cancellationToken);
+        if (outcome.Added)
+        {
+            foreach (var token in tokens)
+            {
+                revocations.Block(token);
+            }
+
+            metrics.TokensRevoked(TokenFamily.Gsql, tokens.Count);
+        }
+
+        return outcome;
+    }
+
+    /// <summary>Empties a user's block list: those tokens work again until they expire.</summary>
+    public async Task<int> ClearAsync(string user, CancellationToken cancellationToken)
+    {
+        var removed = await store.ClearBlockListAsync(user, cancellationToken);
+        revocations.Unblock(removed);
+        return removed.Count;
+    }
+}
