@@ -24,6 +24,23 @@ public static class Http
         return request;
     }
 
+    public static HttpRequestMessage Json(HttpMethod method, string path, object? body = null)
+    {
+        var request = new HttpRequestMessage(method, path);
+        if (body is not null)
+        {
+            request.Content = new StringContent(body as string ?? JsonSerializer.Serialize(body), Encoding.UTF8, "application/json");
+        }
+
+        return request;
+    }
+
+    public static HttpRequestMessage WithBearer(this HttpRequestMessage request, string token)
+    {
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return request;
+    }
+
     public static async Task<JsonElement> JsonAsync(this HttpResponseMessage response)
     {
         var text = await response.Content.ReadAsStringAsync();

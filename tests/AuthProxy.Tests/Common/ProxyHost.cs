@@ -17,6 +17,8 @@ public sealed class ProxyHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
+    private bool _keepDirectory;
+
     private ProxyHost(WebApplication app, string directory, Uri address, FakeLogCollector logs)
     {
         _app = app;
@@ -41,9 +43,9 @@ public sealed class ProxyHost : IAsyncDisposable
     public string UsersPath => Path.Combine(Directory, "users.json");
 
     public static async Task<ProxyHost> StartAsync(string routes, string? users = null, IDictionary<string, string>? settings = null,
-        TimeProvider? time = null, Action<WebApplicationBuilder>? configure = null)
+        TimeProvider? time = null, Action<WebApplicationBuilder>? configure = null, string? directory = null, bool keepDirectory = false)
     {
-        var directory = CreateDirectory();
+        directory ??= CreateDirectory();
         await File.WriteAllTextAsync(Path.Combine(directory, "routes.json"), routes);
         await File.WriteAllTextAsync(Path.Combine(directory, "users.json"), users ?? TestUsers.Json());
 
@@ -74,7 +76,7 @@ public sealed class ProxyHost : IAsyncDisposable
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new ProxyHost(app, directory, new Uri(address + "/"), app.Services.GetRequiredService<FakeLogCollector>());
+        return new ProxyHost(app, directory, new Uri(address + "/"), app.Services.GetRequiredService<FakeLogCollector>()) { _keepDirectory = keepDirectory };
     }
 
     public static string CreateDirectory()
@@ -117,6 +119,12 @@ public sealed class ProxyHost : IAsyncDisposable
         Client.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (_keepDirectory)
+        {
+            return;
+        }
+
         try
         {
             System.IO.Directory.Delete(Directory, recursive: true);

@@ -1,0 +1,231 @@
+using AuthProxy.Storage;
+
+namespace AuthProxy.Tests.Storage;
+
+/// <summary>
+/// What every store engine must do. An engine passes by deriving from this class and returning
+/// a fresh, initialised store from <see cref="CreateStoreAsync"/>; reopening must see the same data.
+/// </summary>
+public abstract class StoreConformanceTests
+{
+    protected static readonly DateTimeOffset Now = new(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
+
+    /// <summary>A fresh store, or (with the same <paramref name="name"/>) the same store opened again.</summary>
+    internal abstract Task<IAuthProxyStore> CreateStoreAsync(string name = "main");
+
+    private static IssuedToken Token(string hash, string user = "kevin", TokenFamily family = TokenFamily.Gsql, DateTimeOffset? expires = null, string kid = "k1") =>
+        new(hash, "id-" + hash, user, family, null, Now, expires ?? Now.AddHours(1), kid);
+
+    [Fact]
+    public async Task SigningKeys_AreKept_AndLastExpiryFollowsIssuedTokens()
+    {
+        var store = await CreateStoreAsync();
+        await store.AddSigningKeyAsync(new StoredSigningKey("k1", "RS256", [1, 2, 3], "{}", Now, Now.AddDays(14), Now), CancellationToken.None);
+
+        await store.RecordIssuedTokenAsync(Token("a", expires: Now.AddDays(3)), CancellationToken.None);
+        await store.RecordIssuedTokenAsync(Token("b", expires: Now.AddDays(1)), CancellationToken.None);
+
+        var key = Assert.Single(await store.ListSigningKeysAsync(CancellationToken.None));
+        Assert.Equal([1, 2, 3], key.ProtectedPrivateKey);
+        Assert.Equal(Now.AddDays(3), key.LastExpiry);
+
+        await store.DeleteSigningKeyAsync("k1", CancellationToken.None);
+        Assert.Empty(await store.ListSigningKeysAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task IssuedTokens_ListNewestExpiryFirst_WithPaging()
+    {
+        var store = await CreateStoreAsync();
+        for (var i = 0; i < 25; i++)
+        {
+            await store.RecordIssuedTokenAsync(Token($"t{i:00}", family: TokenFamily.Personal, expires: Now.AddHours(i + 1)), CancellationToken.None);
+        }
+
+        await store.RecordIssuedTokenAsync(Token("forever", family: TokenFamily.Personal) with { ExpiresAt = null }, CancellationToken.None);
+        await store.RecordIssuedTokenAsync(Token("other", user: "tigergraph", family: TokenFamily.Personal), CancellationToken.None);
+        await store.RecordIssuedTokenAsync(Token("gsql"), CancellationToken.None);
+
+        var first = await store.ListIssuedTokensAsync(new TokenQuery(TokenFamily.Personal, "kevin", 0, 10), CancellationToken.None);
+        var last = await store.ListIssuedTokensAsync(new TokenQuery(TokenFamily.Personal, "kevin", 20, 10), CancellationToken.None);
+        var everyone = await store.ListIssuedTokensAsync(new TokenQuery(TokenFamily.Personal, null, 0, 100), CancellationToken.None);
+
+        Assert.Equal(26, first.Total);
+        Assert.Equal(["forever", "t24", "t23"], first.Tokens.Take(3).Select(t => t.TokenHash));
+        Assert.Equal(6, last.Tokens.Count);
+        Assert.Equal("t00", last.Tokens[^1].TokenHash);
+        Assert.Equal(27, everyone.Total);
+        Assert.Equal("id-t05", (await store.FindIssuedTokenAsync("t05", CancellationToken.None))!.TokenId);
+    }
+
+    [Fact]
+    public async Task Revocation_OfOneToken_AndOfAUsersTokens()
+    {
+        var store = await CreateStoreAsync();
+        await store.RecordIssuedTokenAsync(Token("a"), CancellationToken.None);
+        await store.RecordIssuedTokenAsync(Token("b"), CancellationToken.None);
+        await store.RecordIssuedTokenAsync(Token("c", user: "tigergraph"), CancellationToken.None);
+        await store.RecordIssuedTokenAsync(Token("old", expires: Now.AddHours(-1)), CancellationToken.None);
+
+        Assert.True(await store.RevokeTokenAsync("a", null, Now, CancellationToken.None));
+        Assert.False(await store.RevokeTokenAsync("a", null, Now, CancellationToken.None));
+        Assert.True(await store.RevokeTokenAsync("third-party", Now.AddMinutes(5), Now, CancellationToken.None));
+        var userWide = await store.RevokeUserTokensAsync("kevin", Now, CancellationToken.None);
+
+        Assert.Equal(["b"], userWide.Select(r => r.TokenHash));
+        var revoked = (await store.ListRevocationsAsync(Now, CancellationToken.None)).ToDictionary(r => r.TokenHash, r => r.ExpiresAt);
+        Assert.Equal(["a", "b", "third-party"], revoked.Keys.Order());
+        Assert.Equal(Now.AddHours(1), revoked["a"]);
+        Assert.Equal(Now.AddMinutes(5), revoked["third-party"]);
+        Assert.NotNull((await store.FindIssuedTokenAsync("b", CancellationToken.None))!.RevokedAt);
+        Assert.Null((await store.FindIssuedTokenAsync("c", CancellationToken.None))!.RevokedAt);
+        Assert.DoesNotContain(await store.ListRevocationsAsync(Now.AddHours(2), CancellationToken.None), r => r.TokenHash == "third-party");
+    }
+
+    [Fact]
+    public async Task BlockList_IsCapped_PrunesExpiredFirst_AndIsAllOrNone()
+    {
+        var store = await CreateStoreAsync();
+        BlockedToken Entry(string hash, DateTimeOffset expires) => new("kevin", hash, expires);
+
+        Assert.True((await store.BlockTokensAsync("kevin", [Entry("a", Now.AddMinutes(1)), Entry("b", Now.AddHours(1))], 3, Now, CancellationToken.None)).Added);
+        var refused = await store.BlockTokensAsync("kevin", [Entry("c", Now.AddHours(1)), Entry("d", Now.AddHours(1))], 3, Now, CancellationToken.None);
+        Assert.False(refused.Added);
+        Assert.Equal(4, refused.Count);
+        Assert.Equal(2, (await store.ListBlockedTokensAsync(Now, CancellationToken.None)).Count);
+
+        // Once "a" has expired it is pruned, and both fit.
+        Assert.True((await store.BlockTokensAsync("kevin", [Entry("c", Now.AddHours(1)), Entry("d", Now.AddHours(1))], 3, Now.AddMinutes(2), CancellationToken.None)).Added);
+        Assert.Equal(["b", "c", "d"], (await store.ListBlockedTokensAsync(Now.AddMinutes(2), CancellationToken.None)).Select(b => b.TokenHash).Order());
+
+        // Blocking a token already on the list costs nothing.
+        Assert.True((await store.BlockTokensAsync("kevin", [Entry("d", Now.AddHours(1))], 3, Now.AddMinutes(2), CancellationToken.None)).Added);
+        Assert.Equal(3, (await store.ClearBlockListAsync("kevin", CancellationToken.None)).Count);
+        Assert.Empty(await store.ListBlockedTokensAsync(Now, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Secrets_AreUniquePerAliasAndValue()
+    {
+        var store = await CreateStoreAsync();
+        Assert.True(await store.AddSecretAsync(new StoredSecret("kevin", "s1", "h1", "abc****xyz", Now), CancellationToken.None));
+        Assert.False(await store.AddSecretAsync(new StoredSecret("kevin", "s1", "h2", "abc****xyz", Now), CancellationToken.None));
+        Assert.False(await store.AddSecretAsync(new StoredSecret("tigergraph", "s1", "h1", "abc****xyz", Now), CancellationToken.None));
+        Assert.True(await store.AddSecretAsync(new StoredSecret("kevin", "s2", "h2", "def****uvw", Now.AddSeconds(1)), CancellationToken.None));
+
+        Assert.Equal(["s1", "s2"], (await store.ListSecretsAsync("kevin", CancellationToken.None)).Select(s => s.Alias));
+        Assert.Equal("s2", (await store.FindSecretByHashAsync("h2", CancellationToken.None))!.Alias);
+        Assert.Null(await store.FindSecretAsync("tigergraph", "s1", CancellationToken.None));
+        Assert.Equal(["s1", "s2"], (await store.DeleteSecretsAsync("kevin", ["s1"], ["h2"], CancellationToken.None)).Order());
+        Assert.Empty(await store.ListSecretsAsync("kevin", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Settings_FirstWriterWins()
+    {
+        var store = await CreateStoreAsync();
+        var first = await store.GetOrAddSettingAsync("s", () => [1], CancellationToken.None);
+        var second = await store.GetOrAddSettingAsync("s", () => [2], CancellationToken.None);
+
+        Assert.Equal([1], first);
+        Assert.Equal([1], second);
+    }
+
+    [Fact]
+    public async Task Purge_RemovesOnlyExpiredRows()
+    {
+        var store = await CreateStoreAsync();
+        await store.RecordIssuedTokenAsync(Token("old", expires: Now.AddMinutes(-1)), CancellationToken.None);
+        await store.RecordIssuedTokenAsync(Token("new", expires: Now.AddMinutes(1)), CancellationToken.None);
+        await store.RevokeTokenAsync("x", Now.AddMinutes(-1), Now, CancellationToken.None);
+        await store.BlockTokensAsync("kevin", [new BlockedToken("kevin", "y", Now.AddMinutes(-1))], 5, Now.AddMinutes(-2), CancellationToken.None);
+
+        Assert.Equal(3, await store.PurgeExpiredAsync(Now, CancellationToken.None));
+        Assert.NotNull(await store.FindIssuedTokenAsync("new", CancellationToken.None));
+        Assert.Null(await store.FindIssuedTokenAsync("old", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Reopening_SeesEverythingAcknowledged()
+    {
+        var store = await CreateStoreAsync("reopen");
+        await store.RecordIssuedTokenAsync(Token("a"), CancellationToken.None);
+        await store.RevokeTokenAsync("a", null, Now, CancellationToken.None);
+        await store.AddSecretAsync(new StoredSecret("kevin", "s", "h", "m", Now), CancellationToken.None);
+
+        var reopened = await CreateStoreAsync("reopen");
+
+        Assert.Single(await reopened.ListRevocationsAsync(Now, CancellationToken.None));
+        Assert.NotNull(await reopened.FindSecretAsync("kevin", "s", CancellationToken.None));
+        Assert.True(await reopened.PingAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task ConcurrentWriters_LoseNothing()
+    {
+        var store = await CreateStoreAsync();
+        var writes = Enumerable.Range(0, 200).Select(async i =>
+        {
+            await store.RecordIssuedTokenAsync(Token($"t{i}", user: $"u{i % 5}"), CancellationToken.None);
+            if (i % 2 == 0)
+            {
+                await store.RevokeTokenAsync($"t{i}", null, Now, CancellationToken.None);
+            }
+
+            await store.BlockTokensAsync($"u{i % 5}", [new BlockedToken($"u{i % 5}", $"b{i}", Now.AddHours(1))], 1000, Now, CancellationToken.None);
+        });
+        await Task.WhenAll(writes);
+
+        Assert.Equal(200, (await store.ListIssuedTokensAsync(new TokenQuery(TokenFamily.Gsql, null, 0, 1000, IncludeRevoked: true), CancellationToken.None)).Total);
+        Assert.Equal(100, (await store.ListRevocationsAsync(Now, CancellationToken.None)).Count);
+        Assert.Equal(200, (await store.ListBlockedTokensAsync(Now, CancellationToken.None)).Count);
+    }
+}
+
+/// <summary>The embedded SQLite engine against the conformance suite, on real files.</summary>
+public sealed class SqliteStoreTests : StoreConformanceTests, IDisposable
+{
+    private readonly string _directory = Common.ProxyHost.CreateDirectory();
+
+    internal override async Task<IAuthProxyStore> CreateStoreAsync(string name = "main")
+    {
+        var store = new SqliteStore($"Data Source={Path.Combine(_directory, name, "authproxy.db")}");
+        await store.InitializeAsync(CancellationToken.None);
+        return store;
+    }
+
+    [Fact]
+    public async Task UsesWriteAheadLogging_AndRecordsTheSchemaVersion()
+    {
+        var store = (SqliteStore)await CreateStoreAsync();
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={store.DataSource}");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode; ";
+        Assert.Equal("wal", (string?)await command.ExecuteScalarAsync());
+        command.CommandText = "PRAGMA user_version;";
+        Assert.Equal(1L, (long)(await command.ExecuteScalarAsync())!);
+    }
+
+    [Fact]
+    public async Task ANewerSchema_IsRefused()
+    {
+        var store = (SqliteStore)await CreateStoreAsync();
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={store.DataSource};Pooling=false"))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA user_version = 99;";
+            await command.ExecuteNonQueryAsync();
+        }
+
+        var again = new SqliteStore($"Data Source={store.DataSource}");
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => again.InitializeAsync(CancellationToken.None));
+        Assert.Contains("schema version 99", failure.Message, StringComparison.Ordinal);
+    }
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    }
+}
