@@ -1,16 +1,16 @@
 using System.Collections.Concurrent;
-using System.Threading.RateLimiting;
 using AuthProxy.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace AuthProxy.Users;
 
 /// <summary>
-/// Throttles failed password and secret attempts per account and per client address, with
-/// sliding-window rate limiters (System.Threading.RateLimiting) counting failures only. When either
-/// budget is spent, attempts are refused (429) until the window slides: a lock-out never lasts
-/// longer than the window, and a user's own address keeps its budget when another address is
-/// guessing. The windows slide on <see cref="TimeProvider"/> ticks, so tests drive them.
+/// Throttles failed password and secret attempts per account and per client address. Failures are
+/// counted in sliding windows (six segments); when either budget is spent, attempts are refused
+/// (429) until the window slides. A lock-out never lasts longer than the window, and a user's own
+/// address keeps its budget while another address is guessing. Windows follow
+/// <see cref="TimeProvider"/> (System.Threading.RateLimiting's limiters read the stopwatch
+/// directly, so they could not be driven by the same clock as everything else).
 /// </summary>
 internal sealed class LoginThrottle : IDisposable
 {
@@ -18,83 +18,114 @@ internal sealed class LoginThrottle : IDisposable
     private const int MaxTracked = 100_000;
 
     private readonly ThrottlingOptions _options;
-    private readonly ConcurrentDictionary<string, SlidingWindowRateLimiter> _limiters = new(StringComparer.Ordinal);
-    private readonly ITimer _slide;
+    private readonly TimeProvider _time;
+    private readonly long _segmentTicks;
+    private readonly ConcurrentDictionary<string, FailureWindow> _windows = new(StringComparer.Ordinal);
+    private readonly ITimer _sweep;
 
     public LoginThrottle(IOptions<ThrottlingOptions> options, TimeProvider time)
     {
         _options = options.Value;
-        _slide = time.CreateTimer(_ => Slide(), null, _options.Window / Segments, _options.Window / Segments);
+        _time = time;
+        _segmentTicks = Math.Max(1, _options.Window.Ticks / Segments);
+        _sweep = time.CreateTimer(_ => Sweep(), null, _options.Window, _options.Window);
     }
 
     /// <summary>How long a refused caller should wait: at most one window.</summary>
     public TimeSpan RetryAfter => _options.Window;
 
-    /// <summary>Whether the account or the address has no failed attempts left in the window.</summary>
-    public bool IsThrottled(string? account, string? address) =>
-        Spent(AccountKey(account)) || Spent(AddressKey(address));
+    /// <summary>Whether the account or the address has spent its failed attempts in the window.</summary>
+    public bool IsThrottled(string? account, string? address)
+    {
+        var segment = Segment();
+        return Spent(AccountKey(account), _options.AccountFailures, segment) || Spent(AddressKey(address), _options.AddressFailures, segment);
+    }
 
     public void RecordFailure(string? account, string? address)
     {
-        Spend(AccountKey(account), _options.AccountFailures);
-        Spend(AddressKey(address), _options.AddressFailures);
+        var segment = Segment();
+        Record(AccountKey(account), segment);
+        Record(AddressKey(address), segment);
     }
+
+    private long Segment() => _time.GetUtcNow().UtcTicks / _segmentTicks;
 
     private static string? AccountKey(string? account) => string.IsNullOrEmpty(account) ? null : "account:" + account;
 
     private static string? AddressKey(string? address) => string.IsNullOrEmpty(address) ? null : "address:" + address;
 
-    private bool Spent(string? key) =>
-        key is not null && _limiters.TryGetValue(key, out var limiter) && limiter.GetStatistics()?.CurrentAvailablePermits == 0;
+    private bool Spent(string? key, int budget, long segment) =>
+        key is not null && _windows.TryGetValue(key, out var window) && window.Count(segment) >= budget;
 
-    private void Spend(string? key, int budget)
+    private void Record(string? key, long segment)
     {
-        if (key is null || (_limiters.Count >= MaxTracked && !_limiters.ContainsKey(key)))
+        if (key is null || (_windows.Count >= MaxTracked && !_windows.ContainsKey(key)))
         {
             return; // the address budget still applies when too many account names are in play
         }
 
-        var limiter = _limiters.GetOrAdd(key, _ => new SlidingWindowRateLimiter(new SlidingWindowRateLimiterOptions
-        {
-            PermitLimit = budget,
-            Window = _options.Window,
-            SegmentsPerWindow = Segments,
-            QueueLimit = 0,
-            AutoReplenishment = false,
-        }));
-        try
-        {
-            using var lease = limiter.AttemptAcquire();
-        }
-        catch (ObjectDisposedException)
-        {
-            // The window slid and dropped this idle limiter at the same moment: count on a fresh one.
-            _limiters.TryRemove(new KeyValuePair<string, SlidingWindowRateLimiter>(key, limiter));
-            Spend(key, budget);
-        }
+        _windows.GetOrAdd(key, _ => new FailureWindow()).Add(segment);
     }
 
-    private void Slide()
+    private void Sweep()
     {
-        foreach (var (key, limiter) in _limiters)
+        var segment = Segment();
+        foreach (var (key, window) in _windows)
         {
-            limiter.TryReplenish();
-            var statistics = limiter.GetStatistics();
-            if (statistics is not null && statistics.CurrentAvailablePermits >= PermitLimit(key) && _limiters.TryRemove(key, out var idle))
+            if (window.Count(segment) == 0)
             {
-                idle.Dispose(); // a full budget is the same as no entry
+                _windows.TryRemove(new KeyValuePair<string, FailureWindow>(key, window));
             }
         }
     }
 
-    private int PermitLimit(string key) => key.StartsWith("account:", StringComparison.Ordinal) ? _options.AccountFailures : _options.AddressFailures;
+    public void Dispose() => _sweep.Dispose();
 
-    public void Dispose()
+    /// <summary>Failures per segment over the last <see cref="Segments"/> segments.</summary>
+    private sealed class FailureWindow
     {
-        _slide.Dispose();
-        foreach (var limiter in _limiters.Values)
+        private readonly int[] _counts = new int[Segments];
+        private readonly Lock _lock = new();
+        private long _latest = long.MinValue;
+
+        public void Add(long segment)
         {
-            limiter.Dispose();
+            lock (_lock)
+            {
+                Slide(segment);
+                _counts[segment % Segments]++;
+            }
+        }
+
+        public int Count(long segment)
+        {
+            lock (_lock)
+            {
+                Slide(segment);
+                return _counts.Sum();
+            }
+        }
+
+        private void Slide(long segment)
+        {
+            if (segment <= _latest)
+            {
+                return;
+            }
+
+            if (_latest == long.MinValue || segment - _latest >= Segments)
+            {
+                Array.Clear(_counts);
+            }
+            else
+            {
+                for (var s = _latest + 1; s <= segment; s++)
+                {
+                    _counts[s % Segments] = 0;
+                }
+            }
+
+            _latest = segment;
         }
     }
 }
