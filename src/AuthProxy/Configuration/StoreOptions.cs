@@ -81,3 +81,17 @@ public sealed class TokenServicesOptions
     /// <value>The default value is true.</value>
     public bool DataHub { get; set; } = true;
 }
+
+/// <summary><c>AuthProxy:PersonalTokens</c>: DataHub-style personal access tokens.</summary>
+public sealed class PersonalTokenOptions
+{
+    public const string SectionName = "AuthProxy:PersonalTokens";
+
+    /// <summary>Whether tokens that never expire (<c>NO_EXPIRY</c>) may be created.</summary>
+    /// <value>The default value is true, as in DataHub.</value>
+    public bool AllowNoExpiry { get; set; } = true;
+
+    /// <summary>The longest duration a token may be created with; longer ones (and <c>NO_EXPIRY</c>) are refused.</summary>
+    /// <value>The default value is none: any of DataHub's durations.</value>
+    public TimeSpan? MaxDuration { get; set; }
+}

@@ -24,18 +24,28 @@ internal static class IdentityHeaders
     private static readonly SearchValues<char> HeaderSafe = SearchValues.Create(
         " !#$&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`abcdefghijklmnopqrstuvwxyz{|}~");
 
-    /// <summary>Whether a client header name is one of AuthProxy's, in any spelling.</summary>
-    public static bool IsOwned(ReadOnlySpan<char> name)
+    /// <summary>
+    /// DataHub's actor header: a DataHub backend trusts it to name the caller, so a client must
+    /// never be able to send it through AuthProxy.
+    /// </summary>
+    public const string DataHubActor = "X-DataHub-Actor";
+
+    /// <summary>Whether a client header name is one of AuthProxy's (or another identity header it guards), in any spelling.</summary>
+    public static bool IsOwned(ReadOnlySpan<char> name) =>
+        (name.Length >= Prefix.Length && SameName(name[..Prefix.Length], Prefix)) || SameName(name, DataHubActor);
+
+    /// <summary>Header names compared ignoring case and treating '_' as '-'.</summary>
+    private static bool SameName(ReadOnlySpan<char> name, string header)
     {
-        if (name.Length < Prefix.Length)
+        if (name.Length != header.Length)
         {
             return false;
         }
 
-        for (var i = 0; i < Prefix.Length; i++)
+        for (var i = 0; i < name.Length; i++)
         {
             var c = name[i] == '_' ? '-' : char.ToLowerInvariant(name[i]);
-            if (c != char.ToLowerInvariant(Prefix[i]))
+            if (c != char.ToLowerInvariant(header[i]))
             {
                 return false;
             }

@@ -6,6 +6,7 @@ using AuthProxy.Keys;
 using AuthProxy.Routing;
 using AuthProxy.Storage;
 using AuthProxy.Tokens;
+using AuthProxy.Tokens.DataHub;
 using AuthProxy.Tokens.GridGain;
 using AuthProxy.Tokens.Gsql;
 using AuthProxy.Users;
@@ -75,6 +76,11 @@ public static partial class AuthProxyApp
         if (tokenServices.GridGain)
         {
             GridGainEndpoints.Map(app);
+        }
+
+        if (tokenServices.DataHub)
+        {
+            GraphQLEndpoint.Map(app);
         }
 
         app.MapReverseProxy(proxy =>

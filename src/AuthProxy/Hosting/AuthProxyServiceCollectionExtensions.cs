@@ -8,7 +8,11 @@ using AuthProxy.Routing;
 using AuthProxy.Storage;
 using AuthProxy.Telemetry;
 using AuthProxy.Tokens;
+using AuthProxy.Tokens.DataHub;
 using AuthProxy.Users;
+using GraphQL;
+using GraphQL.SystemTextJson;
+using GraphQL.Types;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.DataProtection;
@@ -46,6 +50,7 @@ public static class AuthProxyServiceCollectionExtensions
         AddOptions<OwnTokenOptions, OwnTokenOptionsValidator>(services, configuration, OwnTokenOptions.SectionName);
         AddOptions<ThrottlingOptions, ThrottlingOptionsValidator>(services, configuration, ThrottlingOptions.SectionName);
         services.AddOptions<TokenServicesOptions>().Bind(configuration.GetSection(TokenServicesOptions.SectionName));
+        services.AddOptions<PersonalTokenOptions>().Bind(configuration.GetSection(PersonalTokenOptions.SectionName));
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
@@ -65,6 +70,11 @@ public static class AuthProxyServiceCollectionExtensions
         services.TryAddSingleton<TokenRevoker>();
         services.TryAddSingleton<LoginThrottle>();
         services.AddHostedService<TokenMaintenanceService>();
+
+        services.TryAddSingleton<PersonalTokenService>();
+        services.TryAddSingleton<ISchema, AccessTokenSchema>();
+        services.TryAddSingleton<IDocumentExecuter, DocumentExecuter>();
+        services.TryAddSingleton<IGraphQLTextSerializer, GraphQLSerializer>();
         services.AddHealthChecks()
             .AddCheck<KeysReadyCheck>("keys", tags: [HealthEndpoints.ReadyTag])
             .AddCheck<StoreReadyCheck>("store", tags: [HealthEndpoints.ReadyTag]);

@@ -36,10 +36,11 @@ internal sealed class SqliteStore : IAuthProxyStore
             kid TEXT NOT NULL,
             name TEXT,
             description TEXT,
-            actor TEXT,
+            owner TEXT,
             revoked_at INTEGER);
         CREATE INDEX issued_tokens_user ON issued_tokens (user_name, family);
         CREATE INDEX issued_tokens_family ON issued_tokens (family, expires_at);
+        CREATE INDEX issued_tokens_owner ON issued_tokens (owner, family);
         CREATE TABLE revocations (
             token_hash TEXT PRIMARY KEY,
             expires_at INTEGER,
@@ -137,11 +138,11 @@ internal sealed class SqliteStore : IAuthProxyStore
         WriteAsync(async (c, t) =>
         {
             await ExecuteAsync(c, t, """
-                INSERT INTO issued_tokens (token_hash, token_id, user_name, family, graph, issued_at, expires_at, kid, name, description, actor, revoked_at)
-                VALUES ($hash, $id, $user, $family, $graph, $issued, $expires, $kid, $name, $description, $actor, $revoked);
+                INSERT INTO issued_tokens (token_hash, token_id, user_name, family, graph, issued_at, expires_at, kid, name, description, owner, revoked_at)
+                VALUES ($hash, $id, $user, $family, $graph, $issued, $expires, $kid, $name, $description, $owner, $revoked);
                 """, cancellationToken, ("$hash", token.TokenHash), ("$id", token.TokenId), ("$user", token.User), ("$family", token.Family.ToString()),
                 ("$graph", token.Graph), ("$issued", Ms(token.IssuedAt)), ("$expires", Ms(token.ExpiresAt)), ("$kid", token.Kid),
-                ("$name", token.Name), ("$description", token.Description), ("$actor", token.Actor), ("$revoked", Ms(token.RevokedAt)));
+                ("$name", token.Name), ("$description", token.Description), ("$owner", token.Owner ?? token.User), ("$revoked", Ms(token.RevokedAt)));
             // A key keeps verifying until the last token it signed expires; a token that never expires keeps it forever.
             await ExecuteAsync(c, t, "UPDATE signing_keys SET last_expiry = max(last_expiry, $expiry) WHERE kid = $kid;", cancellationToken,
                 ("$kid", token.Kid), ("$expiry", Ms(token.ExpiresAt ?? DateTimeOffset.MaxValue)));
@@ -152,8 +153,9 @@ internal sealed class SqliteStore : IAuthProxyStore
 
     public async Task<TokenPage> ListIssuedTokensAsync(TokenQuery query, CancellationToken cancellationToken)
     {
-        var where = "WHERE family = $family" + (query.User is null ? string.Empty : " AND user_name = $user") + (query.IncludeRevoked ? string.Empty : " AND revoked_at IS NULL");
-        (string, object?)[] parameters = [("$family", query.Family.ToString()), ("$user", query.User), ("$start", query.Start), ("$count", query.Count)];
+        var where = "WHERE family = $family" + (query.User is null ? string.Empty : " AND user_name = $user")
+            + (query.Owner is null ? string.Empty : " AND owner = $owner") + (query.IncludeRevoked ? string.Empty : " AND revoked_at IS NULL");
+        (string, object?)[] parameters = [("$family", query.Family.ToString()), ("$user", query.User), ("$owner", query.Owner), ("$start", query.Start), ("$count", query.Count)];
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(IsolationLevel.Serializable, cancellationToken);
         var total = Convert.ToInt32(await ScalarAsync(connection, transaction, $"SELECT count(*) FROM issued_tokens {where};", cancellationToken, parameters), System.Globalization.CultureInfo.InvariantCulture);
@@ -283,7 +285,7 @@ internal sealed class SqliteStore : IAuthProxyStore
             + await ExecuteAsync(c, t, "DELETE FROM issued_tokens WHERE expires_at IS NOT NULL AND expires_at <= $now;", cancellationToken, ("$now", Ms(now))),
             cancellationToken);
 
-    private const string SelectToken = "SELECT token_hash, token_id, user_name, family, graph, issued_at, expires_at, kid, name, description, actor, revoked_at FROM issued_tokens";
+    private const string SelectToken = "SELECT token_hash, token_id, user_name, family, graph, issued_at, expires_at, kid, name, description, owner, revoked_at FROM issued_tokens";
 
     private const string SelectSecret = "SELECT user_name, alias, hash, masked, created_at FROM secrets";
 

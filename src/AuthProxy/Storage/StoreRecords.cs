@@ -24,6 +24,8 @@ internal enum TokenFamily
 /// <summary>
 /// A token AuthProxy issued. Only the token's SHA-256 hash is kept, never the token; the hash is
 /// also the token's id for revocation (as DataHub's personal access token ids are).
+/// <see cref="User"/> is the user the token acts as (its <c>sub</c>); <see cref="Owner"/> is who
+/// created it, when that differs (personal access tokens made for another user).
 /// </summary>
 internal sealed record IssuedToken(
     string TokenHash,
@@ -36,7 +38,7 @@ internal sealed record IssuedToken(
     string Kid,
     string? Name = null,
     string? Description = null,
-    string? Actor = null,
+    string? Owner = null,
     DateTimeOffset? RevokedAt = null);
 
 /// <summary>A revoked token: its hash and when it would have expired anyway (null: never).</summary>
@@ -52,7 +54,7 @@ internal sealed record StoredSecret(string User, string Alias, string Hash, stri
 internal sealed record TokenPage(IReadOnlyList<IssuedToken> Tokens, int Total);
 
 /// <summary>Which issued tokens to list.</summary>
-internal sealed record TokenQuery(TokenFamily Family, string? User, int Start, int Count, bool IncludeRevoked = false);
+internal sealed record TokenQuery(TokenFamily Family, string? User, int Start, int Count, bool IncludeRevoked = false, string? Owner = null);
 
 /// <summary>The outcome of adding tokens to a block list capped at a limit.</summary>
 internal readonly record struct BlockOutcome(bool Added, int Count, int Limit);

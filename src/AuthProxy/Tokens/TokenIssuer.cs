@@ -59,17 +59,21 @@ internal sealed class TokenIssuer(SigningKeyRing ring, IAuthProxyStore store, IO
         });
         var hash = TokenHash.Of(token).ToString();
         var kid = credentials.Key.KeyId;
-        await store.RecordIssuedTokenAsync(new IssuedToken(hash, tokenId, request.User, request.Family, request.Graph, issuedAt, expiresAt, kid,
-            request.Name, request.Description, request.Actor), cancellationToken);
+        var record = new IssuedToken(hash, tokenId, request.User, request.Family, request.Graph, issuedAt, expiresAt, kid,
+            request.Name, request.Description, request.Owner ?? request.User);
+        await store.RecordIssuedTokenAsync(record, cancellationToken);
         ring.NoteIssued(kid, expiresAt);
         metrics.TokenIssued(request.Family);
-        return new IssuedTokenResult(token, hash, tokenId, issuedAt, expiresAt);
+        return new IssuedTokenResult(token, record);
     }
 }
 
-/// <summary>What to issue: for whom, by which service, scoped to which graph, for how long (null: never expires).</summary>
+/// <summary>What to issue: for whom (and, when someone else asks, by whom), by which service, scoped to which graph, for how long (null: never expires).</summary>
 internal sealed record TokenRequest(string User, TokenFamily Family, string? Graph, TimeSpan? Lifetime,
-    string? Name = null, string? Description = null, string? Actor = null);
+    string? Name = null, string? Description = null, string? Owner = null);
 
-/// <summary>An issued token and how it is remembered.</summary>
-internal sealed record IssuedTokenResult(string Token, string TokenHash, string TokenId, DateTimeOffset IssuedAt, DateTimeOffset? ExpiresAt);
+/// <summary>An issued token and the record kept of it.</summary>
+internal sealed record IssuedTokenResult(string Token, IssuedToken Record)
+{
+    public DateTimeOffset? ExpiresAt => Record.ExpiresAt;
+}
