@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration.Memory;
 using AuthProxy.Configuration;
 using AuthProxy.Errors;
 using AuthProxy.Forwarding;
@@ -39,9 +40,18 @@ public static partial class AuthProxyApp
         }
 
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
-        // Key fetches log their own outcome (with the cause); the HTTP client's per-request lines are noise.
-        builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
-        builder.Logging.AddFilter("Polly", LogLevel.Warning);
+        // Defaults under every other source, so appsettings, environment and command line still decide:
+        // per-request framework lines and the key fetcher's HTTP client lines are noise (fetches log their own outcome).
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource
+        {
+            InitialData = new Dictionary<string, string?>
+            {
+                ["Logging:LogLevel:Default"] = "Information",
+                ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+                ["Logging:LogLevel:System.Net.Http.HttpClient"] = "Warning",
+                ["Logging:LogLevel:Polly"] = "Warning",
+            },
+        });
         builder.Services.AddAuthProxy(builder.Configuration);
         configure?.Invoke(builder);
 
