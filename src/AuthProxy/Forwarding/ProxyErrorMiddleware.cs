@@ -1,28 +1,33 @@
 using AuthProxy.Errors;
 using AuthProxy.Routing;
+using AuthProxy.Telemetry;
 using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Model;
 
 namespace AuthProxy.Forwarding;
 
 /// <summary>
-/// Runs in YARP's pipeline: when forwarding failed before the backend's response started, answers
-/// in the route's error style instead of YARP's empty 502/503/504.
+/// Runs in YARP's pipeline: times each forwarding, and when forwarding failed before the
+/// backend's response started, answers in the route's error style instead of YARP's empty
+/// 502/503/504.
 /// </summary>
-internal sealed partial class ProxyErrorMiddleware(RequestDelegate next, ActiveRoutes routes, ILogger<ProxyErrorMiddleware> logger)
+internal sealed partial class ProxyErrorMiddleware(RequestDelegate next, ActiveRoutes routes, AuthProxyMetrics metrics, TimeProvider time,
+    ILogger<ProxyErrorMiddleware> logger)
 {
     public async Task InvokeAsync(HttpContext context)
     {
+        var started = time.GetTimestamp();
         await next(context);
 
         var error = context.Features.Get<IForwarderErrorFeature>();
+        var cluster = context.Features.Get<IReverseProxyFeature>()?.Route.Config.ClusterId ?? "none";
+        metrics.Forwarded(cluster, error is null ? StatusClass(context.Response.StatusCode) : error.Error.ToString(), time.GetElapsedTime(started));
         if (error is null || context.Response.HasStarted || context.RequestAborted.IsCancellationRequested)
         {
             return;
         }
 
         var route = context.Features.Get<IReverseProxyFeature>()?.Route.Config;
-        var cluster = route?.ClusterId ?? "?";
         Refusal? refusal = error.Error switch
         {
             ForwarderError.RequestTimedOut => new Refusal(RefusalKind.UpstreamTimeout, $"The backend of cluster {cluster} did not answer in time"),
@@ -41,6 +46,15 @@ internal sealed partial class ProxyErrorMiddleware(RequestDelegate next, ActiveR
         var style = (route is null ? null : snapshot.PolicyOf(route))?.ErrorStyle ?? snapshot.DefaultPolicy.ErrorStyle;
         await RefusalWriter.WriteAsync(context, refusal.Value, style);
     }
+
+    private static string StatusClass(int status) => status switch
+    {
+        < 200 => "1xx",
+        < 300 => "2xx",
+        < 400 => "3xx",
+        < 500 => "4xx",
+        _ => "5xx",
+    };
 
     private static partial class Log
     {

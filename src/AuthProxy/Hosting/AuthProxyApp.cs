@@ -6,6 +6,7 @@ using AuthProxy.Health;
 using AuthProxy.Keys;
 using AuthProxy.Routing;
 using AuthProxy.Storage;
+using AuthProxy.Telemetry;
 using AuthProxy.Tokens;
 using AuthProxy.Tokens.DataHub;
 using AuthProxy.Tokens.GridGain;
@@ -53,6 +54,7 @@ public static partial class AuthProxyApp
             },
         });
         builder.Services.AddAuthProxy(builder.Configuration);
+        builder.AddAuthProxyTelemetry();
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -74,8 +76,10 @@ public static partial class AuthProxyApp
         app.UseMiddleware<UnmatchedRequestMiddleware>();
         app.UseMiddleware<PathGuardMiddleware>();
         app.UseRouting();
+        app.UseMiddleware<DecisionTimerMiddleware>();
         app.UseAuthorization();
         HealthEndpoints.Map(app);
+        app.MapAuthProxyTelemetry();
         var tokenServices = app.Services.GetRequiredService<IOptions<TokenServicesOptions>>().Value;
         JwksEndpoint.Map(app);
         if (tokenServices.Gsql)

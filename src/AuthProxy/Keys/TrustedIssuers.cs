@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using System.Collections.Immutable;
 using AuthProxy.Configuration;
+using AuthProxy.Telemetry;
 using AuthProxy.Tokens;
 using Microsoft.Extensions.Options;
 
@@ -32,8 +33,9 @@ internal sealed class TrustedIssuers : IDisposable
     private readonly OwnTokenOptions _own;
 
     public TrustedIssuers(IOptions<JwtOptions> options, IOptions<OwnTokenOptions> own, IConfiguration configuration, IHostEnvironment environment,
-        KeySourceFactory sources, KeyHttp http, SigningKeyRing ring)
+        KeySourceFactory sources, KeyHttp http, SigningKeyRing ring, AuthProxyMetrics metrics, TimeProvider time)
     {
+        metrics.ObserveKeys(this, time);
         _own = own.Value;
         _ring = ring;
         _options = options.Value;

@@ -142,6 +142,8 @@ internal partial class UrlKeySource : KeySource
     private async Task<bool> RunRefreshAsync(string trigger)
     {
         await Task.Yield(); // never run the fetch under the caller's lock
+        using var activity = AuthProxyTelemetry.Source.StartActivity(AuthProxyTelemetry.KeyFetchSpan);
+        activity?.SetTag(AuthProxyTelemetry.SourceTag, Description);
         FetchResult result;
         try
         {
@@ -169,8 +171,11 @@ internal partial class UrlKeySource : KeySource
         }
 
         Metrics.KeyFetched(Description, FetchOutcomes.Tag(result.Outcome));
+        activity?.SetTag(AuthProxyTelemetry.OutcomeTag, FetchOutcomes.Tag(result.Outcome));
         if (!result.Succeeded)
         {
+            activity?.SetTag(AuthProxyTelemetry.CauseTag, result.Cause);
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, result.Cause);
             lock (_gate)
             {
                 _failingSince ??= Time.GetUtcNow();

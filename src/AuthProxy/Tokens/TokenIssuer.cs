@@ -24,6 +24,9 @@ internal sealed class TokenIssuer(SigningKeyRing ring, IAuthProxyStore store, IO
 
     public async Task<IssuedTokenResult> IssueAsync(TokenRequest request, CancellationToken cancellationToken)
     {
+        using var activity = AuthProxyTelemetry.Source.StartActivity(AuthProxyTelemetry.TokenIssueSpan);
+        activity?.SetTag(AuthProxyTelemetry.FamilyTag, AuthProxyMetrics.FamilyTag(request.Family));
+        activity?.SetTag(AuthProxyTelemetry.UserTag, request.User);
         var credentials = await ring.GetSigningKeyAsync(cancellationToken);
         var now = time.GetUtcNow();
         var issuedAt = DateTimeOffset.FromUnixTimeSeconds(now.ToUnixTimeSeconds());

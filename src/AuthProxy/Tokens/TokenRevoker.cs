@@ -12,6 +12,7 @@ internal sealed class TokenRevoker(IAuthProxyStore store, RevocationList revocat
     /// <summary>Revokes one token by its hash. True when it was not revoked before.</summary>
     public async Task<bool> RevokeAsync(string tokenHash, DateTimeOffset? expiresAt, TokenFamily? family, CancellationToken cancellationToken)
     {
+        using var activity = Span(family, 1);
         var revoked = await store.RevokeTokenAsync(tokenHash, expiresAt, time.GetUtcNow(), cancellationToken);
         revocations.Revoke(tokenHash, expiresAt);
         if (revoked)
@@ -25,6 +26,7 @@ internal sealed class TokenRevoker(IAuthProxyStore store, RevocationList revocat
     /// <summary>Revokes every unexpired token AuthProxy issued to a user; returns how many.</summary>
     public async Task<int> RevokeUserAsync(string user, CancellationToken cancellationToken)
     {
+        using var activity = Span(null, null);
         var revoked = await store.RevokeUserTokensAsync(user, time.GetUtcNow(), cancellationToken);
         foreach (var token in revoked)
         {
@@ -32,12 +34,14 @@ internal sealed class TokenRevoker(IAuthProxyStore store, RevocationList revocat
         }
 
         metrics.TokensRevoked(null, revoked.Count);
+        activity?.SetTag(AuthProxyTelemetry.CountTag, revoked.Count);
         return revoked.Count;
     }
 
     /// <summary>Adds tokens to a user's block list, all or none, within <paramref name="limit"/>.</summary>
     public async Task<BlockOutcome> BlockAsync(string user, IReadOnlyList<BlockedToken> tokens, int limit, CancellationToken cancellationToken)
     {
+        using var activity = Span(TokenFamily.Gsql, tokens.Count);
         var outcome = await store.BlockTokensAsync(user, tokens, limit, time.GetUtcNow(), cancellationToken);
         if (outcome.Added)
         {
@@ -50,6 +54,18 @@ internal sealed class TokenRevoker(IAuthProxyStore store, RevocationList revocat
         }
 
         return outcome;
+    }
+
+    private static System.Diagnostics.Activity? Span(TokenFamily? family, int? count)
+    {
+        var activity = AuthProxyTelemetry.Source.StartActivity(AuthProxyTelemetry.TokenRevokeSpan);
+        activity?.SetTag(AuthProxyTelemetry.FamilyTag, family is { } f ? AuthProxyMetrics.FamilyTag(f) : "all");
+        if (count is { } n)
+        {
+            activity?.SetTag(AuthProxyTelemetry.CountTag, n);
+        }
+
+        return activity;
     }
 
     /// <summary>Empties a user's block list: those tokens work again until they expire.</summary>

@@ -23,8 +23,11 @@ internal sealed class LoginThrottle : IDisposable
     private readonly ConcurrentDictionary<string, FailureWindow> _windows = new(StringComparer.Ordinal);
     private readonly ITimer _sweep;
 
-    public LoginThrottle(IOptions<ThrottlingOptions> options, TimeProvider time)
+    private readonly Telemetry.AuthProxyMetrics _metrics;
+
+    public LoginThrottle(IOptions<ThrottlingOptions> options, TimeProvider time, Telemetry.AuthProxyMetrics metrics)
     {
+        _metrics = metrics;
         _options = options.Value;
         _time = time;
         _segmentTicks = Math.Max(1, _options.Window.Ticks / Segments);
@@ -38,7 +41,19 @@ internal sealed class LoginThrottle : IDisposable
     public bool IsThrottled(string? account, string? address)
     {
         var segment = Segment();
-        return Spent(AccountKey(account), _options.AccountFailures, segment) || Spent(AddressKey(address), _options.AddressFailures, segment);
+        if (Spent(AccountKey(account), _options.AccountFailures, segment))
+        {
+            _metrics.Throttled("account");
+            return true;
+        }
+
+        if (Spent(AddressKey(address), _options.AddressFailures, segment))
+        {
+            _metrics.Throttled("address");
+            return true;
+        }
+
+        return false;
     }
 
     public void RecordFailure(string? account, string? address)

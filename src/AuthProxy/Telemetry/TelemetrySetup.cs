@@ -1,0 +1,79 @@
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace AuthProxy.Telemetry;
+
+/// <summary>
+/// OpenTelemetry for AuthProxy: its own spans and meter, ASP.NET Core's, HttpClient's and YARP's
+/// spans in the same trace, logs through the same pipeline; OTLP export when configured, and a
+/// Prometheus scrape endpoint at <c>GET /metrics</c>.
+/// </summary>
+internal static class TelemetrySetup
+{
+    public const string MetricsPath = "/metrics";
+
+    private static readonly string[] UntracedPaths = ["/healthz", "/readyz", MetricsPath];
+
+    public static void AddAuthProxyTelemetry(this WebApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        var prometheus = configuration.GetValue($"{TelemetryOptions.SectionName}:{nameof(TelemetryOptions.Prometheus)}", true);
+        var otlp = configuration.GetValue<bool?>($"{TelemetryOptions.SectionName}:{nameof(TelemetryOptions.Otlp)}")
+            ?? !string.IsNullOrEmpty(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        var serviceName = configuration[$"{TelemetryOptions.SectionName}:{nameof(TelemetryOptions.ServiceName)}"] ?? "authproxy";
+
+        var telemetry = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(serviceName, serviceVersion: typeof(TelemetrySetup).Assembly.GetName().Version?.ToString()))
+            .WithTracing(tracing => tracing
+                .AddSource(AuthProxyTelemetry.SourceName, "Yarp.ReverseProxy")
+                .AddAspNetCoreInstrumentation(options => options.Filter = context => !UntracedPaths.Contains(context.Request.Path.Value, StringComparer.Ordinal))
+                .AddHttpClientInstrumentation())
+            .WithMetrics(metrics =>
+            {
+                metrics.AddMeter(AuthProxyMetrics.MeterName).AddAspNetCoreInstrumentation().AddHttpClientInstrumentation();
+                if (prometheus)
+                {
+                    metrics.AddPrometheusExporter();
+                }
+            })
+            .WithLogging(logging => { }, options =>
+            {
+                options.IncludeFormattedMessage = true;
+                options.IncludeScopes = true;
+            });
+
+        if (otlp)
+        {
+            // Endpoint, protocol and headers come from the standard OTEL_EXPORTER_OTLP_* variables.
+            telemetry.UseOtlpExporter();
+        }
+    }
+
+    public static void MapAuthProxyTelemetry(this WebApplication app)
+    {
+        if (app.Configuration.GetValue($"{TelemetryOptions.SectionName}:{nameof(TelemetryOptions.Prometheus)}", true))
+        {
+            app.MapPrometheusScrapingEndpoint(MetricsPath).AllowAnonymous();
+        }
+    }
+}
+
+/// <summary><c>AuthProxy:Telemetry</c>: where telemetry goes.</summary>
+public sealed class TelemetryOptions
+{
+    public const string SectionName = "AuthProxy:Telemetry";
+
+    /// <summary>Whether <c>GET /metrics</c> serves the metrics in Prometheus format.</summary>
+    /// <value>The default value is true.</value>
+    public bool Prometheus { get; set; } = true;
+
+    /// <summary>Whether traces, metrics and logs are exported over OTLP (configured by the standard <c>OTEL_EXPORTER_OTLP_*</c> variables).</summary>
+    /// <value>The default value is: when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set.</value>
+    public bool? Otlp { get; set; }
+
+    /// <summary>The <c>service.name</c> resource attribute.</summary>
+    /// <value>The default value is <c>authproxy</c>.</value>
+    public string ServiceName { get; set; } = "authproxy";
+}
