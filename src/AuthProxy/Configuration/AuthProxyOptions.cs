@@ -16,4 +16,8 @@ public sealed class AuthProxyOptions
     /// </summary>
     /// <value>The default value is false.</value>
     public bool AllowEncodedSlashes { get; set; }
+
+    /// <summary>How long a stopping AuthProxy lets requests in flight finish (it stops accepting new ones at once).</summary>
+    /// <value>The default value is 30 seconds.</value>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -23,6 +23,7 @@ public static partial class AuthProxyApp
     private static readonly Dictionary<string, string> SwitchMappings = new(StringComparer.Ordinal)
     {
         ["--routes"] = $"{AuthProxyOptions.SectionName}:{nameof(AuthProxyOptions.RoutesFile)}",
+        [Settings.SettingsFile.Switch] = "AuthProxy:SettingsFile",
     };
 
     /// <summary>
@@ -34,6 +35,7 @@ public static partial class AuthProxyApp
     public static async Task<WebApplication> CreateAsync(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
+        Settings.SettingsFile.Add(builder.Configuration, Settings.SettingsFile.Resolve(args, builder.Environment.ContentRootPath));
         builder.Configuration.AddCommandLine(args, SwitchMappings);
         if (Environment.GetEnvironmentVariable("SSL_CA_CERT") is { Length: > 0 } caBundle && builder.Configuration["Security:JWT:CaCertificate"] is null)
         {

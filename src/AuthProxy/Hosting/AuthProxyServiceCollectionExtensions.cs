@@ -77,7 +77,11 @@ public static class AuthProxyServiceCollectionExtensions
         services.TryAddSingleton<IGraphQLTextSerializer, GraphQLSerializer>();
         services.AddHealthChecks()
             .AddCheck<KeysReadyCheck>("keys", tags: [HealthEndpoints.ReadyTag])
-            .AddCheck<StoreReadyCheck>("store", tags: [HealthEndpoints.ReadyTag]);
+            .AddCheck<StoreReadyCheck>("store", tags: [HealthEndpoints.ReadyTag])
+            .AddCheck<RoutesReadyCheck>("routes", tags: [HealthEndpoints.ReadyTag]);
+        services.AddHostedService<Settings.SettingsWatcher>();
+        services.Configure<HostOptions>(options =>
+            options.ShutdownTimeout = configuration.GetValue($"{AuthProxyOptions.SectionName}:ShutdownTimeout", TimeSpan.FromSeconds(30)));
         services.TryAddSingleton<UserDirectory>();
         services.TryAddSingleton<PasswordVerifier>();
         services.TryAddSingleton<TrustedIssuers>();

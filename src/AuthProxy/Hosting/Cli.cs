@@ -13,7 +13,7 @@ namespace AuthProxy.Hosting;
 /// </summary>
 internal static class Cli
 {
-    private static readonly string[] Verbs = ["hash-password", "mint-token"];
+    private static readonly string[] Verbs = ["hash-password", "mint-token", "config", "healthcheck"];
 
     public static bool IsVerb(string[] args) => args.Length > 0 && Verbs.Contains(args[0], StringComparer.Ordinal);
 
@@ -22,6 +22,8 @@ internal static class Cli
         var root = new RootCommand("AuthProxy operator commands");
         root.Subcommands.Add(HashPasswordCommand(input, output, error));
         root.Subcommands.Add(MintTokenCommand(output, error));
+        root.Subcommands.Add(Settings.ConfigCommand.Create(input, output, error));
+        root.Subcommands.Add(HealthCheckCommand.Create(output, error));
         var configuration = new InvocationConfiguration { Output = output, Error = error };
         // "@path" is AuthProxy's (and TigerGraph's) file reference, not a response file.
         return await root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null }).InvokeAsync(configuration);

@@ -15,7 +15,10 @@ internal sealed class RoutesSnapshot : IProxyConfig
     /// <summary>The metadata key stamped on every route with the file's revision (see <see cref="AuthPolicyProvider.AllowsCachingPolicies"/>).</summary>
     public const string RevisionMetadataKey = "AuthProxy.Revision";
 
-    public static RoutesSnapshot CreateEmpty() => new([], [], FrozenDictionary<string, AuthPolicyDefinition>.Empty, AuthPolicyDefinition.CreateDefault(), "empty");
+    /// <summary>The revision of the snapshot in force before any routes file has loaded.</summary>
+    public const string EmptyRevision = "empty";
+
+    public static RoutesSnapshot CreateEmpty() => new([], [], FrozenDictionary<string, AuthPolicyDefinition>.Empty, AuthPolicyDefinition.CreateDefault(), EmptyRevision);
 
     private readonly CancellationTokenSource _changed = new();
 

@@ -1,0 +1,38 @@
+# AuthProxy: a policy enforcement point in front of legacy REST backends.
+#   docker build -t authproxy .
+#   docker run -p 8080:8080 \
+#     -v $PWD/routes.json:/etc/authproxy/routes.json:ro \
+#     -v $PWD/samples/users.json:/etc/authproxy/users.json:ro \
+#     -v $PWD/certs/out:/etc/authproxy/certs:ro \
+#     -v authproxy-data:/var/lib/authproxy \
+#     -e Security__JWT__HMAC__Secret=@/etc/authproxy/certs/jwt-hmac.secret \
+#     authproxy
+# No secret is baked into the image: keys, users and settings are mounted or passed at run time.
+
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+WORKDIR /src
+COPY global.json Directory.Build.props Directory.Packages.props BannedSymbols.txt .editorconfig ./
+COPY src/AuthProxy/AuthProxy.csproj src/AuthProxy/
+RUN dotnet restore src/AuthProxy/AuthProxy.csproj
+COPY src/ src/
+RUN dotnet publish src/AuthProxy/AuthProxy.csproj -c Release -o /app --no-restore
+
+FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
+WORKDIR /app
+COPY --from=build /app ./
+COPY routes.json /etc/authproxy/routes.json
+
+# The data directory (SQLite store, Data Protection keys) is a volume owned by the non-root user.
+RUN mkdir -p /var/lib/authproxy /etc/authproxy/certs && chown -R $APP_UID /var/lib/authproxy
+VOLUME /var/lib/authproxy
+
+ENV ASPNETCORE_HTTP_PORTS=8080 \
+    AuthProxy__RoutesFile=/etc/authproxy/routes.json \
+    AuthProxy__Store__ConnectionString="Data Source=/var/lib/authproxy/authproxy.db" \
+    AUTHPROXY_SETTINGS=/etc/authproxy/authproxy.settings.json \
+    Users=@/etc/authproxy/users.json
+
+USER $APP_UID
+EXPOSE 8080
+HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 CMD ["dotnet", "AuthProxy.dll", "healthcheck"]
+ENTRYPOINT ["dotnet", "AuthProxy.dll"]

@@ -1,0 +1,197 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using AuthProxy.Configuration;
+using AuthProxy.Keys;
+using AuthProxy.Users;
+using Microsoft.Extensions.Hosting.Internal;
+using Microsoft.Extensions.Options;
+
+namespace AuthProxy.Hosting.Settings;
+
+/// <summary>
+/// Reads and writes the settings file for the <c>config</c> verbs. A change is validated with the
+/// same validators the server runs at start-up (and keys and users files are read) before the
+/// file is replaced, atomically; a bad value leaves the file untouched.
+/// </summary>
+internal sealed class SettingsEditor(string path)
+{
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public string Path { get; } = path;
+
+    public JsonObject Load()
+    {
+        if (!File.Exists(Path))
+        {
+            return [];
+        }
+
+        return JsonNode.Parse(File.ReadAllText(Path), documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true })
+            as JsonObject ?? throw new InvalidDataException($"{Path} does not hold a JSON object");
+    }
+
+    /// <summary>The value of <paramref name="key"/> in the file, or null when it is not set.</summary>
+    public static string? Get(JsonObject settings, string key)
+    {
+        JsonNode? node = settings;
+        foreach (var segment in key.Split(':'))
+        {
+            node = node is JsonObject o ? Child(o, segment) : null;
+        }
+
+        return node switch
+        {
+            null => null,
+            JsonArray array => string.Join(",", array.Select(n => n?.ToString())),
+            JsonValue value => value.ToString(),
+            _ => node.ToJsonString(),
+        };
+    }
+
+    /// <summary>Every setting in the file as (key, value).</summary>
+    public static IEnumerable<(string Key, string Value)> Flatten(JsonObject settings, string prefix = "")
+    {
+        foreach (var (name, node) in settings)
+        {
+            var key = prefix.Length == 0 ? name : $"{prefix}:{name}";
+            if (node is JsonObject inner)
+            {
+                foreach (var pair in Flatten(inner, key))
+                {
+                    yield return pair;
+                }
+            }
+            else if (node is not null)
+            {
+                yield return (key, node is JsonArray array ? string.Join(",", array.Select(n => n?.ToString())) : node.ToString());
+            }
+        }
+    }
+
+    /// <summary>A copy of <paramref name="settings"/> with <paramref name="key"/> set (empty removes it).</summary>
+    public static JsonObject With(JsonObject settings, string key, string value)
+    {
+        var copy = (JsonObject)settings.DeepClone();
+        var segments = key.Split(':');
+        var node = copy;
+        foreach (var segment in segments[..^1])
+        {
+            if (Child(node, segment) is not JsonObject next)
+            {
+                next = [];
+                Remove(node, segment);
+                node[segment] = next;
+            }
+
+            node = next;
+        }
+
+        var leaf = segments[^1];
+        Remove(node, leaf);
+        if (value.Length > 0)
+        {
+            node[leaf] = KnownSettings.IsList(key)
+                ? new JsonArray([.. value.Split(',').Select(v => v.Trim()).Where(v => v.Length > 0).Select(v => (JsonNode)JsonValue.Create(v))])
+                : JsonValue.Create(value);
+        }
+
+        return copy;
+    }
+
+    /// <summary>Every problem the server would report at start-up with these settings, and any unreadable key or users file.</summary>
+    public static List<string> Validate(JsonObject settings, string contentRoot)
+    {
+        var problems = new List<string>();
+        var bytes = Encoding.UTF8.GetBytes(settings.ToJsonString());
+        if (!JsonFile.TryParse(bytes, out var configuration, out var error))
+        {
+            return [error];
+        }
+
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddSingleton<IHostEnvironment>(new HostingEnvironment { ContentRootPath = contentRoot, ApplicationName = "AuthProxy", EnvironmentName = "Production" });
+        services.AddAuthProxy(configuration);
+        using var provider = services.BuildServiceProvider();
+        try
+        {
+            provider.GetRequiredService<IStartupValidator>().Validate();
+        }
+        catch (OptionsValidationException ex)
+        {
+            problems.AddRange(ex.Failures);
+        }
+        catch (AggregateException ex)
+        {
+            problems.AddRange(ex.InnerExceptions.OfType<OptionsValidationException>().SelectMany(e => e.Failures));
+        }
+
+        CheckKeys(configuration, contentRoot, problems);
+        if (configuration.GetSection(UsersReader.SectionName).Exists())
+        {
+            UsersReader.Read(configuration, contentRoot, problems);
+        }
+
+        return problems;
+    }
+
+    /// <summary>Replaces the file atomically (write aside, then rename over).</summary>
+    public void Save(JsonObject settings)
+    {
+        var directory = System.IO.Path.GetDirectoryName(Path)!;
+        Directory.CreateDirectory(directory);
+        var temporary = System.IO.Path.Combine(directory, $".{System.IO.Path.GetFileName(Path)}.{Environment.ProcessId}.tmp");
+        File.WriteAllText(temporary, settings.ToJsonString(Indented) + "\n");
+        File.Move(temporary, Path, overwrite: true);
+    }
+
+    private static void CheckKeys(IConfiguration configuration, string contentRoot, List<string> problems)
+    {
+        Check(configuration["Security:JWT:RSA:PublicKey"], "Security:JWT:RSA:PublicKey", KeyRules.TigerGraphRsa);
+        Check(configuration["Security:JWT:HMAC:Secret"], "Security:JWT:HMAC:Secret", KeyRules.TigerGraphHmac);
+        foreach (var provider in configuration.GetSection(JwtProviders.SectionName).GetChildren())
+        {
+            var keys = ConfigurationLists.Read(provider.GetSection("Keys"));
+            for (var i = 0; i < keys.Count; i++)
+            {
+                Check(keys[i], $"{JwtProviders.SectionName}:{provider.Key}:Keys:{i}", KeyRules.Provider(null));
+            }
+        }
+
+        void Check(string? value, string setting, KeyRules rules)
+        {
+            if (string.IsNullOrWhiteSpace(value))
+            {
+                return;
+            }
+
+            var reference = ValueReference.Parse(value, contentRoot);
+            var description = reference.Describe(setting);
+            switch (reference.Kind)
+            {
+                case ValueReferenceKind.Inline:
+                    KeyMaterial.Parse(reference.Value, description, rules, problems);
+                    break;
+                case ValueReferenceKind.File when !File.Exists(reference.Value):
+                    problems.Add($"{description}: the file does not exist");
+                    break;
+                case ValueReferenceKind.File:
+                    KeyMaterial.Parse(File.ReadAllText(reference.Value).Trim(), description, rules, problems);
+                    break;
+            }
+        }
+    }
+
+    private static JsonNode? Child(JsonObject node, string name) =>
+        node.FirstOrDefault(p => string.Equals(p.Key, name, StringComparison.OrdinalIgnoreCase)).Value;
+
+    private static void Remove(JsonObject node, string name)
+    {
+        foreach (var existing in node.Where(p => string.Equals(p.Key, name, StringComparison.OrdinalIgnoreCase)).Select(p => p.Key).ToList())
+        {
+            node.Remove(existing);
+        }
+    }
+}
