@@ -1,0 +1,233 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using AuthProxy.Tests.Common;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Logs;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+
+namespace AuthProxy.Tests.Telemetry;
+
+/// <summary>Spans, metric points and log records as an exporter sees them, and /metrics as Prometheus scrapes it.</summary>
+[Collection(EndToEndCollection.Name)]
+public sealed partial class TelemetryTests(BackendProcess backend) : IAsyncLifetime
+{
+    private readonly List<Activity> _spans = [];
+    private readonly List<Metric> _metrics = [];
+    private readonly List<LogRecord> _logs = [];
+    private ProxyHost _proxy = null!;
+
+    public async Task InitializeAsync() => _proxy = await ProxyHost.StartAsync(TestRoutes.Standard(backend.BaseAddress), configure: builder =>
+        builder.Services.AddOpenTelemetry()
+            .WithTracing(tracing => tracing.AddInMemoryExporter(_spans))
+            .WithMetrics(metrics => metrics.AddInMemoryExporter(_metrics))
+            .WithLogging(logging => logging.AddInMemoryExporter(_logs)));
+
+    public async Task DisposeAsync() => await _proxy.DisposeAsync();
+
+    private List<Activity> Spans()
+    {
+        lock (_spans)
+        {
+            return [.. _spans];
+        }
+    }
+
+    private Activity DecisionSpan(string result) =>
+        Assert.Single(Spans(), s => s.OperationName == "authproxy.authorize" && (string?)s.GetTagItem("authproxy.result") == result);
+
+    [Fact]
+    public async Task RefusedAndAllowedRequests_ProduceDecisionSpans_AndMetricPoints()
+    {
+        var token = TestTokens.Hs256(TestTokens.Claims("kevin", "social"));
+        using (var refused = await _proxy.Client.SendAsync(Http.Get("/restpp/query/finance/q", token)))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        }
+
+        using (var allowed = await _proxy.Client.SendAsync(Http.Get("/restpp/query/social/q", token)))
+        {
+            Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
+        }
+
+        var refusal = DecisionSpan("refused");
+        Assert.Equal("restpp-query", refusal.GetTagItem("authproxy.route"));
+        Assert.Equal("graph-read", refusal.GetTagItem("authproxy.policy"));
+        Assert.Equal("Bearer", refusal.GetTagItem("authproxy.scheme"));
+        Assert.Equal("graph-scope", refusal.GetTagItem("authproxy.reason"));
+        Assert.Equal(ActivityStatusCode.Error, refusal.Status);
+        var allowedSpan = DecisionSpan("allowed");
+        Assert.Equal("none", allowedSpan.GetTagItem("authproxy.reason"));
+        Assert.Equal("kevin", allowedSpan.GetTagItem("authproxy.user"));
+
+        _proxy.Services.GetRequiredService<MeterProvider>().ForceFlush();
+        var decisions = MetricPoints("authproxy.decisions");
+        Assert.Contains(decisions, p => Tag(p, "result") == "refused" && Tag(p, "reason") == "graph-scope" && Tag(p, "route") == "restpp-query" && p.GetSumLong() == 1);
+        Assert.Contains(decisions, p => Tag(p, "result") == "allowed" && p.GetSumLong() == 1);
+        var latency = MetricPoints("authproxy.decision.duration");
+        Assert.Contains(latency, p => Tag(p, "result") == "allowed" && p.GetHistogramCount() == 1);
+        Assert.Equal("s", _metrics.Single(m => m.Name == "authproxy.decision.duration").Unit);
+        Assert.False(string.IsNullOrEmpty(_metrics.Single(m => m.Name == "authproxy.decisions").Description));
+        Assert.Contains(MetricPoints("authproxy.upstream.duration"), p => Tag(p, "cluster") == "restpp" && Tag(p, "outcome") == "2xx");
+    }
+
+    [Fact]
+    public async Task TheProxiedRequest_IsOneTrace_ContinuedAtTheBackend()
+    {
+        var token = TestTokens.Hs256(TestTokens.Claims("kevin", "social"));
+        using var response = await _proxy.Client.SendAsync(Http.Get("/restpp/query/social/q", token));
+        var traceparent = (await response.EchoAsync()).GetProperty("headers").GetProperty("traceparent").GetString()!;
+
+        var traceId = traceparent.Split('-')[1];
+        var trace = Spans().Where(s => s.TraceId.ToHexString() == traceId).ToList();
+        Assert.Contains(trace, s => s.OperationName == "authproxy.authorize");
+        Assert.Contains(trace, s => s.Source.Name == "Microsoft.AspNetCore");
+        Assert.Contains(trace, s => s.Source.Name == "Yarp.ReverseProxy");
+        Assert.Contains(trace, s => s.Kind == ActivityKind.Client && s.Source.Name == "System.Net.Http");
+    }
+
+    [Fact]
+    public async Task TokenServices_ProduceIssueAndRevokeSpans()
+    {
+        using var login = await _proxy.Client.SendAsync(Http.Json(HttpMethod.Post, "/management/v1/authentication/login", new { username = "kevin", password = TestUsers.KevinPassword }));
+        var token = await login.Content.ReadAsStringAsync();
+        using var revoke = await _proxy.Client.SendAsync(Http.Json(HttpMethod.Delete, $"/management/v1/authentication/jwt/{token}").WithBearer(token));
+        Assert.Equal(HttpStatusCode.OK, revoke.StatusCode);
+
+        var issue = Assert.Single(Spans(), s => s.OperationName == "authproxy.token.issue");
+        Assert.Equal("gridgain", issue.GetTagItem("authproxy.token.family"));
+        Assert.Equal("kevin", issue.GetTagItem("authproxy.token.user") ?? issue.GetTagItem("authproxy.user"));
+        Assert.Contains(Spans(), s => s.OperationName == "authproxy.token.revoke" && (string?)s.GetTagItem("authproxy.token.family") == "gridgain");
+        _proxy.Services.GetRequiredService<MeterProvider>().ForceFlush();
+        Assert.Contains(MetricPoints("authproxy.tokens.issued"), p => Tag(p, "family") == "gridgain");
+        Assert.Contains(MetricPoints("authproxy.tokens.revoked"), p => Tag(p, "family") == "gridgain");
+    }
+
+    [Fact]
+    public async Task NoTokenSecretOrPassword_AppearsInAnyExportedAttributeOrLogRecord()
+    {
+        var thirdParty = TestTokens.Hs256(TestTokens.Claims("kevin", "social"));
+        var forged = TestTokens.Hs256(TestTokens.Claims("kevin", "social"), secret: "a-forged-secret-that-is-long-enough-0123456789");
+        using var login = await _proxy.Client.SendAsync(Http.Json(HttpMethod.Post, "/management/v1/authentication/login", new { username = "kevin", password = TestUsers.KevinPassword }));
+        var own = await login.Content.ReadAsStringAsync();
+        using var secretResponse = await _proxy.Client.SendAsync(Http.Json(HttpMethod.Post, "/gsql/v1/secrets?alias=s").WithBasic("kevin", TestUsers.KevinPassword));
+        var secret = (await secretResponse.JsonAsync()).GetProperty("results").GetProperty("value").GetString()!;
+
+        await _proxy.Client.SendAsync(Http.Get("/restpp/query/social/q", thirdParty));
+        await _proxy.Client.SendAsync(Http.Get("/restpp/query/social/q", forged));
+        await _proxy.Client.SendAsync(Http.Get("/restpp/query/social/q").WithBasic("kevin", "wrong-password-value"));
+        await _proxy.Client.SendAsync(Http.Json(HttpMethod.Post, "/gsql/v1/tokens", new { secret }));
+        await _proxy.Client.SendAsync(Http.Json(HttpMethod.Post, "/management/v1/authentication/login", new { username = "kevin", password = "another-wrong-password" }));
+        await _proxy.Client.SendAsync(Http.Json(HttpMethod.Delete, $"/management/v1/authentication/jwt/{own}").WithBearer(own));
+        _proxy.Services.GetRequiredService<LoggerProvider>().ForceFlush();
+
+        string[] secrets = [thirdParty, forged, own, secret, TestUsers.KevinPassword, "wrong-password-value", "another-wrong-password",
+            thirdParty.Split('.')[2], own.Split('.')[2], TestTokens.HmacSecret];
+        var exported = new List<string>();
+        foreach (var span in Spans())
+        {
+            exported.Add(span.DisplayName);
+            exported.AddRange(span.TagObjects.Select(t => $"{t.Key}={t.Value}"));
+            exported.AddRange(span.Events.SelectMany(e => e.Tags.Select(t => $"{t.Key}={t.Value}")));
+        }
+
+        lock (_logs)
+        {
+            foreach (var record in _logs)
+            {
+                exported.Add(record.FormattedMessage ?? string.Empty);
+                exported.Add(record.Body ?? string.Empty);
+                exported.AddRange(record.Attributes?.Select(a => $"{a.Key}={a.Value}") ?? []);
+                exported.Add(record.Exception?.ToString() ?? string.Empty);
+            }
+        }
+
+        Assert.NotEmpty(exported);
+        foreach (var value in secrets)
+        {
+            Assert.DoesNotContain(exported, e => e.Contains(value, StringComparison.Ordinal));
+        }
+
+        // The refusals were logged, with the token masked.
+        Assert.Contains(exported, e => e.Contains(TestTokens.Mask(forged), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task MetricsEndpoint_ServesTheDocumentedSeries_AndEverySeriesTheDashboardQueries()
+    {
+        // Traffic that touches every instrument: decisions, a key URL, tokens issued and revoked, throttling.
+        using var ca = new TestCertificateAuthority();
+        await using var idp = await KeyServer.StartAsync(ca.IssueServer("localhost"));
+        using var key = TestKey.Ec("k1");
+        idp.Serve("/jwks", TestKey.Jwks(key));
+        await using var proxy = await ProxyHost.StartAsync(TestRoutes.Standard(backend.BaseAddress), settings: new Dictionary<string, string>
+        {
+            ["Security:JWT:CaCertificate"] = ca.WriteBundle(ProxyHost.CreateDirectory()),
+            ["Security:JWT:Providers:corp:Issuer"] = "https://corp.example",
+            ["Security:JWT:Providers:corp:Keys:0"] = idp.Url("/jwks").ToString(),
+            ["AuthProxy:Throttling:AccountFailures"] = "1",
+        });
+
+        var token = await (await proxy.Client.SendAsync(Http.Json(HttpMethod.Post, "/management/v1/authentication/login",
+            new { username = "kevin", password = TestUsers.KevinPassword }))).Content.ReadAsStringAsync();
+        await proxy.Client.SendAsync(Http.Get("/restpp/query/social/q", token));
+        await proxy.Client.SendAsync(Http.Get("/restpp/query/social/q"));
+        await proxy.Client.SendAsync(Http.Json(HttpMethod.Delete, $"/management/v1/authentication/jwt/{token}").WithBasic("kevin", TestUsers.KevinPassword));
+        await proxy.Client.SendAsync(Http.Get("/restpp/version").WithBasic("tigergraph", "wrong"));
+        await proxy.Client.SendAsync(Http.Get("/restpp/version").WithBasic("tigergraph", "wrong"));
+
+        using var response = await proxy.Client.GetAsync("/metrics");
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.StartsWith("text/plain", response.Content.Headers.ContentType!.MediaType, StringComparison.Ordinal);
+        var exported = MetricNamePattern().Matches(text).Select(m => m.Value).ToHashSet(StringComparer.Ordinal);
+
+        string[] documented =
+        [
+            "authproxy_decisions_total", "authproxy_decision_duration_seconds_bucket", "authproxy_key_fetches_total", "authproxy_keys_in_force",
+            "authproxy_keys_age_seconds", "authproxy_tokens_issued_total", "authproxy_tokens_revoked_total", "authproxy_revocations",
+            "authproxy_throttled_total", "authproxy_upstream_duration_seconds_bucket",
+        ];
+        Assert.All(documented, name => Assert.Contains(name, exported));
+
+        var dashboard = await File.ReadAllTextAsync(Path.Combine(Routing.RoutesFileReaderTests.FindRepositoryRoot(), "deploy", "grafana", "authproxy.json"));
+        var queried = JsonDocument.Parse(dashboard).RootElement.GetProperty("panels").EnumerateArray()
+            .SelectMany(p => p.GetProperty("targets").EnumerateArray().Select(t => t.GetProperty("expr").GetString()!))
+            .SelectMany(expr => MetricNamePattern().Matches(expr).Select(m => m.Value))
+            .ToHashSet(StringComparer.Ordinal);
+        Assert.NotEmpty(queried);
+        Assert.All(queried, name => Assert.True(exported.Contains(name), $"the dashboard queries {name}, which /metrics does not export"));
+    }
+
+    private List<MetricPoint> MetricPoints(string name)
+    {
+        var points = new List<MetricPoint>();
+        foreach (var metric in _metrics.Where(m => m.Name == name))
+        {
+            foreach (ref readonly var point in metric.GetMetricPoints())
+            {
+                points.Add(point);
+            }
+        }
+
+        return points;
+    }
+
+    private static string? Tag(MetricPoint point, string key)
+    {
+        foreach (var tag in point.Tags)
+        {
+            if (tag.Key == key)
+            {
+                return tag.Value?.ToString();
+            }
+        }
+
+        return null;
+    }
+
+    [GeneratedRegex(@"authproxy_[a-z_]+")]
+    private static partial Regex MetricNamePattern();
+}
