@@ -43,7 +43,8 @@ public sealed class ProxyHost : IAsyncDisposable
     public string UsersPath => Path.Combine(Directory, "users.json");
 
     public static async Task<ProxyHost> StartAsync(string routes, string? users = null, IDictionary<string, string>? settings = null,
-        TimeProvider? time = null, Action<WebApplicationBuilder>? configure = null, string? directory = null, bool keepDirectory = false)
+        TimeProvider? time = null, Action<WebApplicationBuilder>? configure = null, string? directory = null, bool keepDirectory = false,
+        bool usersOnCommandLine = true)
     {
         directory ??= CreateDirectory();
         await File.WriteAllTextAsync(Path.Combine(directory, "routes.json"), routes);
@@ -54,9 +55,13 @@ public sealed class ProxyHost : IAsyncDisposable
             "--urls=http://127.0.0.1:0",
             $"--contentRoot={directory}",
             "--routes", "routes.json",
-            "--Users=@users.json",
             $"--Security:JWT:HMAC:Secret={TestTokens.HmacSecret}",
         };
+        if (usersOnCommandLine)
+        {
+            args.Add("--Users=@users.json");
+        }
+
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             args.Add($"--{key}={value}");
@@ -113,6 +118,9 @@ public sealed class ProxyHost : IAsyncDisposable
 
         Assert.Fail("timed out waiting until " + what);
     }
+
+    /// <summary>Stops the server as a SIGTERM would: no new requests, requests in flight finish.</summary>
+    public Task StopAsync() => _app.StopAsync();
 
     public async ValueTask DisposeAsync()
     {
