@@ -17,6 +17,14 @@ public sealed class AuthProxyOptions
     /// <value>The default value is false.</value>
     public bool AllowEncodedSlashes { get; set; }
 
+    /// <summary>
+    /// Load balancers and proxies in front of AuthProxy (IP addresses or CIDR networks) whose
+    /// <c>X-Forwarded-For</c> and <c>X-Forwarded-Proto</c> are believed: the client address then
+    /// comes from them (for throttling and for the backend). Nobody else's are.
+    /// </summary>
+    /// <value>The default value is empty: the connection's address is the client's.</value>
+    public string[] TrustedProxies { get; set; } = [];
+
     /// <summary>How long a stopping AuthProxy lets requests in flight finish (it stops accepting new ones at once).</summary>
     /// <value>The default value is 30 seconds.</value>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);

@@ -25,3 +25,16 @@ internal sealed partial class OwnTokenOptionsValidator : IValidateOptions<OwnTok
 internal sealed partial class ThrottlingOptionsValidator : IValidateOptions<ThrottlingOptions>
 {
 }
+
+/// <summary>Validates <see cref="AuthProxyOptions"/>: every trusted proxy is an IP address or a CIDR network.</summary>
+internal sealed class AuthProxyOptionsValidator : IValidateOptions<AuthProxyOptions>
+{
+    public ValidateOptionsResult Validate(string? name, AuthProxyOptions options)
+    {
+        var failures = options.TrustedProxies
+            .Where(p => !System.Net.IPNetwork.TryParse(p, out _) && !System.Net.IPAddress.TryParse(p, out _))
+            .Select(p => $"{AuthProxyOptions.SectionName}:TrustedProxies: '{p}' is neither an IP address nor a CIDR network")
+            .ToList();
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

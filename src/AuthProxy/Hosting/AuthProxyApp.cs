@@ -35,7 +35,8 @@ public static partial class AuthProxyApp
     public static async Task<WebApplication> CreateAsync(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
-        Settings.SettingsFile.Add(builder.Configuration, Settings.SettingsFile.Resolve(args, builder.Environment.ContentRootPath));
+        var settingsFiles = Settings.SettingsFile.Add(builder.Configuration, Settings.SettingsFile.Resolve(args, builder.Environment.ContentRootPath));
+        builder.Services.AddSingleton(_ => new Settings.SettingsFileLease(settingsFiles));
         builder.Configuration.AddCommandLine(args, SwitchMappings);
         if (Environment.GetEnvironmentVariable("SSL_CA_CERT") is { Length: > 0 } caBundle && builder.Configuration["Security:JWT:CaCertificate"] is null)
         {
@@ -60,13 +61,19 @@ public static partial class AuthProxyApp
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        app.Services.GetRequiredService<Settings.SettingsFileLease>(); // created by the container, so disposed with the application
+        await InitializeAsync(app); // validates every option before the pipeline reads any
         ConfigurePipeline(app);
-        await InitializeAsync(app);
         return app;
     }
 
     private static void ConfigurePipeline(WebApplication app)
     {
+        if (ForwardedHeaders(app.Services.GetRequiredService<IOptions<AuthProxyOptions>>().Value) is { } forwarded)
+        {
+            app.UseForwardedHeaders(forwarded);
+        }
+
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             ExceptionHandler = context =>
@@ -108,6 +115,32 @@ public static partial class AuthProxyApp
         });
     }
 
+    /// <summary>X-Forwarded-For and -Proto from the trusted proxies only; null when none is configured.</summary>
+    private static ForwardedHeadersOptions? ForwardedHeaders(AuthProxyOptions options)
+    {
+        if (options.TrustedProxies.Length == 0)
+        {
+            return null;
+        }
+
+        var forwarded = new ForwardedHeadersOptions { ForwardedHeaders = Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedFor | Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedProto };
+        forwarded.KnownProxies.Clear();
+        forwarded.KnownIPNetworks.Clear();
+        foreach (var entry in options.TrustedProxies)
+        {
+            if (System.Net.IPNetwork.TryParse(entry, out var network))
+            {
+                forwarded.KnownIPNetworks.Add(network);
+            }
+            else if (System.Net.IPAddress.TryParse(entry, out var address))
+            {
+                forwarded.KnownProxies.Add(address);
+            }
+        }
+
+        return forwarded;
+    }
+
     /// <summary>Loads keys, users and routes, gathering every problem before giving up.</summary>
     private static async Task InitializeAsync(WebApplication app)
     {
@@ -138,8 +171,16 @@ public static partial class AuthProxyApp
             problems.AddRange(await services.GetRequiredService<TrustedIssuers>().InitializeAsync(app.Lifetime.ApplicationStopping));
         }
 
+        // Users and routes are read even when options failed, so their problems are listed too.
         problems.AddRange(services.GetRequiredService<UserDirectory>().Initialize());
-        problems.AddRange(await services.GetRequiredService<RoutesFileLoader>().InitializeAsync());
+        try
+        {
+            problems.AddRange(await services.GetRequiredService<RoutesFileLoader>().InitializeAsync());
+        }
+        catch (OptionsValidationException)
+        {
+            // The routes loader needs AuthProxy's options, whose failures are already listed.
+        }
 
         if (problems.Count > 0)
         {

@@ -35,7 +35,7 @@ public static class AuthProxyServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(configuration);
 
-        services.AddOptions<AuthProxyOptions>().Bind(configuration.GetSection(AuthProxyOptions.SectionName));
+        AddOptions<AuthProxyOptions, AuthProxyOptionsValidator>(services, configuration, AuthProxyOptions.SectionName);
         services.AddOptions<EnforcementOptions>().Bind(configuration.GetSection(EnforcementOptions.SectionName));
         services.AddOptions<JwtOptions>().Bind(configuration.GetSection(JwtOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<JwtOptions>, JwtOptionsValidator>());

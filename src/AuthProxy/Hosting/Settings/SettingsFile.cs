@@ -35,22 +35,33 @@ internal static class SettingsFile
         return Path.GetFullPath(string.IsNullOrWhiteSpace(path) ? DefaultName : path, directory);
     }
 
-    /// <summary>Adds the settings file just below the environment variables and command line.</summary>
-    public static void Add(IConfigurationBuilder builder, string path)
+    /// <summary>
+    /// Adds the settings file just below the environment variables and command line. Returns the
+    /// file provider watching its folder, which the caller owns (configuration rebuilds its
+    /// providers, so they cannot own it).
+    /// </summary>
+    public static IDisposable Add(IConfigurationBuilder builder, string path)
     {
+        var files = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(System.IO.Path.GetDirectoryName(path)!);
         var source = new LastGoodJsonConfigurationSource
         {
             Path = System.IO.Path.GetFileName(path),
             Optional = true,
             ReloadOnChange = true,
+            FileProvider = files,
         };
-        source.ResolveFileProvider();
-        source.FileProvider = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(System.IO.Path.GetDirectoryName(path)!);
 
         var sources = builder.Sources;
         var index = sources.ToList().FindIndex(s => s is Microsoft.Extensions.Configuration.EnvironmentVariables.EnvironmentVariablesConfigurationSource);
         sources.Insert(index < 0 ? sources.Count : index, source);
+        return files;
     }
+}
+
+/// <summary>Owns the settings file's file provider for the application's lifetime: the container disposes it with the application.</summary>
+internal sealed class SettingsFileLease(IDisposable files) : IDisposable
+{
+    public void Dispose() => files.Dispose();
 }
 
 /// <summary>A JSON source whose reload keeps the last good data when the file is broken.</summary>
