@@ -367,7 +367,10 @@ public sealed class KeyUrlTests : IAsyncLifetime
 
         Assert.False(validators.Issuers.IsReady);
         Assert.Contains(validators.Logs.GetSnapshot(), r => r.Id.Id == 1311 && r.Message.Contains("(timeout)", StringComparison.Ordinal));
-        Assert.Equal(2, _server.Hits("/jwks"));
+
+        // One attempt plus one retry at most. The retry opens a fresh TLS connection, which on a loaded
+        // machine can itself outlast the 200 ms attempt budget before the request reaches the server.
+        Assert.InRange(_server.Hits("/jwks"), 1, 2);
     }
 
     [Fact]
