@@ -123,7 +123,14 @@ public static partial class AuthProxyApp
             return null;
         }
 
-        var forwarded = new ForwardedHeadersOptions { ForwardedHeaders = Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedFor | Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedProto };
+        // No hop limit: the middleware walks X-Forwarded-For from the right and stops at the first
+        // address that is not a trusted proxy, so a chain of load balancers works and a client's own
+        // entries (further left) are never believed.
+        var forwarded = new ForwardedHeadersOptions
+        {
+            ForwardedHeaders = Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedFor | Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedProto,
+            ForwardLimit = null,
+        };
         forwarded.KnownProxies.Clear();
         forwarded.KnownIPNetworks.Clear();
         foreach (var entry in options.TrustedProxies)

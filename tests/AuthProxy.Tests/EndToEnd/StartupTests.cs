@@ -125,6 +125,25 @@ public sealed class LoadBalancerTests(BackendProcess backend)
         Assert.Equal(HttpStatusCode.OK, otherClient.StatusCode);
     }
 
+    [Theory]
+    [InlineData("203.0.113.7, 10.1.2.3", "203.0.113.7")] // client, then an inner trusted load balancer
+    [InlineData("6.6.6.6, 203.0.113.7", "203.0.113.7")] // the client's own entry on the left is not believed
+    [InlineData("6.6.6.6, 203.0.113.7, 10.1.2.3", "203.0.113.7")]
+    public async Task AChainOfTrustedProxies_IsWalkedUpToTheFirstUntrustedAddress(string forwardedFor, string client)
+    {
+        await using var proxy = await ProxyHost.StartAsync(TestRoutes.Standard(backend.BaseAddress), settings: new Dictionary<string, string>
+        {
+            ["AuthProxy:TrustedProxies:0"] = "127.0.0.1",
+            ["AuthProxy:TrustedProxies:1"] = "10.0.0.0/8",
+        });
+        var request = Http.Get("/restpp/echo/x");
+        request.Headers.Add("X-Forwarded-For", forwardedFor);
+
+        using var response = await proxy.Client.SendAsync(request);
+
+        Assert.Equal(client, (await response.EchoAsync()).GetProperty("headers").GetProperty("X-Forwarded-For").GetString());
+    }
+
     [Fact]
     public async Task ForwardedHeaders_AreIgnored_WithoutTrustedProxies()
     {
