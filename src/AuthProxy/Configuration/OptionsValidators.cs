@@ -26,7 +26,7 @@ internal sealed partial class ThrottlingOptionsValidator : IValidateOptions<Thro
 {
 }
 
-/// <summary>Validates <see cref="AuthProxyOptions"/>: every trusted proxy is an IP address or a CIDR network.</summary>
+/// <summary>Validates <see cref="AuthProxyOptions"/>: every trusted proxy is an IP address or a CIDR network; the shutdown timeout is 0 to 1 hour.</summary>
 internal sealed class AuthProxyOptionsValidator : IValidateOptions<AuthProxyOptions>
 {
     public ValidateOptionsResult Validate(string? name, AuthProxyOptions options)
@@ -35,6 +35,11 @@ internal sealed class AuthProxyOptionsValidator : IValidateOptions<AuthProxyOpti
             .Where(p => !System.Net.IPNetwork.TryParse(p, out _) && !System.Net.IPAddress.TryParse(p, out _))
             .Select(p => $"{AuthProxyOptions.SectionName}:TrustedProxies: '{p}' is neither an IP address nor a CIDR network")
             .ToList();
+        if (options.ShutdownTimeout < TimeSpan.Zero || options.ShutdownTimeout > TimeSpan.FromHours(1))
+        {
+            failures.Add($"{AuthProxyOptions.SectionName}:ShutdownTimeout must be from 00:00:00 to 01:00:00 (it is {options.ShutdownTimeout})");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

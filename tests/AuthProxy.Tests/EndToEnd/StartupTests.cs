@@ -163,4 +163,12 @@ public sealed class LoadBalancerTests(BackendProcess backend)
             settings: new Dictionary<string, string> { ["AuthProxy:TrustedProxies:0"] = "the-load-balancer" }));
         Assert.Contains(failure.Problems, p => p.Contains("'the-load-balancer' is neither an IP address nor a CIDR network", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task ANegativeShutdownTimeout_StopsTheStart()
+    {
+        var failure = await Assert.ThrowsAsync<ConfigurationProblemsException>(() => ProxyHost.StartAsync(TestRoutes.Standard(backend.BaseAddress),
+            settings: new Dictionary<string, string> { ["AuthProxy:ShutdownTimeout"] = "-00:00:05" }));
+        Assert.Contains(failure.Problems, p => p.Contains("AuthProxy:ShutdownTimeout must be from 00:00:00 to 01:00:00", StringComparison.Ordinal));
+    }
 }
