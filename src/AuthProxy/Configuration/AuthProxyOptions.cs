@@ -25,6 +25,23 @@ public sealed class AuthProxyOptions
     /// <value>The default value is empty: the connection's address is the client's.</value>
     public string[] TrustedProxies { get; set; } = [];
 
+    /// <summary>One <see cref="TrustedProxies"/> entry as a network: a CIDR network, or one address as a network of its own.</summary>
+    internal static bool TryParseTrustedProxy(string entry, out System.Net.IPNetwork network)
+    {
+        if (System.Net.IPNetwork.TryParse(entry, out network))
+        {
+            return true;
+        }
+
+        if (System.Net.IPAddress.TryParse(entry, out var address))
+        {
+            network = new System.Net.IPNetwork(address, address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128);
+            return true;
+        }
+
+        return false;
+    }
+
     /// <summary>How long a stopping AuthProxy lets requests in flight finish (it stops accepting new ones at once).</summary>
     /// <value>The default value is 30 seconds.</value>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);

@@ -32,7 +32,7 @@ internal sealed class AuthProxyOptionsValidator : IValidateOptions<AuthProxyOpti
     public ValidateOptionsResult Validate(string? name, AuthProxyOptions options)
     {
         var failures = options.TrustedProxies
-            .Where(p => !System.Net.IPNetwork.TryParse(p, out _) && !System.Net.IPAddress.TryParse(p, out _))
+            .Where(p => !AuthProxyOptions.TryParseTrustedProxy(p, out _))
             .Select(p => $"{AuthProxyOptions.SectionName}:TrustedProxies: '{p}' is neither an IP address nor a CIDR network")
             .ToList();
         if (options.ShutdownTimeout < TimeSpan.Zero || options.ShutdownTimeout > TimeSpan.FromHours(1))

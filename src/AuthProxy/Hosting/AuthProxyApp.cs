@@ -135,13 +135,9 @@ public static partial class AuthProxyApp
         forwarded.KnownIPNetworks.Clear();
         foreach (var entry in options.TrustedProxies)
         {
-            if (System.Net.IPNetwork.TryParse(entry, out var network))
+            if (AuthProxyOptions.TryParseTrustedProxy(entry, out var network))
             {
                 forwarded.KnownIPNetworks.Add(network);
-            }
-            else if (System.Net.IPAddress.TryParse(entry, out var address))
-            {
-                forwarded.KnownProxies.Add(address);
             }
         }
 
