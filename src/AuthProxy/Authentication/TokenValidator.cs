@@ -2,30 +2,25 @@ using System.Buffers;
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using AuthProxy.Configuration;
 using AuthProxy.Errors;
 using AuthProxy.Keys;
 using AuthProxy.Tokens;
 using AuthProxy.Users;
 using Microsoft.Extensions.Options;
-using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
 namespace AuthProxy.Authentication;
 
 /// <summary>
-/// Validates a bearer JWT from a trusted provider, in a fixed order: format, header rules,
-/// signature, lifetime, issuer, audience, user. Every failure becomes one <see cref="Refusal"/>;
-/// nothing throws past this class.
+/// Validates a bearer JWT from a trusted provider, in a fixed order: format (strict JSON and
+/// base64url, registered claim types), header rules, signature, lifetime, issuer, audience, user,
+/// revocation. Every failure becomes one <see cref="Refusal"/>; nothing throws past this class.
 /// </summary>
 internal sealed class TokenValidator
 {
     /// <summary>Longer tokens are refused before any parsing.</summary>
     public const int MaxTokenLength = 16 * 1024;
-
-    /// <summary>Header parameters that carry or point to a key; a token never chooses its own key.</summary>
-    private static readonly string[] EmbeddedKeyHeaders = ["jwk", "jku", "x5u", "x5c"];
 
     /// <summary>A compact JWS holds base64url characters and two dots, nothing else.</summary>
     private static readonly SearchValues<char> CompactJwsCharacters =
@@ -46,7 +41,15 @@ internal sealed class TokenValidator
         _skew = options.Value.ClockSkew;
     }
 
-    public async ValueTask<TokenValidation> ValidateAsync(string token, CancellationToken cancellationToken)
+    /// <summary>Validates a token for a request: every check, revocation included.</summary>
+    public ValueTask<TokenValidation> ValidateAsync(string token, CancellationToken cancellationToken) =>
+        ValidateAsync(token, checkRevocation: true, cancellationToken);
+
+    /// <summary>
+    /// Validates a token; with <paramref name="checkRevocation"/> false a revoked or blocked token
+    /// still validates (for the services that revoke or block it, which must see whose it is).
+    /// </summary>
+    public async ValueTask<TokenValidation> ValidateAsync(string token, bool checkRevocation, CancellationToken cancellationToken)
     {
         if (token.Length < Denials.MinimumTokenLength)
         {
@@ -75,35 +78,33 @@ internal sealed class TokenValidator
             return Denials.Token(RefusalKind.Format, masked, "is not a JWT (three base64url parts separated by '.')");
         }
 
-        JsonWebToken jwt;
-        try
+        if (!CompactJwsReader.TryRead(token, out var header, out var claims, out var problem))
         {
-            jwt = new JsonWebToken(token);
-        }
-        catch (Exception ex) when (ex is ArgumentException or FormatException or JsonException or InvalidOperationException or OverflowException)
-        {
-            return Denials.Token(RefusalKind.Format, masked, "is not a valid JWT: its header or payload is not base64url-encoded JSON, or a registered claim has the wrong type");
+            return Denials.Token(RefusalKind.Format, masked, problem!);
         }
 
-        if (CheckHeader(jwt, masked) is { } headerRefusal)
+        if (CheckHeader(header, masked) is { } headerRefusal)
         {
             return headerRefusal;
         }
 
-        if (!TryReadClaims(jwt, masked, out var claims, out var claimsRefusal))
+        if (claims.Graph is { Length: 0 })
         {
-            return claimsRefusal;
+            // An empty scope must not read as "no scope": that would widen the token to every graph.
+            return Denials.Token(RefusalKind.Format, masked, "has an empty graph claim");
         }
 
-        var issuer = _issuers.Select(claims.Issuer);
+        var issuerName = NullIfEmpty(claims.Issuer);
+        var issuer = _issuers.Select(issuerName);
         if (issuer is null)
         {
-            return claims.Issuer is null
+            return issuerName is null
                 ? Denials.Token(RefusalKind.Issuer, masked, "has no issuer (iss) and no trusted provider accepts tokens without one")
-                : Denials.Token(RefusalKind.Issuer, masked, $"has issuer {Denials.Show(claims.Issuer)}, which is not a trusted issuer");
+                : Denials.Token(RefusalKind.Issuer, masked, $"has issuer {Denials.Show(issuerName)}, which is not a trusted issuer");
         }
 
-        if (await VerifySignatureAsync(token, jwt.Alg, NullIfEmpty(jwt.Kid), issuer, masked, cancellationToken) is { } signatureRefusal)
+        var algorithm = header.Algorithm!;
+        if (await VerifySignatureAsync(token, algorithm, header.KeyId, issuer, masked, cancellationToken) is { } signatureRefusal)
         {
             return signatureRefusal;
         }
@@ -114,43 +115,46 @@ internal sealed class TokenValidator
             return Denials.Token(RefusalKind.Format, masked, "has no expiration time (exp)");
         }
 
-        if (CheckLifetime(claims, masked) is { } lifetimeRefusal)
+        var expires = Time(claims.Expires);
+        if (CheckLifetime(expires, Time(claims.NotBefore), Time(claims.IssuedAt), masked) is { } lifetimeRefusal)
         {
             return lifetimeRefusal;
         }
 
-        if (issuer.Issuer is not null && !string.Equals(claims.Issuer, issuer.Issuer, StringComparison.Ordinal))
+        if (issuer.Issuer is not null && !string.Equals(issuerName, issuer.Issuer, StringComparison.Ordinal))
         {
             return Denials.Token(RefusalKind.Issuer, masked,
-                $"has issuer {Denials.Show(claims.Issuer)}, which doesn't match the configured one {Denials.Show(issuer.Issuer)}");
+                $"has issuer {Denials.Show(issuerName)}, which doesn't match the configured one {Denials.Show(issuer.Issuer)}");
         }
 
-        if (!issuer.Audiences.IsEmpty && !ContainsAny(jwt.Audiences, issuer.Audiences))
+        if (!issuer.Audiences.IsEmpty && !ContainsAny(claims.Audiences, issuer.Audiences))
         {
-            return Denials.Audience(masked, jwt.Audiences, issuer.Audiences);
+            return Denials.Audience(masked, claims.Audiences, issuer.Audiences);
         }
 
-        if (claims.Subject is null)
+        var subject = NullIfEmpty(claims.Subject);
+        if (subject is null)
         {
             return Denials.Token(RefusalKind.UnknownUser, masked, "has no subject (sub) naming a user");
         }
 
-        if (!_users.TryFind(claims.Subject, out var user))
+        if (!_users.TryFind(subject, out var user))
         {
-            return Denials.Token(RefusalKind.UnknownUser, masked, $"names user {Denials.Show(claims.Subject)}, who does not exist");
+            return Denials.Token(RefusalKind.UnknownUser, masked, $"names user {Denials.Show(subject)}, who does not exist");
         }
 
-        if (_revocations.IsRevoked(token))
+        var tokenId = NullIfEmpty(claims.TokenId);
+        if (checkRevocation && _revocations.IsRevoked(token, issuer.IsAuthProxy ? tokenId : null))
         {
             return Denials.Token(RefusalKind.Revoked, masked, "has been revoked");
         }
 
-        return new CallerIdentity(user, AuthSchemes.Bearer, claims.Graph, claims.TokenId, masked, issuer, claims.Expires);
+        return new CallerIdentity(user, AuthSchemes.Bearer, claims.Graph, tokenId, masked, issuer, expires);
     }
 
-    private static Refusal? CheckHeader(JsonWebToken jwt, string masked)
+    private static Refusal? CheckHeader(in JwsHeader header, string masked)
     {
-        var algorithm = jwt.Alg;
+        var algorithm = header.Algorithm;
         if (string.IsNullOrEmpty(algorithm))
         {
             return Denials.Token(RefusalKind.Format, masked, "has no algorithm (alg) in its header");
@@ -166,20 +170,17 @@ internal sealed class TokenValidator
             return Denials.Token(RefusalKind.Verification, masked, $"uses algorithm {Denials.Show(algorithm)}, which is not accepted");
         }
 
-        foreach (var name in EmbeddedKeyHeaders)
+        switch (header.RefusedParameter)
         {
-            if (jwt.TryGetHeaderValue<object>(name, out _))
-            {
+            case "crit":
+                return Denials.Token(RefusalKind.Verification, masked, "marks header parameters as critical (crit), which AuthProxy does not understand");
+            case "b64":
+                return Denials.Token(RefusalKind.Verification, masked, "carries the unencoded-payload option (b64), which AuthProxy does not accept");
+            case { } name:
                 return Denials.Token(RefusalKind.Verification, masked, $"carries a key reference in its '{name}' header, which is never trusted");
-            }
         }
 
-        if (jwt.TryGetHeaderValue<object>("crit", out _))
-        {
-            return Denials.Token(RefusalKind.Verification, masked, "marks header parameters as critical (crit), which AuthProxy does not understand");
-        }
-
-        var type = jwt.Typ;
+        var type = header.Type;
         if (!string.IsNullOrEmpty(type) && !IsAcceptedType(type))
         {
             return Denials.Token(RefusalKind.Format, masked, $"has type {Denials.Show(type)}; expected JWT or at+jwt");
@@ -200,33 +201,7 @@ internal sealed class TokenValidator
         return span.Equals("JWT", StringComparison.OrdinalIgnoreCase) || span.Equals("at+jwt", StringComparison.OrdinalIgnoreCase);
     }
 
-    private static bool TryReadClaims(JsonWebToken jwt, string masked, out TokenClaims claims, out Refusal refusal)
-    {
-        claims = default;
-        refusal = default;
-        if (!TryReadTime(jwt, "exp", out var expires) || !TryReadTime(jwt, "nbf", out var notBefore) || !TryReadTime(jwt, "iat", out var issuedAt))
-        {
-            refusal = Denials.Token(RefusalKind.Format, masked, "has a time claim (exp, nbf or iat) that is not a number of seconds");
-            return false;
-        }
-
-        if (!TryReadString(jwt, "iss", out var issuer) || !TryReadString(jwt, "sub", out var subject)
-            || !TryReadString(jwt, "graph", out var graph) || !TryReadString(jwt, "jti", out var tokenId) || !TryReadString(jwt, "type", out var type))
-        {
-            refusal = Denials.Token(RefusalKind.Format, masked, "has a claim (iss, sub, graph, jti or type) that is not a string");
-            return false;
-        }
-
-        if (graph is { Length: 0 })
-        {
-            // An empty scope must not read as "no scope": that would widen the token to every graph.
-            refusal = Denials.Token(RefusalKind.Format, masked, "has an empty graph claim");
-            return false;
-        }
-
-        claims = new TokenClaims(expires, notBefore, issuedAt, NullIfEmpty(issuer), NullIfEmpty(subject), graph, NullIfEmpty(tokenId), type);
-        return true;
-    }
+    private static DateTimeOffset? Time(long? seconds) => seconds is { } s ? DateTimeOffset.FromUnixTimeSeconds(s) : null;
 
     private static async ValueTask<Refusal?> VerifySignatureAsync(string token, string algorithm, string? kid, TrustedIssuer issuer, string masked, CancellationToken cancellationToken)
     {
@@ -299,6 +274,12 @@ internal sealed class TokenValidator
                         {
                             return SignatureOutcome.Invalid;
                         }
+
+                        // AuthProxy signs with low S only: the high-S twin of one of its tokens is refused, so each has one text.
+                        if (issuer.IsAuthProxy && EcdsaSignatures.IsHighS(algorithm, signature.AsSpan(0, signatureLength)))
+                        {
+                            return SignatureOutcome.Invalid;
+                        }
                     }
 
                     if (VerifyWith(key.Key, algorithm, input, lastDot, signature!, signatureLength))
@@ -356,28 +337,30 @@ internal sealed class TokenValidator
         }
     }
 
-    private Refusal? CheckLifetime(in TokenClaims claims, string masked)
+    private Refusal? CheckLifetime(DateTimeOffset? expires, DateTimeOffset? notBefore, DateTimeOffset? issuedAt, string masked)
     {
+        // NumericDates are bounded at 9999-12-31T23:59:59Z when read; the skew is at most an hour, so
+        // expiry + skew stays within DateTimeOffset (compared as now - skew to be sure).
         var now = _time.GetUtcNow();
-        if (claims.Expires is { } expires && expires + _skew <= now)
+        if (expires is { } exp && exp <= now - _skew)
         {
-            return Denials.Token(RefusalKind.Expired, masked, $"expired at {Denials.Time(expires)}");
+            return Denials.Token(RefusalKind.Expired, masked, $"expired at {Denials.Time(exp)}");
         }
 
-        if (claims.NotBefore is { } notBefore && notBefore - _skew > now)
+        if (notBefore is { } nbf && nbf - _skew > now)
         {
-            return Denials.Token(RefusalKind.NotYetValid, masked, $"is not valid before {Denials.Time(notBefore)}");
+            return Denials.Token(RefusalKind.NotYetValid, masked, $"is not valid before {Denials.Time(nbf)}");
         }
 
-        if (claims.IssuedAt is { } issuedAt && issuedAt - _skew > now)
+        if (issuedAt is { } iat && iat - _skew > now)
         {
-            return Denials.Token(RefusalKind.NotYetValid, masked, $"was issued in the future, at {Denials.Time(issuedAt)}");
+            return Denials.Token(RefusalKind.NotYetValid, masked, $"was issued in the future, at {Denials.Time(iat)}");
         }
 
         return null;
     }
 
-    private static bool ContainsAny(IEnumerable<string> tokenAudiences, System.Collections.Immutable.ImmutableArray<string> configured)
+    private static bool ContainsAny(string[] tokenAudiences, System.Collections.Immutable.ImmutableArray<string> configured)
     {
         foreach (var audience in tokenAudiences)
         {
@@ -393,55 +376,7 @@ internal sealed class TokenValidator
         return false;
     }
 
-    /// <summary>Reads a NumericDate claim; false when present but not a number.</summary>
-    private static bool TryReadTime(JsonWebToken jwt, string name, out DateTimeOffset? value)
-    {
-        value = null;
-        if (!jwt.TryGetPayloadValue<object>(name, out var raw) || raw is null)
-        {
-            return true;
-        }
-
-        double seconds;
-        if (jwt.TryGetPayloadValue<long>(name, out var whole))
-        {
-            seconds = whole;
-        }
-        else if (!jwt.TryGetPayloadValue<double>(name, out seconds) || !double.IsFinite(seconds))
-        {
-            return false;
-        }
-
-        const double MaxSeconds = 253_402_300_799; // 9999-12-31T23:59:59Z
-        value = seconds <= 0 ? DateTimeOffset.UnixEpoch
-            : seconds >= MaxSeconds ? DateTimeOffset.MaxValue
-            : DateTimeOffset.UnixEpoch.AddSeconds(Math.Floor(seconds));
-        return true;
-    }
-
-    /// <summary>Reads a string claim; false when present but not a string.</summary>
-    private static bool TryReadString(JsonWebToken jwt, string name, out string? value)
-    {
-        value = null;
-        if (!jwt.TryGetPayloadValue<object>(name, out var raw) || raw is null)
-        {
-            return true;
-        }
-
-        if (raw is string text)
-        {
-            value = text;
-            return true;
-        }
-
-        return false;
-    }
-
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
-
-    private readonly record struct TokenClaims(
-        DateTimeOffset? Expires, DateTimeOffset? NotBefore, DateTimeOffset? IssuedAt,
-        string? Issuer, string? Subject, string? Graph, string? TokenId, string? Type);
 
     private enum SignatureOutcome
     {

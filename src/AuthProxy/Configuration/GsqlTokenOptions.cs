@@ -12,6 +12,14 @@ public sealed class GsqlTokenOptions
     [Range(1000L, 315_360_000_000L)]
     public long DefaultLifetime { get; set; } = 604_800_000;
 
+    /// <summary>
+    /// The longest lifetime a <c>/gsql/v1/tokens</c> request may ask for, in milliseconds; a longer
+    /// request is refused. It bounds <see cref="DefaultLifetime"/> too.
+    /// </summary>
+    /// <value>The default value is 2592000000 (30 days); 1 second to 3650 days.</value>
+    [Range(1000L, 315_360_000_000L)]
+    public long MaxLifetime { get; set; } = 2_592_000_000;
+
     /// <summary>How many entries each user's token block list holds.</summary>
     /// <value>The default value is 20; 1 to 50.</value>
     [Range(1, 50)]

@@ -8,6 +8,21 @@ internal sealed partial class GsqlTokenOptionsValidator : IValidateOptions<GsqlT
 {
 }
 
+/// <summary>The rule between <see cref="GsqlTokenOptions"/> settings: the default lifetime is within the maximum.</summary>
+internal sealed class GsqlTokenLifetimeValidator : IValidateOptions<GsqlTokenOptions>
+{
+    public ValidateOptionsResult Validate(string? name, GsqlTokenOptions options) =>
+        options.DefaultLifetime > options.MaxLifetime
+            ? ValidateOptionsResult.Fail($"{GsqlTokenOptions.SectionName}:DefaultLifetime ({options.DefaultLifetime} ms) is longer than {GsqlTokenOptions.SectionName}:MaxLifetime ({options.MaxLifetime} ms)")
+            : ValidateOptionsResult.Success;
+}
+
+/// <summary>Validates <see cref="LimitsOptions"/> from its data annotations (source-generated).</summary>
+[OptionsValidator]
+internal sealed partial class LimitsOptionsValidator : IValidateOptions<LimitsOptions>
+{
+}
+
 /// <summary>Validates <see cref="StoreOptions"/> from its data annotations (source-generated).</summary>
 [OptionsValidator]
 internal sealed partial class StoreOptionsValidator : IValidateOptions<StoreOptions>

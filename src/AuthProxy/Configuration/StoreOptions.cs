@@ -62,6 +62,23 @@ public sealed class ThrottlingOptions
     /// <value>The default value is 1 minute; 1 second to 1 hour.</value>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Failed attempts allowed per declared user within <see cref="Window"/> from all addresses
+    /// together (guessing spread over many addresses). An address that logged in as that user
+    /// successfully in the last day is exempt, so the real user is not locked out.
+    /// </summary>
+    /// <value>The default value is 100; 1 to 1000000.</value>
+    [Range(1, 1_000_000)]
+    public int AccountWideFailures { get; set; } = 100;
+
+    /// <summary>
+    /// Password hashes computed at once. A hash costs tens of milliseconds and, with Argon2id, about
+    /// 19 MiB; attempts beyond this are refused at once (429, <c>Retry-After: 1</c>) instead of queuing.
+    /// </summary>
+    /// <value>The default value is 4; 1 to 256.</value>
+    [Range(1, 256)]
+    public int MaxConcurrentHashes { get; set; } = 4;
 }
 
 /// <summary><c>AuthProxy:TokenServices</c>: which token services AuthProxy hosts. A service that is off leaves its paths to the routes file.</summary>
@@ -80,6 +97,13 @@ public sealed class TokenServicesOptions
     /// <summary>DataHub's personal access tokens at <c>/api/graphql</c>.</summary>
     /// <value>The default value is true.</value>
     public bool DataHub { get; set; } = true;
+
+    /// <summary>
+    /// Browser origins (<c>https://host[:port]</c>) besides AuthProxy's own that may call the token
+    /// services' state-changing endpoints. Every other cross-site request to them is refused.
+    /// </summary>
+    /// <value>The default value is empty: same-origin browser requests and non-browser clients only.</value>
+    public string[] AllowedOrigins { get; set; } = [];
 }
 
 /// <summary><c>AuthProxy:PersonalTokens</c>: DataHub-style personal access tokens.</summary>
@@ -87,9 +111,12 @@ public sealed class PersonalTokenOptions
 {
     public const string SectionName = "AuthProxy:PersonalTokens";
 
-    /// <summary>Whether tokens that never expire (<c>NO_EXPIRY</c>) may be created.</summary>
-    /// <value>The default value is true, as in DataHub.</value>
-    public bool AllowNoExpiry { get; set; } = true;
+    /// <summary>
+    /// Whether tokens that never expire (<c>NO_EXPIRY</c>) may be created. Off unless the operator
+    /// chooses it: a token that never expires also keeps its signing key in the JWKS forever.
+    /// </summary>
+    /// <value>The default value is false.</value>
+    public bool AllowNoExpiry { get; set; }
 
     /// <summary>The longest duration a token may be created with; longer ones (and <c>NO_EXPIRY</c>) are refused.</summary>
     /// <value>The default value is none: any of DataHub's durations.</value>

@@ -46,6 +46,8 @@ public static class AuthProxyServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<KeyFetchOptions>, KeyFetchOptionsValidator>());
 
         AddOptions<GsqlTokenOptions, GsqlTokenOptionsValidator>(services, configuration, GsqlTokenOptions.SectionName);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GsqlTokenOptions>, GsqlTokenLifetimeValidator>());
+        AddOptions<LimitsOptions, LimitsOptionsValidator>(services, configuration, LimitsOptions.SectionName);
         AddOptions<StoreOptions, StoreOptionsValidator>(services, configuration, StoreOptions.SectionName);
         AddOptions<OwnTokenOptions, OwnTokenOptionsValidator>(services, configuration, OwnTokenOptions.SectionName);
         AddOptions<ThrottlingOptions, ThrottlingOptionsValidator>(services, configuration, ThrottlingOptions.SectionName);

@@ -20,15 +20,22 @@ internal interface IAuthProxyStore
 
     Task DeleteSigningKeyAsync(string kid, CancellationToken cancellationToken);
 
-    /// <summary>Records an issued token, and extends its signing key's last expiry, in one transaction.</summary>
-    Task RecordIssuedTokenAsync(IssuedToken token, CancellationToken cancellationToken);
+    /// <summary>
+    /// Records an issued token, and extends its signing key's last expiry, in one transaction;
+    /// false (and nothing written) when the user already holds <paramref name="limit"/>'s number of live tokens.
+    /// </summary>
+    Task<bool> RecordIssuedTokenAsync(IssuedToken token, TokenLimit? limit, DateTimeOffset now, CancellationToken cancellationToken);
 
     Task<IssuedToken?> FindIssuedTokenAsync(string tokenHash, CancellationToken cancellationToken);
 
     Task<TokenPage> ListIssuedTokensAsync(TokenQuery query, CancellationToken cancellationToken);
 
-    /// <summary>Revokes one token (issued here or not). Returns false when it was already revoked.</summary>
-    Task<bool> RevokeTokenAsync(string tokenHash, DateTimeOffset? expiresAt, DateTimeOffset now, CancellationToken cancellationToken);
+    /// <summary>
+    /// Revokes one token (issued here or not) by its revocation key; a key naming one of AuthProxy's
+    /// own tokens (<see cref="IssuedToken.KeyPrefix"/>) also marks its record revoked. Returns false
+    /// when it was already revoked.
+    /// </summary>
+    Task<bool> RevokeTokenAsync(string key, DateTimeOffset? expiresAt, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>Revokes every unexpired token issued to <paramref name="user"/>; returns those it revoked.</summary>
     Task<IReadOnlyList<RevokedToken>> RevokeUserTokensAsync(string user, DateTimeOffset now, CancellationToken cancellationToken);
@@ -48,8 +55,12 @@ internal interface IAuthProxyStore
     /// <summary>Every block list entry, of every user, that has not expired yet.</summary>
     Task<IReadOnlyList<BlockedToken>> ListBlockedTokensAsync(DateTimeOffset now, CancellationToken cancellationToken);
 
-    /// <summary>Adds a secret; false when the user already has the alias or the value is in use.</summary>
-    Task<bool> AddSecretAsync(StoredSecret secret, CancellationToken cancellationToken);
+    /// <summary>
+    /// Adds a secret unless the user already has its alias or its value, or <paramref name="limit"/>
+    /// secrets. A value that is another user's secret retires that secret in the same transaction:
+    /// two users never share a value, and the answer never tells whether a value was in use.
+    /// </summary>
+    Task<AddSecretResult> AddSecretAsync(StoredSecret secret, int limit, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<StoredSecret>> ListSecretsAsync(string user, CancellationToken cancellationToken);
 

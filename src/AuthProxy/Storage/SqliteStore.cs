@@ -11,7 +11,7 @@ namespace AuthProxy.Storage;
 /// </summary>
 internal sealed class SqliteStore : IAuthProxyStore
 {
-    private const int SchemaVersion = 1;
+    private const int SchemaVersion = 2;
 
     private static readonly string[] Migrations =
     [
@@ -61,6 +61,20 @@ internal sealed class SqliteStore : IAuthProxyStore
         CREATE TABLE settings (
             name TEXT PRIMARY KEY,
             value BLOB NOT NULL);
+        """,
+        // 2: revocations and block list entries name what the signer fixed: an own token by its jti
+        // ('jti:' || token_id). Entries made before (the SHA-256 of the token's text) become 'text:'
+        // entries, still honoured for the exact text until their token expires.
+        """
+        INSERT OR IGNORE INTO revocations (token_hash, expires_at, revoked_at)
+            SELECT 'jti:' || i.token_id, r.expires_at, r.revoked_at FROM revocations r JOIN issued_tokens i ON i.token_hash = r.token_hash;
+        DELETE FROM revocations WHERE token_hash IN (SELECT token_hash FROM issued_tokens);
+        UPDATE revocations SET token_hash = 'text:' || token_hash WHERE token_hash NOT LIKE 'jti:%';
+        INSERT OR IGNORE INTO block_list (user_name, token_hash, expires_at, added_at)
+            SELECT b.user_name, 'jti:' || i.token_id, b.expires_at, b.added_at FROM block_list b JOIN issued_tokens i ON i.token_hash = b.token_hash;
+        DELETE FROM block_list WHERE token_hash IN (SELECT token_hash FROM issued_tokens);
+        UPDATE block_list SET token_hash = 'text:' || token_hash WHERE token_hash NOT LIKE 'jti:%';
+        CREATE INDEX issued_tokens_live ON issued_tokens (user_name, family, revoked_at, expires_at);
         """,
     ];
 
@@ -134,9 +148,22 @@ internal sealed class SqliteStore : IAuthProxyStore
     public Task DeleteSigningKeyAsync(string kid, CancellationToken cancellationToken) =>
         WriteAsync(async (c, t) => await ExecuteAsync(c, t, "DELETE FROM signing_keys WHERE kid = $kid;", cancellationToken, ("$kid", kid)), cancellationToken);
 
-    public Task RecordIssuedTokenAsync(IssuedToken token, CancellationToken cancellationToken) =>
+    public Task<bool> RecordIssuedTokenAsync(IssuedToken token, TokenLimit? limit, DateTimeOffset now, CancellationToken cancellationToken) =>
         WriteAsync(async (c, t) =>
         {
+            if (limit is not null)
+            {
+                var families = string.Join(", ", limit.Families.Select(f => $"'{f}'"));
+                var live = Convert.ToInt32(await ScalarAsync(c, t, $"""
+                    SELECT count(*) FROM issued_tokens WHERE user_name = $user AND family IN ({families})
+                    AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $now);
+                    """, cancellationToken, ("$user", token.User), ("$now", Ms(now))), System.Globalization.CultureInfo.InvariantCulture);
+                if (live >= limit.Max)
+                {
+                    return false;
+                }
+            }
+
             await ExecuteAsync(c, t, """
                 INSERT INTO issued_tokens (token_hash, token_id, user_name, family, graph, issued_at, expires_at, kid, name, description, owner, revoked_at)
                 VALUES ($hash, $id, $user, $family, $graph, $issued, $expires, $kid, $name, $description, $owner, $revoked);
@@ -146,6 +173,7 @@ internal sealed class SqliteStore : IAuthProxyStore
             // A key keeps verifying until the last token it signed expires; a token that never expires keeps it forever.
             await ExecuteAsync(c, t, "UPDATE signing_keys SET last_expiry = max(last_expiry, $expiry) WHERE kid = $kid;", cancellationToken,
                 ("$kid", token.Kid), ("$expiry", Ms(token.ExpiresAt ?? DateTimeOffset.MaxValue)));
+            return true;
         }, cancellationToken);
 
     public async Task<IssuedToken?> FindIssuedTokenAsync(string tokenHash, CancellationToken cancellationToken) =>
@@ -165,16 +193,22 @@ internal sealed class SqliteStore : IAuthProxyStore
         return new TokenPage(tokens, total);
     }
 
-    public Task<bool> RevokeTokenAsync(string tokenHash, DateTimeOffset? expiresAt, DateTimeOffset now, CancellationToken cancellationToken) =>
+    public Task<bool> RevokeTokenAsync(string key, DateTimeOffset? expiresAt, DateTimeOffset now, CancellationToken cancellationToken) =>
         WriteAsync(async (c, t) =>
         {
-            var issued = await QueryAsync(c, t, "SELECT expires_at FROM issued_tokens WHERE token_hash = $hash", [("$hash", tokenHash)],
-                r => r.IsDBNull(0) ? (DateTimeOffset?)null : Time(r, 0), cancellationToken);
-            var expiry = issued.Count > 0 ? issued[0] : expiresAt;
-            await ExecuteAsync(c, t, "UPDATE issued_tokens SET revoked_at = $now WHERE token_hash = $hash AND revoked_at IS NULL;", cancellationToken,
-                ("$hash", tokenHash), ("$now", Ms(now)));
-            var inserted = await ExecuteAsync(c, t, "INSERT OR IGNORE INTO revocations (token_hash, expires_at, revoked_at) VALUES ($hash, $expires, $now);",
-                cancellationToken, ("$hash", tokenHash), ("$expires", Ms(expiry)), ("$now", Ms(now)));
+            var expiry = expiresAt;
+            if (key.StartsWith(IssuedToken.KeyPrefix, StringComparison.Ordinal))
+            {
+                var tokenId = key[IssuedToken.KeyPrefix.Length..];
+                var issued = await QueryAsync(c, t, "SELECT expires_at FROM issued_tokens WHERE token_id = $id", [("$id", tokenId)],
+                    r => r.IsDBNull(0) ? (DateTimeOffset?)null : Time(r, 0), cancellationToken);
+                expiry = issued.Count > 0 ? issued[0] : expiresAt;
+                await ExecuteAsync(c, t, "UPDATE issued_tokens SET revoked_at = $now WHERE token_id = $id AND revoked_at IS NULL;", cancellationToken,
+                    ("$id", tokenId), ("$now", Ms(now)));
+            }
+
+            var inserted = await ExecuteAsync(c, t, "INSERT OR IGNORE INTO revocations (token_hash, expires_at, revoked_at) VALUES ($key, $expires, $now);",
+                cancellationToken, ("$key", key), ("$expires", Ms(expiry)), ("$now", Ms(now)));
             return inserted == 1;
         }, cancellationToken);
 
@@ -182,13 +216,14 @@ internal sealed class SqliteStore : IAuthProxyStore
         WriteAsync(async (c, t) =>
         {
             var tokens = await QueryAsync(c, t,
-                "SELECT token_hash, expires_at FROM issued_tokens WHERE user_name = $user AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $now)",
-                [("$user", user), ("$now", Ms(now))], r => new RevokedToken(r.GetString(0), r.IsDBNull(1) ? null : Time(r, 1)), cancellationToken);
+                "SELECT token_id, expires_at FROM issued_tokens WHERE user_name = $user AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $now)",
+                [("$user", user), ("$now", Ms(now))], r => new RevokedToken(IssuedToken.KeyPrefix + r.GetString(0), r.IsDBNull(1) ? null : Time(r, 1)), cancellationToken);
+            await ExecuteAsync(c, t, "UPDATE issued_tokens SET revoked_at = $now WHERE user_name = $user AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $now);",
+                cancellationToken, ("$user", user), ("$now", Ms(now)));
             foreach (var token in tokens)
             {
-                await ExecuteAsync(c, t, "UPDATE issued_tokens SET revoked_at = $now WHERE token_hash = $hash;", cancellationToken, ("$hash", token.TokenHash), ("$now", Ms(now)));
-                await ExecuteAsync(c, t, "INSERT OR IGNORE INTO revocations (token_hash, expires_at, revoked_at) VALUES ($hash, $expires, $now);", cancellationToken,
-                    ("$hash", token.TokenHash), ("$expires", Ms(token.ExpiresAt)), ("$now", Ms(now)));
+                await ExecuteAsync(c, t, "INSERT OR IGNORE INTO revocations (token_hash, expires_at, revoked_at) VALUES ($key, $expires, $now);", cancellationToken,
+                    ("$key", token.Key), ("$expires", Ms(token.ExpiresAt)), ("$now", Ms(now)));
             }
 
             return tokens;
@@ -203,17 +238,17 @@ internal sealed class SqliteStore : IAuthProxyStore
         {
             await ExecuteAsync(c, t, "DELETE FROM block_list WHERE user_name = $user AND expires_at <= $now;", cancellationToken, ("$user", user), ("$now", Ms(now)));
             var present = await QueryAsync(c, t, "SELECT token_hash FROM block_list WHERE user_name = $user", [("$user", user)], r => r.GetString(0), cancellationToken);
-            var fresh = tokens.Select(b => b.TokenHash).Distinct(StringComparer.Ordinal).Except(present, StringComparer.Ordinal).ToList();
+            var fresh = tokens.Select(b => b.Key).Distinct(StringComparer.Ordinal).Except(present, StringComparer.Ordinal).ToList();
             var count = present.Count + fresh.Count;
             if (count > limit)
             {
                 return new BlockOutcome(false, count, limit);
             }
 
-            foreach (var token in tokens.Where(b => fresh.Contains(b.TokenHash)).DistinctBy(b => b.TokenHash))
+            foreach (var token in tokens.Where(b => fresh.Contains(b.Key)).DistinctBy(b => b.Key))
             {
-                await ExecuteAsync(c, t, "INSERT INTO block_list (user_name, token_hash, expires_at, added_at) VALUES ($user, $hash, $expires, $now);", cancellationToken,
-                    ("$user", user), ("$hash", token.TokenHash), ("$expires", Ms(token.ExpiresAt)), ("$now", Ms(now)));
+                await ExecuteAsync(c, t, "INSERT INTO block_list (user_name, token_hash, expires_at, added_at) VALUES ($user, $key, $expires, $now);", cancellationToken,
+                    ("$user", user), ("$key", token.Key), ("$expires", Ms(token.ExpiresAt)), ("$now", Ms(now)));
             }
 
             return new BlockOutcome(true, count, limit);
@@ -230,11 +265,31 @@ internal sealed class SqliteStore : IAuthProxyStore
     public Task<IReadOnlyList<BlockedToken>> ListBlockedTokensAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
         QueryAsync("SELECT user_name, token_hash, expires_at FROM block_list WHERE expires_at > $now", [("$now", Ms(now))], ReadBlocked, cancellationToken);
 
-    public Task<bool> AddSecretAsync(StoredSecret secret, CancellationToken cancellationToken) =>
-        WriteAsync(async (c, t) => await ExecuteAsync(c, t,
-            "INSERT OR IGNORE INTO secrets (user_name, alias, hash, masked, created_at) VALUES ($user, $alias, $hash, $masked, $created);",
-            cancellationToken, ("$user", secret.User), ("$alias", secret.Alias), ("$hash", secret.Hash), ("$masked", secret.Masked), ("$created", Ms(secret.CreatedAt))) == 1,
-            cancellationToken);
+    public Task<AddSecretResult> AddSecretAsync(StoredSecret secret, int limit, CancellationToken cancellationToken) =>
+        WriteAsync(async (c, t) =>
+        {
+            var own = await QueryAsync(c, t, $"{SelectSecret} WHERE user_name = $user", [("$user", secret.User)], ReadSecret, cancellationToken);
+            if (own.Any(s => s.Alias == secret.Alias))
+            {
+                return new AddSecretResult(SecretOutcome.AliasTaken);
+            }
+
+            if (own.Any(s => s.Hash == secret.Hash))
+            {
+                return new AddSecretResult(SecretOutcome.ValueTaken);
+            }
+
+            if (own.Count >= limit)
+            {
+                return new AddSecretResult(SecretOutcome.LimitReached);
+            }
+
+            var retired = FirstOrNull(await QueryAsync(c, t, $"DELETE FROM secrets WHERE hash = $hash RETURNING user_name, alias, hash, masked, created_at",
+                [("$hash", secret.Hash)], ReadSecret, cancellationToken));
+            await ExecuteAsync(c, t, "INSERT INTO secrets (user_name, alias, hash, masked, created_at) VALUES ($user, $alias, $hash, $masked, $created);",
+                cancellationToken, ("$user", secret.User), ("$alias", secret.Alias), ("$hash", secret.Hash), ("$masked", secret.Masked), ("$created", Ms(secret.CreatedAt)));
+            return new AddSecretResult(SecretOutcome.Added, retired);
+        }, cancellationToken);
 
     public Task<IReadOnlyList<StoredSecret>> ListSecretsAsync(string user, CancellationToken cancellationToken) =>
         QueryAsync($"{SelectSecret} WHERE user_name = $user ORDER BY created_at, alias", [("$user", user)], ReadSecret, cancellationToken);

@@ -23,7 +23,8 @@ internal enum TokenFamily
 
 /// <summary>
 /// A token AuthProxy issued. Only the token's SHA-256 hash is kept, never the token; the hash is
-/// also the token's id for revocation (as DataHub's personal access token ids are).
+/// the record's id (as DataHub's personal access token ids are). Revocations and block list
+/// entries name it by its <c>jti</c> (<see cref="RevocationKey"/>), which no re-encoding changes.
 /// <see cref="User"/> is the user the token acts as (its <c>sub</c>); <see cref="Owner"/> is who
 /// created it, when that differs (personal access tokens made for another user).
 /// </summary>
@@ -39,13 +40,20 @@ internal sealed record IssuedToken(
     string? Name = null,
     string? Description = null,
     string? Owner = null,
-    DateTimeOffset? RevokedAt = null);
+    DateTimeOffset? RevokedAt = null)
+{
+    /// <summary>How revocations and block lists name one of AuthProxy's own tokens: this prefix and its <c>jti</c>.</summary>
+    public const string KeyPrefix = "jti:";
 
-/// <summary>A revoked token: its hash and when it would have expired anyway (null: never).</summary>
-internal sealed record RevokedToken(string TokenHash, DateTimeOffset? ExpiresAt);
+    /// <summary>The key revocations and block list entries use for this token.</summary>
+    public string RevocationKey => KeyPrefix + TokenId;
+}
 
-/// <summary>An entry of a user's TigerGraph-style token block list.</summary>
-internal sealed record BlockedToken(string User, string TokenHash, DateTimeOffset ExpiresAt);
+/// <summary>A revoked token: its revocation key (what its signer fixed) and when it would have expired anyway (null: never).</summary>
+internal sealed record RevokedToken(string Key, DateTimeOffset? ExpiresAt);
+
+/// <summary>An entry of a user's TigerGraph-style token block list, by the token's revocation key.</summary>
+internal sealed record BlockedToken(string User, string Key, DateTimeOffset ExpiresAt);
 
 /// <summary>A TigerGraph secret: only a keyed hash and a masked form are kept.</summary>
 internal sealed record StoredSecret(string User, string Alias, string Hash, string Masked, DateTimeOffset CreatedAt);
@@ -58,3 +66,25 @@ internal sealed record TokenQuery(TokenFamily Family, string? User, int Start, i
 
 /// <summary>The outcome of adding tokens to a block list capped at a limit.</summary>
 internal readonly record struct BlockOutcome(bool Added, int Count, int Limit);
+
+/// <summary>A cap on the live (unexpired, unrevoked) tokens of one user, counted over some families.</summary>
+internal sealed record TokenLimit(int Max, IReadOnlyList<TokenFamily> Families);
+
+/// <summary>How adding a secret ended.</summary>
+internal enum SecretOutcome
+{
+    /// <summary>The secret was stored.</summary>
+    Added,
+    /// <summary>The user already has a secret with that alias; nothing changed.</summary>
+    AliasTaken,
+    /// <summary>The user already has a secret with that value; nothing changed.</summary>
+    ValueTaken,
+    /// <summary>The user already has as many secrets as allowed; nothing changed.</summary>
+    LimitReached,
+}
+
+/// <summary>
+/// The outcome of adding a secret. When the value was another user's secret, that secret is known
+/// to someone else and was retired in the same transaction (<see cref="Retired"/>).
+/// </summary>
+internal readonly record struct AddSecretResult(SecretOutcome Outcome, StoredSecret? Retired = null);

@@ -4,35 +4,58 @@ using AuthProxy.Storage;
 namespace AuthProxy.Tokens;
 
 /// <summary>
-/// Revoked and blocked tokens, served from memory on every request: a lookup by the token's hash,
-/// O(1), nothing allocated. Loaded from the store at start-up and updated as soon as a revocation
-/// or block list change is committed to the store.
+/// Revoked and blocked tokens, served from memory on every request: an O(1) lookup by the token's
+/// <see cref="RevocationKeys">revocation key</see>, nothing allocated. Revocations (by an
+/// administrator) and block list entries (by the token's owner) are separate records: clearing a
+/// block list never lifts a revocation. Loaded from the store at start-up and updated as soon as a
+/// change is committed to the store.
 /// </summary>
 internal sealed class RevocationList
 {
-    private readonly ConcurrentDictionary<TokenHash, DateTimeOffset> _revoked = new();
-    private readonly ConcurrentDictionary<TokenHash, Blocked> _blocked = new();
-    private int _entries;
+    private readonly Entries _revoked = new();
+    private readonly Entries _blocked = new();
 
     /// <summary>How many revocations and block list entries are in force.</summary>
     public int Count => _revoked.Count + _blocked.Count;
 
-    public bool IsRevoked(string token)
+    /// <summary>Whether a token is revoked or blocked; <paramref name="ownTokenId"/> is the <c>jti</c> of one of AuthProxy's own tokens, null for any other token.</summary>
+    public bool IsRevoked(ReadOnlySpan<char> token, string? ownTokenId)
     {
-        if (Volatile.Read(ref _entries) == 0)
+        if (_revoked.Count + _blocked.Count == 0)
         {
             return false; // the common case: nothing revoked, no hash to compute
         }
 
-        var hash = TokenHash.Of(token);
-        return _revoked.ContainsKey(hash) || _blocked.ContainsKey(hash);
+        if (ownTokenId is not null)
+        {
+            if (_revoked.HasTokenId(ownTokenId) || _blocked.HasTokenId(ownTokenId))
+            {
+                return true;
+            }
+        }
+        else if (_revoked.HasHashes || _blocked.HasHashes)
+        {
+            var hash = RevocationKeys.SigningInputHash(token);
+            if (_revoked.HasHash(hash) || _blocked.HasHash(hash))
+            {
+                return true;
+            }
+        }
+
+        if (_revoked.HasLegacy || _blocked.HasLegacy)
+        {
+            var legacy = TokenHash.Of(token);
+            return _revoked.HasLegacyHash(legacy) || _blocked.HasLegacyHash(legacy);
+        }
+
+        return false;
     }
 
     public async Task LoadAsync(IAuthProxyStore store, DateTimeOffset now, CancellationToken cancellationToken)
     {
         foreach (var revoked in await store.ListRevocationsAsync(now, cancellationToken))
         {
-            Revoke(revoked.TokenHash, revoked.ExpiresAt);
+            Revoke(revoked.Key, revoked.ExpiresAt);
         }
 
         foreach (var blocked in await store.ListBlockedTokensAsync(now, cancellationToken))
@@ -41,52 +64,118 @@ internal sealed class RevocationList
         }
     }
 
-    public void Revoke(string tokenHash, DateTimeOffset? expiresAt)
-    {
-        if (TokenHash.TryParse(tokenHash, out var hash) && _revoked.TryAdd(hash, expiresAt ?? DateTimeOffset.MaxValue))
-        {
-            Interlocked.Increment(ref _entries);
-        }
-    }
+    public void Revoke(string key, DateTimeOffset? expiresAt) => _revoked.Add(key, expiresAt ?? DateTimeOffset.MaxValue);
 
-    public void Block(BlockedToken entry)
-    {
-        if (TokenHash.TryParse(entry.TokenHash, out var hash) && _blocked.TryAdd(hash, new Blocked(entry.User, entry.ExpiresAt)))
-        {
-            Interlocked.Increment(ref _entries);
-        }
-    }
+    public void Block(BlockedToken entry) => _blocked.Add(entry.Key, entry.ExpiresAt);
 
     public void Unblock(IEnumerable<BlockedToken> entries)
     {
         foreach (var entry in entries)
         {
-            if (TokenHash.TryParse(entry.TokenHash, out var hash) && _blocked.TryRemove(hash, out _))
-            {
-                Interlocked.Decrement(ref _entries);
-            }
+            _blocked.Remove(entry.Key);
         }
     }
 
     /// <summary>Forgets entries whose token has expired anyway.</summary>
     public void Prune(DateTimeOffset now)
     {
-        foreach (var (hash, expires) in _revoked)
-        {
-            if (expires <= now && _revoked.TryRemove(hash, out _))
-            {
-                Interlocked.Decrement(ref _entries);
-            }
-        }
-
-        foreach (var (hash, blocked) in _blocked)
-        {
-            if (blocked.ExpiresAt <= now && _blocked.TryRemove(hash, out _))
-            {
-                Interlocked.Decrement(ref _entries);
-            }
-        }
+        _revoked.Prune(now);
+        _blocked.Prune(now);
     }
 
-    private sealed record Blocked(string User, DateTimeOffset ExpiresAt);
+    /// <summary>One kind of entry, by key form: own tokens by <c>jti</c>, others by signing-input hash, legacy ones by whole-text hash.</summary>
+    private sealed class Entries
+    {
+        private readonly ConcurrentDictionary<string, DateTimeOffset> _tokenIds = new(StringComparer.Ordinal);
+        private readonly ConcurrentDictionary<TokenHash, DateTimeOffset> _hashes = new();
+        private readonly ConcurrentDictionary<TokenHash, DateTimeOffset> _legacy = new();
+        private int _tokenIdCount;
+        private int _hashCount;
+        private int _legacyCount;
+
+        // Counters, not ConcurrentDictionary.Count: that takes every lock, and this is read on every request.
+        public int Count => Volatile.Read(ref _tokenIdCount) + Volatile.Read(ref _hashCount) + Volatile.Read(ref _legacyCount);
+
+        public bool HasHashes => Volatile.Read(ref _hashCount) > 0;
+
+        public bool HasLegacy => Volatile.Read(ref _legacyCount) > 0;
+
+        public bool HasTokenId(string tokenId) => Volatile.Read(ref _tokenIdCount) > 0 && _tokenIds.ContainsKey(tokenId);
+
+        public bool HasHash(TokenHash hash) => _hashes.ContainsKey(hash);
+
+        public bool HasLegacyHash(TokenHash hash) => _legacy.ContainsKey(hash);
+
+        public void Add(string key, DateTimeOffset expiresAt)
+        {
+            if (key.StartsWith(IssuedToken.KeyPrefix, StringComparison.Ordinal))
+            {
+                Add(_tokenIds, key[IssuedToken.KeyPrefix.Length..], expiresAt, ref _tokenIdCount);
+            }
+            else if (Hash(key, RevocationKeys.SigningInputPrefix) is { } hash)
+            {
+                Add(_hashes, hash, expiresAt, ref _hashCount);
+            }
+            else if (Hash(key, RevocationKeys.LegacyPrefix) is { } legacy)
+            {
+                Add(_legacy, legacy, expiresAt, ref _legacyCount);
+            }
+        }
+
+        public void Remove(string key)
+        {
+            if (key.StartsWith(IssuedToken.KeyPrefix, StringComparison.Ordinal))
+            {
+                Remove(_tokenIds, key[IssuedToken.KeyPrefix.Length..], ref _tokenIdCount);
+            }
+            else if (Hash(key, RevocationKeys.SigningInputPrefix) is { } hash)
+            {
+                Remove(_hashes, hash, ref _hashCount);
+            }
+            else if (Hash(key, RevocationKeys.LegacyPrefix) is { } legacy)
+            {
+                Remove(_legacy, legacy, ref _legacyCount);
+            }
+        }
+
+        public void Prune(DateTimeOffset now)
+        {
+            Prune(_tokenIds, now, ref _tokenIdCount);
+            Prune(_hashes, now, ref _hashCount);
+            Prune(_legacy, now, ref _legacyCount);
+        }
+
+        private static void Add<TKey>(ConcurrentDictionary<TKey, DateTimeOffset> entries, TKey key, DateTimeOffset expiresAt, ref int count)
+            where TKey : notnull
+        {
+            if (entries.TryAdd(key, expiresAt))
+            {
+                Interlocked.Increment(ref count);
+            }
+        }
+
+        private static void Remove<TKey>(ConcurrentDictionary<TKey, DateTimeOffset> entries, TKey key, ref int count)
+            where TKey : notnull
+        {
+            if (entries.TryRemove(key, out _))
+            {
+                Interlocked.Decrement(ref count);
+            }
+        }
+
+        private static void Prune<TKey>(ConcurrentDictionary<TKey, DateTimeOffset> entries, DateTimeOffset now, ref int count)
+            where TKey : notnull
+        {
+            foreach (var (key, expires) in entries)
+            {
+                if (expires <= now && entries.TryRemove(new KeyValuePair<TKey, DateTimeOffset>(key, expires)))
+                {
+                    Interlocked.Decrement(ref count);
+                }
+            }
+        }
+
+        private static TokenHash? Hash(string key, string prefix) =>
+            key.StartsWith(prefix, StringComparison.Ordinal) && TokenHash.TryParse(key[prefix.Length..], out var hash) ? hash : null;
+    }
 }

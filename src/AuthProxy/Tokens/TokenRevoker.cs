@@ -9,12 +9,16 @@ namespace AuthProxy.Tokens;
 /// </summary>
 internal sealed class TokenRevoker(IAuthProxyStore store, RevocationList revocations, TimeProvider time, AuthProxyMetrics metrics)
 {
-    /// <summary>Revokes one token by its hash. True when it was not revoked before.</summary>
-    public async Task<bool> RevokeAsync(string tokenHash, DateTimeOffset? expiresAt, TokenFamily? family, CancellationToken cancellationToken)
+    /// <summary>
+    /// Revokes one token by its <see cref="RevocationKeys">revocation key</see>. Always written, even
+    /// when the token is blocked already: a revocation is the administrator's record, which nothing
+    /// the owner does to the block list removes. True when it was not revoked before.
+    /// </summary>
+    public async Task<bool> RevokeAsync(string key, DateTimeOffset? expiresAt, TokenFamily? family, CancellationToken cancellationToken)
     {
         using var activity = Span(family, 1);
-        var revoked = await store.RevokeTokenAsync(tokenHash, expiresAt, time.GetUtcNow(), cancellationToken);
-        revocations.Revoke(tokenHash, expiresAt);
+        var revoked = await store.RevokeTokenAsync(key, expiresAt, time.GetUtcNow(), cancellationToken);
+        revocations.Revoke(key, expiresAt);
         if (revoked)
         {
             metrics.TokensRevoked(family, 1);
@@ -30,7 +34,7 @@ internal sealed class TokenRevoker(IAuthProxyStore store, RevocationList revocat
         var revoked = await store.RevokeUserTokensAsync(user, time.GetUtcNow(), cancellationToken);
         foreach (var token in revoked)
         {
-            revocations.Revoke(token.TokenHash, token.ExpiresAt);
+            revocations.Revoke(token.Key, token.ExpiresAt);
         }
 
         metrics.TokensRevoked(null, revoked.Count);
@@ -68,7 +72,7 @@ internal sealed class TokenRevoker(IAuthProxyStore store, RevocationList revocat
         return activity;
     }
 
-    /// <summary>Empties a user's block list: those tokens work again until they expire.</summary>
+    /// <summary>Empties a user's block list: those tokens work again until they expire, unless an administrator revoked them.</summary>
     public async Task<int> ClearAsync(string user, CancellationToken cancellationToken)
     {
         var removed = await store.ClearBlockListAsync(user, cancellationToken);

@@ -1,0 +1,27 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace AuthProxy.Configuration;
+
+/// <summary>
+/// <c>AuthProxy:Limits</c>: how many live credentials one user may hold, so no caller can make the
+/// store (or a signing key's lifetime) grow without bound.
+/// </summary>
+public sealed class LimitsOptions
+{
+    public const string SectionName = "AuthProxy:Limits";
+
+    /// <summary>Live (unexpired, unrevoked) GSQL and GridGain tokens per user; past it, new ones are refused until some expire or are revoked.</summary>
+    /// <value>The default value is 10000; 1 to 1000000.</value>
+    [Range(1, 1_000_000)]
+    public int TokensPerUser { get; set; } = 10_000;
+
+    /// <summary>Live personal access tokens per user (the user the tokens act as).</summary>
+    /// <value>The default value is 100; 1 to 10000.</value>
+    [Range(1, 10_000)]
+    public int PersonalTokensPerUser { get; set; } = 100;
+
+    /// <summary>GSQL secrets per user.</summary>
+    /// <value>The default value is 100; 1 to 10000.</value>
+    [Range(1, 10_000)]
+    public int SecretsPerUser { get; set; } = 100;
+}
