@@ -19,16 +19,15 @@ internal sealed class BasicHandler : AuthenticationHandler<AuthenticationSchemeO
     /// <summary>Longer credentials are refused before decoding.</summary>
     private const int MaxCredentialLength = 4096;
 
+
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    private readonly PasswordVerifier _verifier;
-    private readonly LoginThrottle _throttle;
+    private readonly CredentialCheck _credentials;
 
-    public BasicHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, PasswordVerifier verifier, LoginThrottle throttle)
+    public BasicHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, CredentialCheck credentials)
         : base(options, logger, encoder)
     {
-        _verifier = verifier;
-        _throttle = throttle;
+        _credentials = credentials;
     }
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
@@ -51,19 +50,13 @@ internal sealed class BasicHandler : AuthenticationHandler<AuthenticationSchemeO
             return Refuse(Denials.Because(RefusalKind.Format, "the Basic credentials are not base64 of user:password"));
         }
 
-        var address = Context.Connection.RemoteIpAddress?.ToString();
-        if (_throttle.IsThrottled(userName, address))
+        var checkedCredential = _credentials.CheckPassword(userName, password, Context.Connection.RemoteIpAddress);
+        if (!checkedCredential.Succeeded)
         {
-            return Refuse(Denials.Throttled(_throttle.RetryAfter));
+            return Refuse(checkedCredential.Refusal);
         }
 
-        if (!_verifier.Verify(userName, password, out var user))
-        {
-            _throttle.RecordFailure(userName, address);
-            return Refuse(Denials.BadPassword);
-        }
-
-        var identity = new CallerIdentity(user!, AuthSchemes.Basic, tokenGraph: null, tokenId: null, TokenMask.Mask(encoded));
+        var identity = new CallerIdentity(checkedCredential.User!, AuthSchemes.Basic, tokenGraph: null, tokenId: null, TokenMask.Mask(encoded));
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name)));
     }
 

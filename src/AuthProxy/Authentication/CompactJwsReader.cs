@@ -30,7 +30,8 @@ internal static class CompactJwsReader
         var first = token.IndexOf('.', StringComparison.Ordinal);
         var last = token.LastIndexOf('.');
         var span = token.AsSpan();
-        if (!IsCanonical(span[..first]) || !IsCanonical(span[(first + 1)..last]) || !IsCanonical(span[(last + 1)..]))
+        // An empty signature is left to verification, which refuses it for what it is (unsigned).
+        if (!IsCanonical(span[..first]) || !IsCanonical(span[(first + 1)..last]) || (last + 1 < span.Length && !IsCanonical(span[(last + 1)..])))
         {
             problem = "is not a valid JWT: a part is not canonical base64url";
             return false;
@@ -105,7 +106,7 @@ internal static class CompactJwsReader
         {
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
             {
-                problem = "is not a valid JWT: its header is not a JSON object";
+                problem = "is not a valid JWT: its header is not base64url-encoded JSON (an object)";
                 return false;
             }
 
@@ -150,7 +151,7 @@ internal static class CompactJwsReader
         }
         catch (JsonException)
         {
-            problem = "is not a valid JWT: its header is not valid JSON";
+            problem = "is not a valid JWT: its header is not base64url-encoded JSON";
             return false;
         }
         finally
@@ -187,7 +188,7 @@ internal static class CompactJwsReader
         {
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
             {
-                problem = "is not a valid JWT: its payload is not a JSON object";
+                problem = "is not a valid JWT: its payload is not base64url-encoded JSON (an object)";
                 return false;
             }
 
@@ -273,7 +274,7 @@ internal static class CompactJwsReader
         }
         catch (JsonException)
         {
-            problem = "is not a valid JWT: its payload is not valid JSON";
+            problem = "is not a valid JWT: its payload is not base64url-encoded JSON";
             return false;
         }
         finally

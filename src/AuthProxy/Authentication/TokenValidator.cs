@@ -109,18 +109,38 @@ internal sealed class TokenValidator
             return signatureRefusal;
         }
 
+        // The signature holds from here on: a refusal says which issuer vouched for the token.
+        var expires = Time(claims.Expires);
+        if (CheckVerified(claims, expires, issuer, masked, out var user) is { } refusal)
+        {
+            return new TokenValidation(refusal, issuer);
+        }
+
+        var tokenId = NullIfEmpty(claims.TokenId);
+        if (checkRevocation && _revocations.IsRevoked(token, issuer.IsAuthProxy ? tokenId : null))
+        {
+            return new TokenValidation(Denials.Token(RefusalKind.Revoked, masked, "has been revoked"), issuer);
+        }
+
+        return new CallerIdentity(user!, AuthSchemes.Bearer, claims.Graph, tokenId, masked, issuer, expires);
+    }
+
+    /// <summary>The checks after the signature: lifetime, issuer, audience, user.</summary>
+    private Refusal? CheckVerified(in JwtClaims claims, DateTimeOffset? expires, TrustedIssuer issuer, string masked, out User? user)
+    {
+        user = null;
         if (claims.Expires is null && !(issuer.IsAuthProxy && claims.Type == TokenIssuer.PersonalType))
         {
             // Only AuthProxy's own personal access tokens may be issued without an end (DataHub's NO_EXPIRY).
             return Denials.Token(RefusalKind.Format, masked, "has no expiration time (exp)");
         }
 
-        var expires = Time(claims.Expires);
         if (CheckLifetime(expires, Time(claims.NotBefore), Time(claims.IssuedAt), masked) is { } lifetimeRefusal)
         {
             return lifetimeRefusal;
         }
 
+        var issuerName = NullIfEmpty(claims.Issuer);
         if (issuer.Issuer is not null && !string.Equals(issuerName, issuer.Issuer, StringComparison.Ordinal))
         {
             return Denials.Token(RefusalKind.Issuer, masked,
@@ -138,18 +158,13 @@ internal sealed class TokenValidator
             return Denials.Token(RefusalKind.UnknownUser, masked, "has no subject (sub) naming a user");
         }
 
-        if (!_users.TryFind(subject, out var user))
+        if (!_users.TryFind(subject, out var found))
         {
             return Denials.Token(RefusalKind.UnknownUser, masked, $"names user {Denials.Show(subject)}, who does not exist");
         }
 
-        var tokenId = NullIfEmpty(claims.TokenId);
-        if (checkRevocation && _revocations.IsRevoked(token, issuer.IsAuthProxy ? tokenId : null))
-        {
-            return Denials.Token(RefusalKind.Revoked, masked, "has been revoked");
-        }
-
-        return new CallerIdentity(user, AuthSchemes.Bearer, claims.Graph, tokenId, masked, issuer, expires);
+        user = found;
+        return null;
     }
 
     private static Refusal? CheckHeader(in JwsHeader header, string masked)
@@ -390,19 +405,29 @@ internal sealed class TokenValidator
 /// <summary>The outcome of validating one token: a caller, or a refusal.</summary>
 internal readonly struct TokenValidation
 {
-    private TokenValidation(CallerIdentity? caller, Refusal refusal)
+    private TokenValidation(CallerIdentity? caller, Refusal refusal, TrustedIssuer? verifiedBy)
     {
         Caller = caller;
         Refusal = refusal;
+        VerifiedBy = verifiedBy;
+    }
+
+    /// <summary>A refusal decided after the signature verified: the token is genuinely <paramref name="verifiedBy"/>'s.</summary>
+    public TokenValidation(Refusal refusal, TrustedIssuer verifiedBy)
+        : this(null, refusal, verifiedBy)
+    {
     }
 
     public CallerIdentity? Caller { get; }
 
     public Refusal Refusal { get; }
 
+    /// <summary>The issuer whose key verified the signature; null when the token was refused before that.</summary>
+    public TrustedIssuer? VerifiedBy { get; }
+
     public bool Succeeded => Caller is not null;
 
-    public static implicit operator TokenValidation(CallerIdentity caller) => new(caller, default);
+    public static implicit operator TokenValidation(CallerIdentity caller) => new(caller, default, caller.Issuer);
 
-    public static implicit operator TokenValidation(Refusal refusal) => new(null, refusal);
+    public static implicit operator TokenValidation(Refusal refusal) => new(null, refusal, null);
 }

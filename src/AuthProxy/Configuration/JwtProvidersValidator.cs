@@ -11,7 +11,7 @@ internal sealed class JwtProvidersValidator(IConfiguration configuration, IHostE
 {
     public static readonly HashSet<string> ProviderKeys = new(StringComparer.OrdinalIgnoreCase)
     {
-        "Issuer", "Audiences", "Keys", "CaCertificate", "Algorithms",
+        "Issuer", "Audiences", "Keys", "Secrets", "CaCertificate", "Algorithms",
     };
 
     public ValidateOptionsResult Validate(string? name, JwtOptions options)
@@ -69,7 +69,13 @@ internal sealed class JwtProvidersValidator(IConfiguration configuration, IHostE
                 CheckUrl(keys[i], $"{where}:Keys:{i}", allowHttp, problems);
             }
 
-            if (keys.Count == 0 && issuer is { Length: > 0 } && !IsFetchable(issuer, allowHttp))
+            var secrets = ConfigurationLists.Read(provider.GetSection("Secrets"));
+            for (var i = 0; i < secrets.Count; i++)
+            {
+                CheckUrl(secrets[i], $"{where}:Secrets:{i}", allowHttp, problems);
+            }
+
+            if (keys.Count == 0 && secrets.Count == 0 && issuer is { Length: > 0 } && !IsFetchable(issuer, allowHttp))
             {
                 problems.Add($"{where}: has no Keys, so its keys come from OIDC discovery, which needs an https Issuer URL (got '{issuer}')");
             }

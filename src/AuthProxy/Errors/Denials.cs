@@ -27,6 +27,13 @@ internal static class Denials
             RetryAfter = retryAfter,
         };
 
+    /// <summary>Every password hashing slot is busy: refused at once rather than queued.</summary>
+    public static Refusal Busy(TimeSpan retryAfter) =>
+        new(RefusalKind.TooManyRequests, $"Access Denied because too many password checks are running at once; try again in {(int)Math.Ceiling(retryAfter.TotalSeconds)} seconds")
+        {
+            RetryAfter = retryAfter,
+        };
+
     /// <summary>"Access Denied because the input token = 'eyJh****4WgE' {what}".</summary>
     public static Refusal Token(RefusalKind kind, string masked, string what) =>
         new(kind, $"Access Denied because the input token = '{masked}' {what}");

@@ -52,8 +52,10 @@ internal enum RefusalKind
     NotFound,
     /// <summary>A token service request collides with what exists (an alias in use).</summary>
     Conflict,
-    /// <summary>A token service request would exceed a configured limit (the block list size).</summary>
+    /// <summary>A token service request would exceed a configured limit (the block list size, live tokens or secrets per user).</summary>
     LimitExceeded,
+    /// <summary>A state-changing token service request came from a page of another site.</summary>
+    CrossSite,
     /// <summary>A fault inside AuthProxy.</summary>
     Internal,
 }

@@ -32,12 +32,13 @@ internal static class RefusalKinds
         RefusalKind.NotFound => "not-found",
         RefusalKind.Conflict => "conflict",
         RefusalKind.LimitExceeded => "limit-exceeded",
+        RefusalKind.CrossSite => "cross-site",
         _ => "internal",
     };
 
     public static int Status(RefusalKind kind) => kind switch
     {
-        RefusalKind.GraphScope or RefusalKind.Privilege => StatusCodes.Status403Forbidden,
+        RefusalKind.GraphScope or RefusalKind.Privilege or RefusalKind.CrossSite => StatusCodes.Status403Forbidden,
         RefusalKind.NoRoute => StatusCodes.Status404NotFound,
         RefusalKind.MethodNotAllowed => StatusCodes.Status405MethodNotAllowed,
         RefusalKind.BadPath => StatusCodes.Status400BadRequest,
@@ -64,6 +65,7 @@ internal static class RefusalKinds
         RefusalKind.InvalidRequest or RefusalKind.LimitExceeded => "AUTHPROXY-400",
         RefusalKind.NotFound => "AUTHPROXY-404",
         RefusalKind.Conflict => "AUTHPROXY-409",
+        RefusalKind.CrossSite => "AUTHPROXY-403",
         RefusalKind.Internal => "AUTHPROXY-500",
         _ => AccessDeniedCode,
     };

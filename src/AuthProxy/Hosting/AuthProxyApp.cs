@@ -85,6 +85,7 @@ public static partial class AuthProxyApp
         app.UseMiddleware<UnmatchedRequestMiddleware>();
         app.UseMiddleware<PathGuardMiddleware>();
         app.UseRouting();
+        app.UseMiddleware<CrossSiteGuard>();
         app.UseMiddleware<DecisionTimerMiddleware>();
         app.UseAuthorization();
         HealthEndpoints.Map(app);

@@ -73,6 +73,9 @@ public static class AuthProxyServiceCollectionExtensions
         services.TryAddSingleton<LoginThrottle>();
         services.AddHostedService<TokenMaintenanceService>();
 
+        services.TryAddSingleton<Tokens.Gsql.GsqlTokenService>();
+        services.TryAddSingleton<Tokens.Gsql.GsqlSecretService>();
+        services.TryAddSingleton<Tokens.GridGain.GridGainAuthService>();
         services.TryAddSingleton<PersonalTokenService>();
         services.TryAddSingleton<ISchema, AccessTokenSchema>();
         services.TryAddSingleton<IDocumentExecuter, DocumentExecuter>();
@@ -86,6 +89,7 @@ public static class AuthProxyServiceCollectionExtensions
             options.ShutdownTimeout = configuration.GetValue($"{AuthProxyOptions.SectionName}:ShutdownTimeout", TimeSpan.FromSeconds(30)));
         services.TryAddSingleton<UserDirectory>();
         services.TryAddSingleton<PasswordVerifier>();
+        services.TryAddSingleton<CredentialCheck>();
         services.TryAddSingleton<TrustedIssuers>();
         services.TryAddSingleton<TokenValidator>();
         services.TryAddSingleton<ActiveRoutes>();

@@ -14,6 +14,7 @@ internal sealed partial class ContentKeySource : KeySource
     private readonly ILogger _logger;
     private FileWatcher? _watcher;
     private volatile KeySet _current = KeySet.Empty;
+    private volatile string? _problem;
 
     /// <param name="reference">An inline or file value.</param>
     /// <param name="description">How the source is named, for example <c>Security:JWT:RSA:PublicKey (file /etc/keys/jwt.pem)</c>.</param>
@@ -38,6 +39,8 @@ internal sealed partial class ContentKeySource : KeySource
     public override KeySet Current => _current;
 
     public override bool IsLoaded => !_current.IsEmpty;
+
+    public override string? Problem => _problem;
 
     public override Task<IReadOnlyList<string>> InitializeAsync(CancellationToken cancellationToken)
     {
@@ -90,10 +93,12 @@ internal sealed partial class ContentKeySource : KeySource
         if (Load(problems) is { } keys)
         {
             _current = keys;
+            _problem = null;
             Log.Reloaded(_logger, Description, keys.Keys.Length);
         }
         else
         {
+            _problem = problems.Count > 0 ? string.Join("; ", problems) : $"{Description}: holds no usable key";
             foreach (var problem in problems)
             {
                 Log.ReloadRefused(_logger, problem);

@@ -35,7 +35,7 @@ internal sealed class DiscoveryKeySource : UrlKeySource
         string? jwksUri;
         try
         {
-            using var json = JsonDocument.Parse(document.Body!);
+            using var json = JsonDocument.Parse(document.Body!.TrimStart('\uFEFF'));
             issuer = Text(json.RootElement, "issuer");
             jwksUri = Text(json.RootElement, "jwks_uri");
         }

@@ -27,12 +27,15 @@ internal static class KeyMaterial
     private static readonly FrozenSet<string>[] RsaCandidates = [JwsAlgorithms.Rsa, JwsAlgorithms.RsaPss];
 
     /// <summary>
-    /// Keys from text whose form is not known in advance (a file or URL): a JWKS when it is a JSON
-    /// object, PEM when it holds a PEM block, otherwise an HMAC secret where the rules allow one.
+    /// Keys from text whose form is not known in advance (a file or URL), for a slot whose rules say
+    /// what it may hold. A slot for public keys takes a JWKS (a JSON object) or PEM, and nothing else:
+    /// a body that is neither (an HTML page, a bare string) is a failed load, never a secret. A slot
+    /// declared for shared secrets takes a JWKS of <c>oct</c> keys or the secret text, but never a
+    /// document that is plainly public (PEM, an HTML page). A leading byte order mark is ignored.
     /// </summary>
     public static IReadOnlyList<TrustedKey> Parse(string text, string source, KeyRules rules, List<string> problems)
     {
-        var trimmed = text.Trim();
+        var trimmed = text.TrimStart('\uFEFF').Trim();
         if (trimmed.StartsWith('{'))
         {
             return ParseJwks(trimmed, source, rules, problems);
@@ -40,17 +43,35 @@ internal static class KeyMaterial
 
         if (trimmed.Contains("-----BEGIN", StringComparison.Ordinal))
         {
+            if (rules.IsSymmetric)
+            {
+                problems.Add($"{source}: holds a PEM document, which is public: it is never used as a shared secret");
+                return [];
+            }
+
             return ParsePem(trimmed, source, rules, problems);
         }
 
-        if (rules.Families.Contains(KeyFamily.Hmac))
+        if (!rules.IsSymmetric)
         {
-            return ParseHmacSecret(trimmed, source, problems, rules) is { } key ? [key] : [];
+            problems.Add($"{source}: holds neither a PEM public key nor a JWKS{Looks(trimmed)}");
+            return [];
         }
 
-        problems.Add($"{source}: holds neither a PEM public key nor a JWKS");
-        return [];
+        if (LooksLikeHtml(trimmed))
+        {
+            problems.Add($"{source}: holds an HTML page, not a secret");
+            return [];
+        }
+
+        return ParseHmacSecret(trimmed, source, problems, rules) is { } key ? [key] : [];
     }
+
+    private static bool LooksLikeHtml(string text) =>
+        text.StartsWith("<!DOCTYPE", StringComparison.OrdinalIgnoreCase) || text.StartsWith("<html", StringComparison.OrdinalIgnoreCase)
+        || text.StartsWith("<?xml", StringComparison.OrdinalIgnoreCase);
+
+    private static string Looks(string text) => text.Length == 0 ? " (it is empty)" : text[0] == '<' ? " (it looks like an HTML or XML page)" : string.Empty;
 
     /// <summary>
     /// An HMAC secret: the UTF-8 bytes of the text as given, or the bytes after a <c>base64:</c>
@@ -339,8 +360,11 @@ internal static class KeyMaterial
                     return EdDsaSecurityKey.FromRaw(raw) is { } ed
                         ? FromEdDsa(ed, kid, declared, where, rules, problems)
                         : Problem(problems, $"{where}: the Ed25519 key{Kid(kid)} cannot be read");
+                case "oct" when !rules.IsSymmetric:
+                    // A key set for public keys that carries a shared secret publishes it: anyone could sign with it.
+                    return Problem(problems, $"{where}: the oct key{Kid(kid)} is a shared secret in a key set for public keys; it is refused");
                 case "oct" when Bytes(jwk, "k") is { } secret:
-                    return rules.Families.Contains(KeyFamily.Hmac) ? HmacKey(secret, kid, declared, where, rules, problems) : null;
+                    return HmacKey(secret, kid, declared, where, rules, problems);
                 case "RSA" or "EC" or "OKP" or "oct":
                     return Problem(problems, $"{where}: the {kty} key{Kid(kid)} lacks required members or they are not base64url");
                 default:

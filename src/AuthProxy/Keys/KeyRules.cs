@@ -16,9 +16,18 @@ internal sealed record KeyRules(FrozenSet<KeyFamily> Families, FrozenSet<string>
     /// <summary>TigerGraph's <c>Security:JWT:HMAC:Secret</c>: secrets for HS256/384/512.</summary>
     public static readonly KeyRules TigerGraphHmac = new(FrozenSet.Create(KeyFamily.Hmac), null);
 
-    /// <summary>A provider's keys: any asymmetric family, narrowed by its algorithm list.</summary>
+    /// <summary>
+    /// A provider's <c>Keys</c>: public keys of any asymmetric family, narrowed by its algorithm list.
+    /// Never a shared secret: a document anyone may read must not become a key that signs.
+    /// </summary>
     public static KeyRules Provider(FrozenSet<string>? algorithms) =>
-        new(FrozenSet.Create(KeyFamily.Rsa, KeyFamily.RsaPss, KeyFamily.Ec, KeyFamily.EdDsa, KeyFamily.Hmac), algorithms);
+        new(FrozenSet.Create(KeyFamily.Rsa, KeyFamily.RsaPss, KeyFamily.Ec, KeyFamily.EdDsa), algorithms);
+
+    /// <summary>A provider's <c>Secrets</c>: shared secrets the operator declared as such, for the HS algorithms its list allows.</summary>
+    public static KeyRules ProviderSecrets(FrozenSet<string>? algorithms) => new(FrozenSet.Create(KeyFamily.Hmac), algorithms);
+
+    /// <summary>Whether this slot was declared for shared secrets (and only those).</summary>
+    public bool IsSymmetric => Families.Count == 1 && Families.Contains(KeyFamily.Hmac);
 
     /// <summary>
     /// The algorithms a key may serve, or an empty set with the reason it serves none.

@@ -22,6 +22,12 @@ internal abstract class KeySource : IDisposable
     /// </summary>
     public virtual bool IsUsable => IsLoaded;
 
+    /// <summary>
+    /// Why the last refresh or reload failed (the last good keys stay in force), or null when it
+    /// succeeded. Never holds key material.
+    /// </summary>
+    public virtual string? Problem => null;
+
     /// <summary>Loads the keys for the first time; returns the problems that stop start-up.</summary>
     public abstract Task<IReadOnlyList<string>> InitializeAsync(CancellationToken cancellationToken);
 

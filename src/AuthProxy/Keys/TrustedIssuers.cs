@@ -143,11 +143,15 @@ internal sealed class TrustedIssuers : IDisposable
             _http.Trust(client, CaBundle.Load(Path.GetFullPath(ca, _contentRoot), $"{name}:CaCertificate", problems));
         }
 
-        var rules = KeyRules.Provider(algorithms);
+        // Public keys and shared secrets come from separate settings: a key document fetched for
+        // public keys can never become a secret that signs.
         var keys = ConfigurationLists.Read(section.GetSection("Keys"));
-        var sources = keys.Count == 0
-            ? [_sources.CreateDiscovery($"{name} (discovery)", issuer, rules, client)]
-            : keys.Select((value, i) => _sources.Create($"{name}:Keys:{i}", value, rules, client, problems)).ToImmutableArray();
+        var secrets = ConfigurationLists.Read(section.GetSection("Secrets"));
+        var sources = keys.Count == 0 && secrets.Count == 0
+            ? [_sources.CreateDiscovery($"{name} (discovery)", issuer, KeyRules.Provider(algorithms), client)]
+            : keys.Select((value, i) => _sources.Create($"{name}:Keys:{i}", value, KeyRules.Provider(algorithms), client, problems))
+                .Concat(secrets.Select((value, i) => _sources.Create($"{name}:Secrets:{i}", value, KeyRules.ProviderSecrets(algorithms), client, problems)))
+                .ToImmutableArray();
         var audiences = ConfigurationLists.Read(section.GetSection("Audiences")).ToImmutableArray();
         return new TrustedIssuer(name, issuer, audiences, sources, algorithms);
     }

@@ -74,6 +74,8 @@ internal partial class UrlKeySource : KeySource
     /// <summary>The cause of the last failed fetch, or null after a success.</summary>
     public string? LastError { get; private set; }
 
+    public override string? Problem => LastError;
+
     /// <summary>Checks the URL, then waits (up to <see cref="KeyFetchOptions.InitialLoadTimeout"/>) for the first load. A provider that is down does not stop the start: the source stays not ready and keeps trying.</summary>
     public override async Task<IReadOnlyList<string>> InitializeAsync(CancellationToken cancellationToken)
     {

@@ -69,11 +69,14 @@ internal sealed class AuthPolicyHandler : AuthorizationHandler<AuthPolicyRequire
             graph = caller.TokenGraph;
         }
 
+        // Privileges are held on the graph the route names. A route that names none is decided on
+        // global grants only, whatever graph the token carries: narrowing a token never widens it.
         var scoped = caller.TokenGraph is not null;
+        var grantsOn = definition.Graph is null ? null : graph;
         StringBuilder? missing = null;
         foreach (var privilege in definition.Privileges)
         {
-            if (!user.Holds(privilege, graph, scoped))
+            if (!user.Holds(privilege, grantsOn, scoped))
             {
                 missing = missing is null ? new StringBuilder(privilege) : missing.Append(", ").Append(privilege);
             }
@@ -81,7 +84,7 @@ internal sealed class AuthPolicyHandler : AuthorizationHandler<AuthPolicyRequire
 
         if (missing is not null)
         {
-            var on = graph is null ? string.Empty : $" on graph {Denials.Show(graph)}";
+            var on = grantsOn is null ? string.Empty : $" on graph {Denials.Show(grantsOn)}";
             return Denials.Because(RefusalKind.Privilege, $"user {user.Name} lacks {missing}{on}");
         }
 

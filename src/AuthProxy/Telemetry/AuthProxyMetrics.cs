@@ -20,6 +20,7 @@ internal sealed class AuthProxyMetrics
     private readonly Counter<long> _tokensIssued;
     private readonly Counter<long> _tokensRevoked;
     private readonly Counter<long> _throttled;
+    private readonly Counter<long> _passwordHashes;
     private readonly Histogram<double> _upstreamDuration;
     private TrustedIssuers? _issuers;
     private TimeProvider _time = TimeProvider.System;
@@ -45,7 +46,9 @@ internal sealed class AuthProxyMetrics
         meter.CreateObservableGauge("authproxy.revocations", () => revocations.Count, unit: "{token}",
             description: "Revoked and blocked tokens held in memory (until their tokens expire).");
         _throttled = meter.CreateCounter<long>("authproxy.throttled", unit: "{attempt}",
-            description: "Password, login and secret attempts refused by throttling, by budget (account, address).");
+            description: "Password, login, secret and token-check attempts refused by throttling, by budget (account, address, capacity, hashing).");
+        _passwordHashes = meter.CreateCounter<long>("authproxy.password.hashes", unit: "{hash}",
+            description: "Password hashes computed (attempts not answered from the remembered-password cache).");
         _upstreamDuration = meter.CreateHistogram<double>("authproxy.upstream.duration", unit: "s",
             description: "Time from forwarding a request to the backend's answer (or failure), by cluster and outcome (status class or error).");
     }
@@ -78,6 +81,8 @@ internal sealed class AuthProxyMetrics
     }
 
     public void Throttled(string budget) => _throttled.Add(1, new KeyValuePair<string, object?>("budget", budget));
+
+    public void PasswordHashed() => _passwordHashes.Add(1);
 
     public void Forwarded(string cluster, string outcome, TimeSpan elapsed) =>
         _upstreamDuration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("cluster", cluster), new KeyValuePair<string, object?>("outcome", outcome));

@@ -1,124 +1,284 @@
-using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
 using AuthProxy.Configuration;
+using AuthProxy.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace AuthProxy.Users;
 
 /// <summary>
-/// Throttles failed password and secret attempts per account and per client address. Failures are
-/// counted in sliding windows (six segments); when either budget is spent, attempts are refused
-/// (429) until the window slides. A lock-out never lasts longer than the window, and a user's own
-/// address keeps its budget while another address is guessing. Windows follow
-/// <see cref="TimeProvider"/> (System.Threading.RateLimiting's limiters read the stopwatch
-/// directly, so they could not be driven by the same clock as everything else).
+/// Budgets for password, login and secret attempts, counted in sliding windows (six segments) per
+/// client address, per account from one address, and per declared account from all addresses
+/// (from which an address that recently logged in as that account is exempt). An attempt reserves
+/// one unit of every budget it touches before any hash is computed, atomically, so concurrent
+/// attempts cannot overspend; a successful attempt gives its reservation back. Windows follow
+/// <see cref="TimeProvider"/>. The tables are bounded: when full, attempts that would need a new
+/// entry are refused (fail closed) until the window slides.
 /// </summary>
 internal sealed class LoginThrottle : IDisposable
 {
+    /// <summary>Account names longer than this are never tracked (callers refuse them as bad credentials).</summary>
+    public const int MaxAccountLength = 256;
+
+    /// <summary>How long a successful login exempts its address from the account-wide budget.</summary>
+    public static readonly TimeSpan KnownAddressLifetime = TimeSpan.FromDays(1);
+
     private const int Segments = 6;
     private const int MaxTracked = 100_000;
+    private const int KnownAddressesPerAccount = 16;
 
     private readonly ThrottlingOptions _options;
     private readonly TimeProvider _time;
+    private readonly AuthProxyMetrics _metrics;
     private readonly long _segmentTicks;
-    private readonly ConcurrentDictionary<string, FailureWindow> _windows = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+    private readonly Dictionary<ThrottleKey, FailureWindow> _windows = [];
+    private volatile int _tracked;
+    private readonly Dictionary<string, KnownAddresses> _known = new(StringComparer.Ordinal);
     private readonly ITimer _sweep;
 
-    private readonly Telemetry.AuthProxyMetrics _metrics;
-
-    public LoginThrottle(IOptions<ThrottlingOptions> options, TimeProvider time, Telemetry.AuthProxyMetrics metrics)
+    public LoginThrottle(IOptions<ThrottlingOptions> options, TimeProvider time, AuthProxyMetrics metrics)
     {
         _metrics = metrics;
         _options = options.Value;
         _time = time;
         _segmentTicks = Math.Max(1, _options.Window.Ticks / Segments);
-        _sweep = time.CreateTimer(_ => Sweep(), null, _options.Window, _options.Window);
+        var every = TimeSpan.FromTicks(_segmentTicks);
+        _sweep = time.CreateTimer(_ => Sweep(), null, every, every);
     }
 
     /// <summary>How long a refused caller should wait: at most one window.</summary>
     public TimeSpan RetryAfter => _options.Window;
 
-    /// <summary>Whether the account or the address has spent its failed attempts in the window.</summary>
-    public bool IsThrottled(string? account, string? address)
+    /// <summary>How many windows are tracked now (bounded).</summary>
+    public int Tracked
     {
-        var segment = Segment();
-        if (Spent(AccountKey(account), _options.AccountFailures, segment))
+        get
         {
-            _metrics.Throttled("account");
-            return true;
+            lock (_gate)
+            {
+                return _windows.Count;
+            }
         }
-
-        if (Spent(AddressKey(address), _options.AddressFailures, segment))
-        {
-            _metrics.Throttled("address");
-            return true;
-        }
-
-        return false;
     }
 
-    public void RecordFailure(string? account, string? address)
+    /// <summary>
+    /// Whether any budget this attempt would touch is spent, without reserving anything: checked
+    /// before a remembered password is recognised, so a throttled caller learns nothing about a guess.
+    /// </summary>
+    public bool IsSpent(string? account, bool declared, IPAddress? address)
     {
+        if (_tracked == 0)
+        {
+            return false; // the common case: no failed attempt anywhere in the window
+        }
+
+        var (addressKey, accountKey, wideKey) = Keys(account, declared, address);
         var segment = Segment();
-        Record(AccountKey(account), segment);
-        Record(AddressKey(address), segment);
+        lock (_gate)
+        {
+            var exempt = wideKey is { } wide && IsKnown(wide.Account!, addressKey.Address);
+            var spent = Spent(addressKey, _options.AddressFailures, segment, "address")
+                ?? (accountKey is { } a ? Spent(a, _options.AccountFailures, segment, "account") : null)
+                ?? (wideKey is { } w && !exempt ? Spent(w, _options.AccountWideFailures, segment, "account") : null);
+            if (spent is not null)
+            {
+                _metrics.Throttled(spent);
+            }
+
+            return spent is not null;
+        }
     }
+
+    /// <summary>
+    /// Reserves one attempt for <paramref name="account"/> (null when the attempt names none, as a
+    /// secret does) from <paramref name="address"/>. <paramref name="declared"/> says whether the
+    /// account is a declared user: only those have an account-wide budget. Returns false, naming the
+    /// spent budget, when any budget is spent or the tables are full.
+    /// </summary>
+    public bool TryBegin(string? account, bool declared, IPAddress? address, out ThrottleAttempt attempt, out string? spent)
+    {
+        attempt = default;
+        var (addressKey, accountKey, wideKey) = Keys(account, declared, address);
+        var segment = Segment();
+        lock (_gate)
+        {
+            var exempt = wideKey is { } wide && IsKnown(wide.Account!, addressKey.Address);
+            spent = Spent(addressKey, _options.AddressFailures, segment, "address")
+                ?? (accountKey is { } a ? Spent(a, _options.AccountFailures, segment, "account") : null)
+                ?? (wideKey is { } w && !exempt ? Spent(w, _options.AccountWideFailures, segment, "account") : null);
+            if (spent is null && !HasRoom(3))
+            {
+                spent = "capacity";
+            }
+
+            if (spent is not null)
+            {
+                _metrics.Throttled(spent);
+                return false;
+            }
+
+            var keys = new[] { addressKey, accountKey ?? default, exempt ? default : wideKey ?? default };
+            foreach (var key in keys)
+            {
+                if (key.Kind != 0)
+                {
+                    Window(key).Add(segment, 1);
+                }
+            }
+
+            attempt = new ThrottleAttempt(keys, segment, accountKey is null ? null : account, addressKey.Address);
+            return true;
+        }
+    }
+
+    private static (ThrottleKey Address, ThrottleKey? Account, ThrottleKey? Wide) Keys(string? account, bool declared, IPAddress? address)
+    {
+        var addressKey = AddressKey(address);
+        var tracked = account is { Length: > 0 and <= MaxAccountLength };
+        return (new ThrottleKey('a', null, addressKey),
+            tracked ? new ThrottleKey('u', account, addressKey) : null,
+            tracked && declared ? new ThrottleKey('w', account, string.Empty) : null);
+    }
+
+    /// <summary>The attempt succeeded: its reservation is given back, and its address becomes known for the account.</summary>
+    public void Succeeded(in ThrottleAttempt attempt)
+    {
+        Refund(attempt);
+        if (attempt.Account is { } account)
+        {
+            lock (_gate)
+            {
+                if (!_known.TryGetValue(account, out var known))
+                {
+                    known = new KnownAddresses();
+                    _known[account] = known;
+                }
+
+                known.Add(attempt.Address, _time.GetUtcNow());
+            }
+        }
+    }
+
+    /// <summary>The attempt did not happen (no hash was computed): its reservation is given back.</summary>
+    public void Abandon(in ThrottleAttempt attempt) => Refund(attempt);
+
+    private void Refund(in ThrottleAttempt attempt)
+    {
+        if (attempt.Keys is null)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            foreach (var key in attempt.Keys)
+            {
+                if (key.Kind != 0 && _windows.TryGetValue(key, out var window))
+                {
+                    window.Add(attempt.Segment, -1);
+                }
+            }
+        }
+    }
+
+    private string? Spent(ThrottleKey key, int budget, long segment, string name) =>
+        _windows.TryGetValue(key, out var window) && window.Count(segment) >= budget ? name : null;
+
+    private bool HasRoom(int keys) => _windows.Count + keys <= MaxTracked;
+
+    private FailureWindow Window(ThrottleKey key)
+    {
+        if (!_windows.TryGetValue(key, out var window))
+        {
+            window = new FailureWindow();
+            _windows[key] = window;
+            _tracked = _windows.Count;
+        }
+
+        return window;
+    }
+
+    private bool IsKnown(string account, string address) =>
+        _known.TryGetValue(account, out var known) && known.Contains(address, _time.GetUtcNow() - KnownAddressLifetime);
 
     private long Segment() => _time.GetUtcNow().UtcTicks / _segmentTicks;
 
-    private static string? AccountKey(string? account) => string.IsNullOrEmpty(account) ? null : "account:" + account;
-
-    private static string? AddressKey(string? address) => string.IsNullOrEmpty(address) ? null : "address:" + address;
-
-    private bool Spent(string? key, int budget, long segment) =>
-        key is not null && _windows.TryGetValue(key, out var window) && window.Count(segment) >= budget;
-
-    private void Record(string? key, long segment)
+    /// <summary>
+    /// The address a budget is kept for: IPv4 as is (IPv4-mapped IPv6 too), IPv6 by its /64 network,
+    /// which one host or one customer usually has whole.
+    /// </summary>
+    internal static string AddressKey(IPAddress? address)
     {
-        if (key is null || (_windows.Count >= MaxTracked && !_windows.ContainsKey(key)))
+        if (address is null)
         {
-            return; // the address budget still applies when too many account names are in play
+            return "-";
         }
 
-        _windows.GetOrAdd(key, _ => new FailureWindow()).Add(segment);
+        if (address.IsIPv4MappedToIPv6)
+        {
+            address = address.MapToIPv4();
+        }
+
+        if (address.AddressFamily != AddressFamily.InterNetworkV6)
+        {
+            return address.ToString();
+        }
+
+        Span<byte> bytes = stackalloc byte[16];
+        address.TryWriteBytes(bytes, out _);
+        bytes[8..].Clear();
+        return new IPAddress(bytes).ToString() + "/64";
     }
 
     private void Sweep()
     {
         var segment = Segment();
-        foreach (var (key, window) in _windows)
+        var forgetBefore = _time.GetUtcNow() - KnownAddressLifetime;
+        lock (_gate)
         {
-            if (window.Count(segment) == 0)
+            foreach (var (key, window) in _windows)
             {
-                _windows.TryRemove(new KeyValuePair<string, FailureWindow>(key, window));
+                if (window.Count(segment) <= 0)
+                {
+                    _windows.Remove(key);
+                }
+            }
+
+            _tracked = _windows.Count;
+
+            foreach (var (account, known) in _known)
+            {
+                if (known.Forget(forgetBefore))
+                {
+                    _known.Remove(account);
+                }
             }
         }
     }
 
     public void Dispose() => _sweep.Dispose();
 
-    /// <summary>Failures per segment over the last <see cref="Segments"/> segments.</summary>
+    /// <summary>Attempts per segment over the last <see cref="Segments"/> segments (callers hold the throttle's lock).</summary>
     private sealed class FailureWindow
     {
         private readonly int[] _counts = new int[Segments];
-        private readonly Lock _lock = new();
         private long _latest = long.MinValue;
 
-        public void Add(long segment)
+        public void Add(long segment, int delta)
         {
-            lock (_lock)
+            Slide(segment);
+            if (segment > _latest - Segments)
             {
-                Slide(segment);
-                _counts[segment % Segments]++;
+                var index = (int)(segment % Segments);
+                _counts[index] = Math.Max(0, _counts[index] + delta);
             }
         }
 
         public int Count(long segment)
         {
-            lock (_lock)
-            {
-                Slide(segment);
-                return _counts.Sum();
-            }
+            Slide(segment);
+            return _counts.Sum();
         }
 
         private void Slide(long segment)
@@ -143,4 +303,36 @@ internal sealed class LoginThrottle : IDisposable
             _latest = segment;
         }
     }
+
+    /// <summary>The few addresses an account logged in from lately (callers hold the throttle's lock).</summary>
+    private sealed class KnownAddresses
+    {
+        private readonly List<(string Address, DateTimeOffset At)> _entries = [];
+
+        public void Add(string address, DateTimeOffset at)
+        {
+            _entries.RemoveAll(e => e.Address == address);
+            if (_entries.Count == KnownAddressesPerAccount)
+            {
+                _entries.RemoveAt(0);
+            }
+
+            _entries.Add((address, at));
+        }
+
+        public bool Contains(string address, DateTimeOffset since) => _entries.Exists(e => e.Address == address && e.At > since);
+
+        /// <summary>Forgets old entries; true when none is left.</summary>
+        public bool Forget(DateTimeOffset before)
+        {
+            _entries.RemoveAll(e => e.At <= before);
+            return _entries.Count == 0;
+        }
+    }
 }
+
+/// <summary>One reserved attempt: the budgets it holds a unit of (unused slots have kind 0), and in which segment.</summary>
+internal readonly record struct ThrottleAttempt(ThrottleKey[]? Keys, long Segment, string? Account, string Address);
+
+/// <summary>One budget: an address (<c>a</c>), an account from an address (<c>u</c>), or a declared account from anywhere (<c>w</c>).</summary>
+internal readonly record struct ThrottleKey(char Kind, string? Account, string Address);

@@ -26,24 +26,41 @@ internal sealed class PasswordVerifier
         _time = time;
     }
 
+    /// <summary>
+    /// The cheap check: true when this exact password was verified for this user, against the
+    /// user's current hash, within <see cref="RememberFor"/>. False means "hash it", not "wrong".
+    /// </summary>
+    public bool TryRemembered(string userName, string password, out User? user)
+    {
+        user = null;
+        if (!_verified.TryGetValue(userName, out var remembered) || remembered.Until <= _time.GetUtcNow()
+            || !_users.TryFind(userName, out var found) || !ReferenceEquals(remembered.Hash, found.PasswordHash))
+        {
+            return false;
+        }
+
+        if (!CryptographicOperations.FixedTimeEquals(remembered.Digest, Digest(userName, password)))
+        {
+            return false;
+        }
+
+        user = found;
+        return true;
+    }
+
+    /// <summary>The full check: hashes the password (or a decoy for an unknown user) and remembers a success.</summary>
     public bool Verify(string userName, string password, out User? user)
     {
+        if (TryRemembered(userName, password, out user))
+        {
+            return true;
+        }
+
         if (!_users.TryFind(userName, out var found) || found.PasswordHash is not { } hash)
         {
             _users.Decoy?.Verify(password);
             user = null;
             return false;
-        }
-
-        var digest = Digest(userName, password);
-        var now = _time.GetUtcNow();
-        if (_verified.TryGetValue(userName, out var remembered)
-            && ReferenceEquals(remembered.Hash, hash)
-            && remembered.Until > now
-            && CryptographicOperations.FixedTimeEquals(remembered.Digest, digest))
-        {
-            user = found;
-            return true;
         }
 
         if (!hash.Verify(password))
@@ -52,7 +69,7 @@ internal sealed class PasswordVerifier
             return false;
         }
 
-        _verified[userName] = new Verified(hash, digest, now + RememberFor);
+        _verified[userName] = new Verified(hash, Digest(userName, password), _time.GetUtcNow() + RememberFor);
         user = found;
         return true;
     }

@@ -83,7 +83,7 @@ public sealed class TokenValidatorTests
         { "not JSON", TestTokens.Encode("{\"alg\":") + "." + TestTokens.Encode("{}") + ".c2ln", "not base64url-encoded JSON" },
         { "no alg", TestTokens.Sign(new JsonObject { ["typ"] = "JWT" }, TestTokens.Claims("kevin", "social", Now)), "no algorithm (alg)" },
         { "no exp", TestTokens.Hs256(new JsonObject { ["sub"] = "kevin", ["iat"] = Now }), "no expiration time (exp)" },
-        { "exp not a number", TestTokens.Hs256(new JsonObject { ["sub"] = "kevin", ["exp"] = "tomorrow" }), "registered claim has the wrong type" },
+        { "exp not a number", TestTokens.Hs256(new JsonObject { ["sub"] = "kevin", ["exp"] = "tomorrow" }), "time claim (exp) that is not a NumericDate" },
         { "graph not a string", TestTokens.Hs256(new JsonObject { ["sub"] = "kevin", ["graph"] = 7, ["exp"] = Now + 60 }), "not a string" },
         { "empty graph", TestTokens.Hs256(new JsonObject { ["sub"] = "kevin", ["graph"] = "", ["exp"] = Now + 60 }), "empty graph claim" },
         { "wrong typ", TestTokens.Sign(new JsonObject { ["alg"] = "HS256", ["typ"] = "JWE" }, TestTokens.Claims("kevin", "social", Now)), "expected JWT or at+jwt" },

@@ -94,12 +94,20 @@ public sealed class PersonalTokenTests(BackendProcess backend) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task NoExpiry_HasNoExpiresAt_AndStillWorks()
+    public async Task NoExpiry_IsTheOperatorsChoice_HasNoExpiresAt_AndWorks()
     {
-        var (token, metadata) = await CreateAsync("alice", "alice", "NO_EXPIRY");
+        var refused = await GraphQLAsync("alice", Create("alice", "NO_EXPIRY"));
+        Assert.Equal("BAD_REQUEST", ErrorCode(refused));
+        Assert.Contains("NO_EXPIRY", refused.GetProperty("errors")[0].GetProperty("message").GetString(), StringComparison.Ordinal);
 
-        Assert.Equal(JsonValueKind.Null, metadata.GetProperty("expiresAt").ValueKind);
-        Assert.Equal(HttpStatusCode.OK, await UseAsync(token));
+        await using var allowing = await ProxyHost.StartAsync(TestRoutes.Standard(backend.BaseAddress), Users,
+            new Dictionary<string, string> { ["AuthProxy:PersonalTokens:AllowNoExpiry"] = "true" });
+        var result = await GraphQLAsync(allowing, "alice", Create("alice", "NO_EXPIRY"));
+        Assert.False(result.TryGetProperty("errors", out var errors), errors.ToString());
+        var created = result.GetProperty("data").GetProperty("createAccessToken");
+
+        Assert.Equal(JsonValueKind.Null, created.GetProperty("metadata").GetProperty("expiresAt").ValueKind);
+        Assert.Equal(HttpStatusCode.OK, await UseAsync(created.GetProperty("accessToken").GetString()!, allowing.Client));
     }
 
     [Fact]
@@ -328,7 +336,7 @@ public sealed class PersonalTokenTests(BackendProcess backend) : IAsyncLifetime
         string kept, revoked, keptId;
         await using (var proxy = await ProxyHost.StartAsync(TestRoutes.Standard(backend.BaseAddress), Users, directory: directory, keepDirectory: true))
         {
-            var a = await GraphQLAsync(proxy, "alice", Create("alice", "NO_EXPIRY", "kept"));
+            var a = await GraphQLAsync(proxy, "alice", Create("alice", "ONE_YEAR", "kept"));
             var b = await GraphQLAsync(proxy, "alice", Create("alice", "ONE_DAY", "revoked"));
             kept = a.GetProperty("data").GetProperty("createAccessToken").GetProperty("accessToken").GetString()!;
             keptId = a.GetProperty("data").GetProperty("createAccessToken").GetProperty("metadata").GetProperty("id").GetString()!;
@@ -337,7 +345,9 @@ public sealed class PersonalTokenTests(BackendProcess backend) : IAsyncLifetime
             await GraphQLAsync(proxy, "alice", """mutation($id: String!) { revokeAccessToken(tokenId: $id) }""", new { id });
         }
 
-        foreach (var file in Directory.GetFiles(Path.Combine(directory, "data"), "authproxy.db*"))
+        var files = Directory.GetFiles(Path.Combine(directory, "data"), "authproxy.db*");
+        Assert.Contains(files, f => f.EndsWith("authproxy.db", StringComparison.Ordinal));
+        foreach (var file in files)
         {
             var content = Encoding.Latin1.GetString(await File.ReadAllBytesAsync(file));
             Assert.DoesNotContain(kept, content, StringComparison.Ordinal);

@@ -22,8 +22,8 @@ public abstract class StoreConformanceTests
         var store = await CreateStoreAsync();
         await store.AddSigningKeyAsync(new StoredSigningKey("k1", "RS256", [1, 2, 3], "{}", Now, Now.AddDays(14), Now), CancellationToken.None);
 
-        await store.RecordIssuedTokenAsync(Token("a", expires: Now.AddDays(3)), CancellationToken.None);
-        await store.RecordIssuedTokenAsync(Token("b", expires: Now.AddDays(1)), CancellationToken.None);
+        await store.RecordIssuedTokenAsync(Token("a", expires: Now.AddDays(3)), null, Now, CancellationToken.None);
+        await store.RecordIssuedTokenAsync(Token("b", expires: Now.AddDays(1)), null, Now, CancellationToken.None);
 
         var key = Assert.Single(await store.ListSigningKeysAsync(CancellationToken.None));
         Assert.Equal([1, 2, 3], key.ProtectedPrivateKey);
@@ -39,12 +39,12 @@ public abstract class StoreConformanceTests
         var store = await CreateStoreAsync();
         for (var i = 0; i < 25; i++)
         {
-            await store.RecordIssuedTokenAsync(Token($"t{i:00}", family: TokenFamily.Personal, expires: Now.AddHours(i + 1)), CancellationToken.None);
+            await store.RecordIssuedTokenAsync(Token($"t{i:00}", family: TokenFamily.Personal, expires: Now.AddHours(i + 1)), null, Now, CancellationToken.None);
         }
 
-        await store.RecordIssuedTokenAsync(Token("forever", family: TokenFamily.Personal) with { ExpiresAt = null }, CancellationToken.None);
-        await store.RecordIssuedTokenAsync(Token("other", user: "tigergraph", family: TokenFamily.Personal), CancellationToken.None);
-        await store.RecordIssuedTokenAsync(Token("gsql"), CancellationToken.None);
+        await store.RecordIssuedTokenAsync(Token("forever", family: TokenFamily.Personal) with { ExpiresAt = null }, null, Now, CancellationToken.None);
+        await store.RecordIssuedTokenAsync(Token("other", user: "tigergraph", family: TokenFamily.Personal), null, Now, CancellationToken.None);
+        await store.RecordIssuedTokenAsync(Token("gsql"), null, Now, CancellationToken.None);
 
         var first = await store.ListIssuedTokensAsync(new TokenQuery(TokenFamily.Personal, "kevin", 0, 10), CancellationToken.None);
         var last = await store.ListIssuedTokensAsync(new TokenQuery(TokenFamily.Personal, "kevin", 20, 10), CancellationToken.None);
@@ -62,24 +62,44 @@ public abstract class StoreConformanceTests
     public async Task Revocation_OfOneToken_AndOfAUsersTokens()
     {
         var store = await CreateStoreAsync();
-        await store.RecordIssuedTokenAsync(Token("a"), CancellationToken.None);
-        await store.RecordIssuedTokenAsync(Token("b"), CancellationToken.None);
-        await store.RecordIssuedTokenAsync(Token("c", user: "tigergraph"), CancellationToken.None);
-        await store.RecordIssuedTokenAsync(Token("old", expires: Now.AddHours(-1)), CancellationToken.None);
+        await store.RecordIssuedTokenAsync(Token("a"), null, Now, CancellationToken.None);
+        await store.RecordIssuedTokenAsync(Token("b"), null, Now, CancellationToken.None);
+        await store.RecordIssuedTokenAsync(Token("c", user: "tigergraph"), null, Now, CancellationToken.None);
+        await store.RecordIssuedTokenAsync(Token("old", expires: Now.AddHours(-1)), null, Now, CancellationToken.None);
 
-        Assert.True(await store.RevokeTokenAsync("a", null, Now, CancellationToken.None));
-        Assert.False(await store.RevokeTokenAsync("a", null, Now, CancellationToken.None));
-        Assert.True(await store.RevokeTokenAsync("third-party", Now.AddMinutes(5), Now, CancellationToken.None));
+        Assert.True(await store.RevokeTokenAsync("jti:id-a", null, Now, CancellationToken.None));
+        Assert.False(await store.RevokeTokenAsync("jti:id-a", null, Now, CancellationToken.None));
+        Assert.True(await store.RevokeTokenAsync("sig:third-party", Now.AddMinutes(5), Now, CancellationToken.None));
         var userWide = await store.RevokeUserTokensAsync("kevin", Now, CancellationToken.None);
 
-        Assert.Equal(["b"], userWide.Select(r => r.TokenHash));
-        var revoked = (await store.ListRevocationsAsync(Now, CancellationToken.None)).ToDictionary(r => r.TokenHash, r => r.ExpiresAt);
-        Assert.Equal(["a", "b", "third-party"], revoked.Keys.Order());
-        Assert.Equal(Now.AddHours(1), revoked["a"]);
-        Assert.Equal(Now.AddMinutes(5), revoked["third-party"]);
+        Assert.Equal(["jti:id-b"], userWide.Select(r => r.Key));
+        var revoked = (await store.ListRevocationsAsync(Now, CancellationToken.None)).ToDictionary(r => r.Key, r => r.ExpiresAt);
+        Assert.Equal(["jti:id-a", "jti:id-b", "sig:third-party"], revoked.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(Now.AddHours(1), revoked["jti:id-a"]); // an own token's revocation lasts as long as the token
+        Assert.Equal(Now.AddMinutes(5), revoked["sig:third-party"]);
+        Assert.NotNull((await store.FindIssuedTokenAsync("a", CancellationToken.None))!.RevokedAt);
         Assert.NotNull((await store.FindIssuedTokenAsync("b", CancellationToken.None))!.RevokedAt);
         Assert.Null((await store.FindIssuedTokenAsync("c", CancellationToken.None))!.RevokedAt);
-        Assert.DoesNotContain(await store.ListRevocationsAsync(Now.AddHours(2), CancellationToken.None), r => r.TokenHash == "third-party");
+        Assert.DoesNotContain(await store.ListRevocationsAsync(Now.AddHours(2), CancellationToken.None), r => r.Key == "sig:third-party");
+    }
+
+    [Fact]
+    public async Task IssuedTokens_AreCappedPerUser_CountingOnlyLiveOnesOfTheFamilies()
+    {
+        var store = await CreateStoreAsync();
+        var limit = new TokenLimit(3, [TokenFamily.Gsql, TokenFamily.GridGain]);
+        Assert.True(await store.RecordIssuedTokenAsync(Token("a"), limit, Now, CancellationToken.None));
+        Assert.True(await store.RecordIssuedTokenAsync(Token("b", family: TokenFamily.GridGain), limit, Now, CancellationToken.None));
+        Assert.True(await store.RecordIssuedTokenAsync(Token("old", expires: Now.AddMinutes(-1)), limit, Now, CancellationToken.None));
+        Assert.True(await store.RecordIssuedTokenAsync(Token("pat", family: TokenFamily.Personal), limit, Now, CancellationToken.None));
+        Assert.True(await store.RecordIssuedTokenAsync(Token("theirs", user: "tigergraph"), limit, Now, CancellationToken.None));
+        Assert.True(await store.RecordIssuedTokenAsync(Token("c"), limit, Now, CancellationToken.None));
+
+        Assert.False(await store.RecordIssuedTokenAsync(Token("d"), limit, Now, CancellationToken.None));
+        Assert.Null(await store.FindIssuedTokenAsync("d", CancellationToken.None));
+
+        await store.RevokeTokenAsync("jti:id-a", null, Now, CancellationToken.None);
+        Assert.True(await store.RecordIssuedTokenAsync(Token("d"), limit, Now, CancellationToken.None));
     }
 
     [Fact]
@@ -96,7 +116,7 @@ public abstract class StoreConformanceTests
 
         // Once "a" has expired it is pruned, and both fit.
         Assert.True((await store.BlockTokensAsync("kevin", [Entry("c", Now.AddHours(1)), Entry("d", Now.AddHours(1))], 3, Now.AddMinutes(2), CancellationToken.None)).Added);
-        Assert.Equal(["b", "c", "d"], (await store.ListBlockedTokensAsync(Now.AddMinutes(2), CancellationToken.None)).Select(b => b.TokenHash).Order());
+        Assert.Equal(["b", "c", "d"], (await store.ListBlockedTokensAsync(Now.AddMinutes(2), CancellationToken.None)).Select(b => b.Key).Order());
 
         // Blocking a token already on the list costs nothing.
         Assert.True((await store.BlockTokensAsync("kevin", [Entry("d", Now.AddHours(1))], 3, Now.AddMinutes(2), CancellationToken.None)).Added);
@@ -105,19 +125,30 @@ public abstract class StoreConformanceTests
     }
 
     [Fact]
-    public async Task Secrets_AreUniquePerAliasAndValue()
+    public async Task Secrets_AreUniquePerAlias_AValueHasOneOwner_AndAreCapped()
     {
         var store = await CreateStoreAsync();
-        Assert.True(await store.AddSecretAsync(new StoredSecret("kevin", "s1", "h1", "abc****xyz", Now), CancellationToken.None));
-        Assert.False(await store.AddSecretAsync(new StoredSecret("kevin", "s1", "h2", "abc****xyz", Now), CancellationToken.None));
-        Assert.False(await store.AddSecretAsync(new StoredSecret("tigergraph", "s1", "h1", "abc****xyz", Now), CancellationToken.None));
-        Assert.True(await store.AddSecretAsync(new StoredSecret("kevin", "s2", "h2", "def****uvw", Now.AddSeconds(1)), CancellationToken.None));
+        Assert.Equal(SecretOutcome.Added, (await store.AddSecretAsync(new StoredSecret("kevin", "s1", "h1", "abc****xyz", Now), 3, CancellationToken.None)).Outcome);
+        Assert.Equal(SecretOutcome.AliasTaken, (await store.AddSecretAsync(new StoredSecret("kevin", "s1", "h2", "abc****xyz", Now), 3, CancellationToken.None)).Outcome);
+        Assert.Equal(SecretOutcome.Added, (await store.AddSecretAsync(new StoredSecret("kevin", "s2", "h2", "def****uvw", Now.AddSeconds(1)), 3, CancellationToken.None)).Outcome);
+        Assert.Equal(SecretOutcome.ValueTaken, (await store.AddSecretAsync(new StoredSecret("kevin", "s3", "h2", "def****uvw", Now), 3, CancellationToken.None)).Outcome);
 
-        Assert.Equal(["s1", "s2"], (await store.ListSecretsAsync("kevin", CancellationToken.None)).Select(s => s.Alias));
+        // Another user choosing the same value: created, and the first owner's secret (known to two people now) retired.
+        var shared = await store.AddSecretAsync(new StoredSecret("tigergraph", "mine", "h1", "abc****xyz", Now), 3, CancellationToken.None);
+        Assert.Equal(SecretOutcome.Added, shared.Outcome);
+        Assert.Equal(("kevin", "s1"), (shared.Retired!.User, shared.Retired.Alias));
+        Assert.Equal("tigergraph", (await store.FindSecretByHashAsync("h1", CancellationToken.None))!.User);
+        Assert.Equal(["s2"], (await store.ListSecretsAsync("kevin", CancellationToken.None)).Select(s => s.Alias));
+
+        Assert.Equal(SecretOutcome.Added, (await store.AddSecretAsync(new StoredSecret("kevin", "s3", "h3", "m", Now.AddSeconds(2)), 3, CancellationToken.None)).Outcome);
+        Assert.Equal(SecretOutcome.Added, (await store.AddSecretAsync(new StoredSecret("kevin", "s4", "h4", "m", Now.AddSeconds(3)), 3, CancellationToken.None)).Outcome);
+        Assert.Equal(SecretOutcome.LimitReached, (await store.AddSecretAsync(new StoredSecret("kevin", "s5", "h5", "m", Now), 3, CancellationToken.None)).Outcome);
+
+        Assert.Equal(["s2", "s3", "s4"], (await store.ListSecretsAsync("kevin", CancellationToken.None)).Select(s => s.Alias));
         Assert.Equal("s2", (await store.FindSecretByHashAsync("h2", CancellationToken.None))!.Alias);
         Assert.Null(await store.FindSecretAsync("tigergraph", "s1", CancellationToken.None));
-        Assert.Equal(["s1", "s2"], (await store.DeleteSecretsAsync("kevin", ["s1"], ["h2"], CancellationToken.None)).Order());
-        Assert.Empty(await store.ListSecretsAsync("kevin", CancellationToken.None));
+        Assert.Equal(["s2", "s3"], (await store.DeleteSecretsAsync("kevin", ["s2"], ["h3"], CancellationToken.None)).Order());
+        Assert.Equal(["s4"], (await store.ListSecretsAsync("kevin", CancellationToken.None)).Select(s => s.Alias));
     }
 
     [Fact]
@@ -135,8 +166,8 @@ public abstract class StoreConformanceTests
     public async Task Purge_RemovesOnlyExpiredRows()
     {
         var store = await CreateStoreAsync();
-        await store.RecordIssuedTokenAsync(Token("old", expires: Now.AddMinutes(-1)), CancellationToken.None);
-        await store.RecordIssuedTokenAsync(Token("new", expires: Now.AddMinutes(1)), CancellationToken.None);
+        await store.RecordIssuedTokenAsync(Token("old", expires: Now.AddMinutes(-1)), null, Now, CancellationToken.None);
+        await store.RecordIssuedTokenAsync(Token("new", expires: Now.AddMinutes(1)), null, Now, CancellationToken.None);
         await store.RevokeTokenAsync("x", Now.AddMinutes(-1), Now, CancellationToken.None);
         await store.BlockTokensAsync("kevin", [new BlockedToken("kevin", "y", Now.AddMinutes(-1))], 5, Now.AddMinutes(-2), CancellationToken.None);
 
@@ -149,9 +180,9 @@ public abstract class StoreConformanceTests
     public async Task Reopening_SeesEverythingAcknowledged()
     {
         var store = await CreateStoreAsync("reopen");
-        await store.RecordIssuedTokenAsync(Token("a"), CancellationToken.None);
-        await store.RevokeTokenAsync("a", null, Now, CancellationToken.None);
-        await store.AddSecretAsync(new StoredSecret("kevin", "s", "h", "m", Now), CancellationToken.None);
+        await store.RecordIssuedTokenAsync(Token("a"), null, Now, CancellationToken.None);
+        await store.RevokeTokenAsync("jti:id-a", null, Now, CancellationToken.None);
+        await store.AddSecretAsync(new StoredSecret("kevin", "s", "h", "m", Now), 10, CancellationToken.None);
 
         var reopened = await CreateStoreAsync("reopen");
 
@@ -166,10 +197,10 @@ public abstract class StoreConformanceTests
         var store = await CreateStoreAsync();
         var writes = Enumerable.Range(0, 200).Select(async i =>
         {
-            await store.RecordIssuedTokenAsync(Token($"t{i}", user: $"u{i % 5}"), CancellationToken.None);
+            await store.RecordIssuedTokenAsync(Token($"t{i}", user: $"u{i % 5}"), null, Now, CancellationToken.None);
             if (i % 2 == 0)
             {
-                await store.RevokeTokenAsync($"t{i}", null, Now, CancellationToken.None);
+                await store.RevokeTokenAsync($"jti:id-t{i}", null, Now, CancellationToken.None);
             }
 
             await store.BlockTokensAsync($"u{i % 5}", [new BlockedToken($"u{i % 5}", $"b{i}", Now.AddHours(1))], 1000, Now, CancellationToken.None);
@@ -204,7 +235,7 @@ public sealed class SqliteStoreTests : StoreConformanceTests, IDisposable
         command.CommandText = "PRAGMA journal_mode; ";
         Assert.Equal("wal", (string?)await command.ExecuteScalarAsync());
         command.CommandText = "PRAGMA user_version;";
-        Assert.Equal(1L, (long)(await command.ExecuteScalarAsync())!);
+        Assert.Equal(2L, (long)(await command.ExecuteScalarAsync())!);
     }
 
     [Fact]

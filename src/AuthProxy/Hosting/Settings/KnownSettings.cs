@@ -30,7 +30,7 @@ internal static partial class KnownSettings
     private static readonly HashSet<string> Exact = BuildExact();
 
     /// <summary>List settings: a comma-separated value is stored as a JSON array.</summary>
-    public static bool IsList(string key) => ProviderPattern().Match(key) is { Success: true } m && m.Groups[2].Value is "Audiences" or "Keys" or "Algorithms";
+    public static bool IsList(string key) => ProviderPattern().Match(key) is { Success: true } m && m.Groups[2].Value is "Audiences" or "Keys" or "Secrets" or "Algorithms";
 
     /// <summary>Settings whose inline value is a secret and is never printed.</summary>
     public static bool IsSecret(string key) =>
@@ -90,6 +90,6 @@ internal static partial class KnownSettings
         }
     }
 
-    [GeneratedRegex(@"^Security:JWT:Providers:([A-Za-z0-9_\-]{1,64}):(Issuer|Audiences|Keys|CaCertificate|Algorithms)$", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^Security:JWT:Providers:([A-Za-z0-9_\-]{1,64}):(Issuer|Audiences|Keys|Secrets|CaCertificate|Algorithms)$", RegexOptions.IgnoreCase)]
     private static partial Regex ProviderPattern();
 }

@@ -27,7 +27,7 @@ internal static class GraphQLEndpoint
     {
         foreach (var path in new[] { "/api/graphql", "/api/v2/graphql" })
         {
-            app.MapPost(path, ExecuteAsync).RequireAuthorization(BuiltInPolicies.DataHub.Name);
+            app.MapPost(path, ExecuteAsync).RequireAuthorization(BuiltInPolicies.DataHub.Name).RefuseCrossSite(Errors.ErrorStyle.Problem);
         }
     }
 

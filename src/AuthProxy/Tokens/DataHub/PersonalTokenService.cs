@@ -14,10 +14,10 @@ namespace AuthProxy.Tokens.DataHub;
 /// plus <c>BAD_REQUEST</c> and <c>NOT_FOUND</c>).
 /// </summary>
 internal sealed partial class PersonalTokenService(TokenIssuer issuer, TokenRevoker revoker, IAuthProxyStore store, UserDirectory users,
-    IOptions<PersonalTokenOptions> options)
+    IOptions<PersonalTokenOptions> options, TimeProvider time)
 {
-    public const string GeneratePersonalAccessTokens = "GENERATE_PERSONAL_ACCESS_TOKENS";
-    public const string ManageAccessTokens = "MANAGE_ACCESS_TOKENS";
+    private const string GeneratePersonalAccessTokens = Privileges.GeneratePersonalAccessTokens;
+    private const string ManageAccessTokens = Privileges.ManageAccessTokens;
     public const string UserUrnPrefix = "urn:li:corpuser:";
     public const string TokenUrnPrefix = "urn:li:dataHubAccessToken:";
 
@@ -45,6 +45,11 @@ internal sealed partial class PersonalTokenService(TokenIssuer issuer, TokenRevo
             throw Error("BAD_REQUEST", $"Only PERSONAL access tokens can be created, not {type}.");
         }
 
+        if (caller.TokenGraph is not null)
+        {
+            throw Error("UNAUTHORIZED", Unauthorized + " A token scoped to a graph cannot create tokens.");
+        }
+
         var actor = UserOf(actorUrn);
         if (!MayActFor(caller, actor.Name))
         {
@@ -68,8 +73,18 @@ internal sealed partial class PersonalTokenService(TokenIssuer issuer, TokenRevo
             throw Error("BAD_REQUEST", $"The longest duration allowed here is {max.TotalDays:0.##} days; {duration} is longer.");
         }
 
+        if (caller.Scheme == AuthSchemes.Bearer && caller.ExpiresAt is { } callerExpires
+            && (lifetime is null || time.GetUtcNow() + lifetime.Value > callerExpires))
+        {
+            // A token never outlives the token presented to make it.
+            throw Error("BAD_REQUEST",
+                $"A token created with a Bearer token cannot outlive it (it expires at {Errors.Denials.Time(callerExpires)}): choose a shorter duration, or sign in with a password.");
+        }
+
         var issued = await issuer.IssueAsync(new TokenRequest(actor.Name, TokenFamily.Personal, null, lifetime, name.Trim(), description, caller.User.Name),
-            cancellationToken);
+            cancellationToken)
+            ?? throw Error("BAD_REQUEST",
+                $"{actorUrn} already holds {issuer.LimitFor(TokenFamily.Personal)} personal access tokens ({Configuration.LimitsOptions.SectionName}:PersonalTokensPerUser); revoke some first.");
         return new CreatedAccessToken(issued.Token, issued.Record);
     }
 
@@ -117,7 +132,7 @@ internal sealed partial class PersonalTokenService(TokenIssuer issuer, TokenRevo
     public async Task<bool> RevokeAsync(CallerIdentity caller, string tokenId, CancellationToken cancellationToken)
     {
         var token = await FindAsync(caller, tokenId, cancellationToken);
-        await revoker.RevokeAsync(token.TokenHash, token.ExpiresAt, TokenFamily.Personal, cancellationToken);
+        await revoker.RevokeAsync(token.RevocationKey, token.ExpiresAt, TokenFamily.Personal, cancellationToken);
         return true;
     }
 

@@ -1,18 +1,13 @@
 using System.Globalization;
 using AuthProxy.Authentication;
-using AuthProxy.Configuration;
 using AuthProxy.Errors;
 using AuthProxy.Policy;
-using AuthProxy.Storage;
-using AuthProxy.Tokens.Gsql;
-using AuthProxy.Users;
-using Microsoft.Extensions.Options;
 
 namespace AuthProxy.Tokens.GridGain;
 
 /// <summary>
 /// GridGain 9's REST authentication: login for a JWT, and revocation of every token of a user or
-/// of one token. Refusals are RFC 7807 problem bodies.
+/// of one token, in front of <see cref="GridGainAuthService"/>. Refusals are RFC 7807 problem bodies.
 /// </summary>
 internal static class GridGainEndpoints
 {
@@ -20,15 +15,14 @@ internal static class GridGainEndpoints
 
     public static void Map(IEndpointRouteBuilder app)
     {
-        app.MapPost("/management/v1/authentication/login", LoginAsync).AllowAnonymous();
-        app.MapDelete("/management/v1/authentication/jwt", RevokeUserAsync).RequireAuthorization(BuiltInPolicies.GridGain.Name);
-        app.MapDelete("/management/v1/authentication/jwt/{token}", RevokeTokenAsync).RequireAuthorization(BuiltInPolicies.GridGain.Name);
+        app.MapPost("/management/v1/authentication/login", LoginAsync).AllowAnonymous().RefuseCrossSite(ErrorStyle.Problem);
+        app.MapDelete("/management/v1/authentication/jwt", RevokeUserAsync).RequireAuthorization(BuiltInPolicies.GridGain.Name).RefuseCrossSite(ErrorStyle.Problem);
+        app.MapDelete("/management/v1/authentication/jwt/{token}", RevokeTokenAsync).RequireAuthorization(BuiltInPolicies.GridGain.Name).RefuseCrossSite(ErrorStyle.Problem);
     }
 
     /// <summary><c>POST /management/v1/authentication/login</c> <c>{"username","password"}</c>.</summary>
-    private static async Task LoginAsync(HttpContext context)
+    private static async Task LoginAsync(HttpContext context, GridGainAuthService service)
     {
-        var services = context.RequestServices;
         var (body, error) = await RequestJson.ReadObjectAsync(context.Request, context.RequestAborted);
         string? username = null;
         string? password = null;
@@ -44,24 +38,14 @@ internal static class GridGainEndpoints
             return;
         }
 
-        var throttle = services.GetRequiredService<LoginThrottle>();
-        var address = context.Connection.RemoteIpAddress?.ToString();
-        if (throttle.IsThrottled(username, address))
+        var login = await service.LoginAsync(username!, password!, context.Connection.RemoteIpAddress, context.RequestAborted);
+        if (!login.Succeeded)
         {
-            await RefuseAsync(context, Denials.Throttled(throttle.RetryAfter));
+            await RefuseAsync(context, login.Refusal);
             return;
         }
 
-        if (!services.GetRequiredService<PasswordVerifier>().Verify(username!, password!, out var user))
-        {
-            throttle.RecordFailure(username, address);
-            await RefuseAsync(context, Denials.BadPassword);
-            return;
-        }
-
-        var ttl = TimeSpan.FromMilliseconds(services.GetRequiredService<IOptions<JwtOptions>>().Value.Ttl);
-        var issued = await services.GetRequiredService<TokenIssuer>().IssueAsync(new TokenRequest(user!.Name, TokenFamily.GridGain, null, ttl), context.RequestAborted);
-
+        var issued = login.Value!;
         context.Response.Headers.CacheControl = "no-store";
         if (PrefersJson(context.Request))
         {
@@ -69,7 +53,7 @@ internal static class GridGainEndpoints
             {
                 token = issued.Token,
                 tokenType = "Bearer",
-                expiresIn = (long)ttl.TotalSeconds,
+                expiresIn = (long)service.Ttl.TotalSeconds,
                 expiresAt = issued.ExpiresAt!.Value.UtcDateTime.ToString("O", CultureInfo.InvariantCulture),
             }, RestppResults.Json, context.RequestAborted);
             return;
@@ -80,9 +64,8 @@ internal static class GridGainEndpoints
     }
 
     /// <summary><c>DELETE /management/v1/authentication/jwt?username=NAME</c>: every token issued to NAME.</summary>
-    private static async Task RevokeUserAsync(HttpContext context)
+    private static async Task RevokeUserAsync(HttpContext context, GridGainAuthService service)
     {
-        var caller = CallerIdentity.From(context.User)!;
         var username = context.Request.Query["username"].ToString();
         if (string.IsNullOrEmpty(username))
         {
@@ -90,53 +73,28 @@ internal static class GridGainEndpoints
             return;
         }
 
-        if (!MayActFor(caller, username))
+        var revoked = await service.RevokeUserAsync(CallerIdentity.From(context.User)!, username, context.RequestAborted);
+        if (!revoked.Succeeded)
         {
-            await RefuseAsync(context, Denials.Because(RefusalKind.Privilege,
-                $"user {caller.User.Name} lacks {GsqlEndpoints.ManageAccessTokens}, needed to revoke the tokens of user {Denials.Show(username)}"));
+            await RefuseAsync(context, revoked.Refusal);
             return;
         }
 
-        await context.RequestServices.GetRequiredService<TokenRevoker>().RevokeUserAsync(username, context.RequestAborted);
         context.Response.StatusCode = StatusCodes.Status200OK;
     }
 
     /// <summary><c>DELETE /management/v1/authentication/jwt/{token}</c>: one token.</summary>
-    private static async Task RevokeTokenAsync(HttpContext context)
+    private static async Task RevokeTokenAsync(HttpContext context, GridGainAuthService service, string token)
     {
-        var services = context.RequestServices;
-        var caller = CallerIdentity.From(context.User)!;
-        var token = ((string)context.Request.RouteValues["token"]!).Trim();
-        var validation = await services.GetRequiredService<TokenValidator>().ValidateAsync(token, context.RequestAborted);
-        if (!validation.Succeeded)
+        var revoked = await service.RevokeTokenAsync(CallerIdentity.From(context.User)!, token.Trim(), context.RequestAborted);
+        if (!revoked.Succeeded)
         {
-            if (validation.Refusal.Kind is RefusalKind.Expired or RefusalKind.Revoked)
-            {
-                context.Response.StatusCode = StatusCodes.Status200OK; // already unusable
-                return;
-            }
-
-            await RefuseAsync(context, new Refusal(RefusalKind.InvalidRequest, $"the token cannot be revoked: {validation.Refusal.Message}"));
+            await RefuseAsync(context, revoked.Refusal);
             return;
         }
 
-        var owner = validation.Caller!;
-        if (!MayActFor(caller, owner.User.Name))
-        {
-            await RefuseAsync(context, Denials.Because(RefusalKind.Privilege,
-                $"user {caller.User.Name} lacks {GsqlEndpoints.ManageAccessTokens}, needed to revoke a token of user {owner.User.Name}"));
-            return;
-        }
-
-        var hash = TokenHash.Of(token).ToString();
-        var record = await services.GetRequiredService<IAuthProxyStore>().FindIssuedTokenAsync(hash, context.RequestAborted);
-        await services.GetRequiredService<TokenRevoker>().RevokeAsync(hash, owner.ExpiresAt, record?.Family, context.RequestAborted);
         context.Response.StatusCode = StatusCodes.Status200OK;
     }
-
-    private static bool MayActFor(CallerIdentity caller, string user) =>
-        string.Equals(caller.User.Name, user, StringComparison.Ordinal)
-        || caller.User.Holds(GsqlEndpoints.ManageAccessTokens, null, caller.TokenGraph is not null);
 
     /// <summary>GridGain answers <c>application/jwt</c> unless the client prefers JSON.</summary>
     private static bool PrefersJson(HttpRequest request)

@@ -1,80 +1,68 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using AuthProxy.Authentication;
-using AuthProxy.Configuration;
 using AuthProxy.Errors;
 using AuthProxy.Policy;
-using AuthProxy.Storage;
 using AuthProxy.Users;
-using Microsoft.Extensions.Options;
 
 namespace AuthProxy.Tokens.Gsql;
 
 /// <summary>
-/// TigerGraph's GSQL token service, as TigerGraph 4 serves it and pyTigerGraph calls it: tokens
-/// (create, drop into a block list, check) and secrets. Bodies are RESTPP-style.
+/// TigerGraph's GSQL token service as TigerGraph 4 serves it and pyTigerGraph calls it: the HTTP
+/// shapes (bodies, query parameters, RESTPP-style answers) in front of <see cref="GsqlTokenService"/>
+/// and <see cref="GsqlSecretService"/>.
 /// </summary>
-internal static partial class GsqlEndpoints
+internal static class GsqlEndpoints
 {
-    public const string ManageAccessTokens = "MANAGE_ACCESS_TOKENS";
-
-    /// <summary>The longest lifetime a token may ask for: 10 years, in milliseconds.</summary>
-    private const long MaxLifetimeMs = 315_360_000_000;
-
-    private const string SecretAlphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
-
     public static void Map(IEndpointRouteBuilder app)
     {
         var policy = BuiltInPolicies.Gsql.Name;
-        app.MapPost("/gsql/v1/tokens", CreateTokenAsync).AllowAnonymous();
-        app.MapDelete("/gsql/v1/tokens", DropTokensAsync).RequireAuthorization(policy);
+        app.MapPost("/gsql/v1/tokens", CreateTokenAsync).AllowAnonymous().RefuseCrossSite(ErrorStyle.Restpp);
+        app.MapDelete("/gsql/v1/tokens", DropTokensAsync).RequireAuthorization(policy).RefuseCrossSite(ErrorStyle.Restpp);
         app.MapPost("/gsql/v1/tokens/check", CheckTokenAsync).AllowAnonymous();
-        app.MapPost("/gsql/v1/secrets", CreateSecretAsync).RequireAuthorization(policy);
+        app.MapPost("/gsql/v1/secrets", CreateSecretAsync).RequireAuthorization(policy).RefuseCrossSite(ErrorStyle.Restpp);
         app.MapGet("/gsql/v1/secrets", ListSecretsAsync).RequireAuthorization(policy);
         app.MapGet("/gsql/v1/secrets/{alias}", GetSecretAsync).RequireAuthorization(policy);
-        app.MapDelete("/gsql/v1/secrets/{alias}", DropSecretAsync).RequireAuthorization(policy);
-        app.MapDelete("/gsql/v1/secrets", DropSecretsAsync).RequireAuthorization(policy);
+        app.MapDelete("/gsql/v1/secrets/{alias}", DropSecretAsync).RequireAuthorization(policy).RefuseCrossSite(ErrorStyle.Restpp);
+        app.MapDelete("/gsql/v1/secrets", DropSecretsAsync).RequireAuthorization(policy).RefuseCrossSite(ErrorStyle.Restpp);
     }
 
     /// <summary><c>POST /gsql/v1/tokens</c> <c>{"secret"?, "graph"?, "lifetime"?}</c>.</summary>
-    private static async Task CreateTokenAsync(HttpContext context)
+    private static async Task CreateTokenAsync(HttpContext context, GsqlTokenService tokens)
     {
-        var services = context.RequestServices;
         var (body, error) = await RequestJson.ReadObjectAsync(context.Request, context.RequestAborted);
         if (error is not null)
         {
-            await RefuseAsync(context, RefusalKind.InvalidRequest, error);
+            await RefuseAsync(context, new Refusal(RefusalKind.InvalidRequest, error));
             return;
         }
 
         if (!RequestJson.TryGetString(body, "secret", out var secret) || !RequestJson.TryGetString(body, "graph", out var graph))
         {
-            await RefuseAsync(context, RefusalKind.InvalidRequest, "secret and graph must be strings");
+            await RefuseAsync(context, new Refusal(RefusalKind.InvalidRequest, "secret and graph must be strings"));
             return;
         }
 
-        var options = services.GetRequiredService<IOptions<GsqlTokenOptions>>().Value;
-        if (!TryReadLifetime(body, options.DefaultLifetime, out var lifetime))
+        if (!TryReadLifetime(body, tokens.DefaultLifetime, out var lifetime))
         {
-            await RefuseAsync(context, RefusalKind.InvalidRequest, $"lifetime must be a number of milliseconds from 1 to {MaxLifetimeMs} (a number or a numeric string)");
+            await RefuseAsync(context, new Refusal(RefusalKind.InvalidRequest,
+                $"lifetime must be a number of milliseconds from 1 to {tokens.MaxLifetime} (a number or a numeric string)"));
             return;
         }
 
-        graph = string.IsNullOrEmpty(graph) ? null : graph;
         User user;
+        DateTimeOffset? notAfter = null;
         if (!string.IsNullOrEmpty(secret))
         {
             // With a secret no login is needed; an Authorization header beside it is ignored.
-            var (owner, refusal) = await UserOfSecretAsync(context, secret);
-            if (owner is null)
+            var owner = await tokens.UserOfSecretAsync(secret, context.Connection.RemoteIpAddress, context.RequestAborted);
+            if (!owner.Succeeded)
             {
-                await RefusalWriter.WriteAsync(context, refusal, ErrorStyle.Restpp);
+                await RefuseAsync(context, owner.Refusal);
                 return;
             }
 
-            user = owner;
+            user = owner.Value!;
         }
         else
         {
@@ -85,221 +73,157 @@ internal static partial class GsqlEndpoints
                 return;
             }
 
-            if (caller.TokenGraph is not null && !string.Equals(graph, caller.TokenGraph, StringComparison.Ordinal))
+            if (GsqlTokenService.RefuseMinting(caller) is { } scoped)
             {
-                await RefuseAsync(context, RefusalKind.GraphScope,
-                    $"Access Denied because a token scoped to graph {Denials.Show(caller.TokenGraph)} can only create tokens for that graph");
+                await RefuseAsync(context, scoped);
                 return;
             }
 
             user = caller.User;
+            notAfter = caller.Scheme == AuthSchemes.Bearer ? caller.ExpiresAt : null;
         }
 
-        if (graph is not null && !user.HasAccessTo(graph))
+        var created = await tokens.CreateAsync(user, string.IsNullOrEmpty(graph) ? null : graph, lifetime, notAfter, context.RequestAborted);
+        if (!created.Succeeded)
         {
-            await RefuseAsync(context, RefusalKind.GraphScope, $"Access Denied because user {user.Name} has no access to graph {Denials.Show(graph)}");
+            await RefuseAsync(context, created.Refusal);
             return;
         }
 
-        var issued = await services.GetRequiredService<TokenIssuer>().IssueAsync(
-            new TokenRequest(user.Name, TokenFamily.Gsql, graph, TimeSpan.FromMilliseconds(lifetime)), context.RequestAborted);
         await RestppResults.WriteAsync(context, new
         {
-            expiration = FormatTime(issued.ExpiresAt!.Value),
+            expiration = GsqlTokenService.FormatTime(created.Value!.ExpiresAt!.Value),
             error = false,
             message = "Generate new JWT token successfully.",
-            token = issued.Token,
+            token = created.Value.Token,
         });
     }
 
     /// <summary><c>DELETE /gsql/v1/tokens</c> with <c>{"tokens":"t1, t2"}</c>, or <c>?clear=true</c>.</summary>
-    private static async Task DropTokensAsync(HttpContext context)
+    private static async Task DropTokensAsync(HttpContext context, GsqlTokenService tokens)
     {
-        var services = context.RequestServices;
         var caller = CallerIdentity.From(context.User)!;
-        var revoker = services.GetRequiredService<TokenRevoker>();
         if (string.Equals(context.Request.Query["clear"], "true", StringComparison.OrdinalIgnoreCase))
         {
-            var cleared = await revoker.ClearAsync(caller.User.Name, context.RequestAborted);
-            await RestppResults.OkAsync(context, $"Clear the token block list of user {caller.User.Name} successfully ({cleared} token(s) removed).");
+            var cleared = await tokens.ClearAsync(caller, context.RequestAborted);
+            await (cleared.Succeeded
+                ? RestppResults.OkAsync(context, $"Clear the token block list of user {caller.User.Name} successfully ({cleared.Value} token(s) removed).")
+                : RefuseAsync(context, cleared.Refusal));
             return;
         }
 
         var (body, error) = await RequestJson.ReadObjectAsync(context.Request, context.RequestAborted);
-        var tokens = error is null ? ReadTokenList(body) : null;
-        if (tokens is null || tokens.Count == 0)
+        var list = error is null ? ReadTokenList(body) : null;
+        if (list is null || list.Count == 0)
         {
-            await RefuseAsync(context, RefusalKind.InvalidRequest, error ?? "give the tokens to drop as {\"tokens\":\"t1, t2\"} or an array, or clear the block list with ?clear=true");
+            await RefuseAsync(context, new Refusal(RefusalKind.InvalidRequest,
+                error ?? "give the tokens to drop as {\"tokens\":\"t1, t2\"} or an array, or clear the block list with ?clear=true"));
             return;
         }
 
-        var validator = services.GetRequiredService<TokenValidator>();
-        var entries = new List<BlockedToken>();
-        for (var i = 0; i < tokens.Count; i++)
-        {
-            var validation = await validator.ValidateAsync(tokens[i], context.RequestAborted);
-            if (!validation.Succeeded)
-            {
-                if (validation.Refusal.Kind is RefusalKind.Expired or RefusalKind.Revoked)
-                {
-                    continue; // already unusable: nothing to block
-                }
-
-                await RefuseAsync(context, RefusalKind.InvalidRequest, $"token {i + 1} cannot be dropped: {validation.Refusal.Message}. Nothing was dropped.");
-                return;
-            }
-
-            if (!string.Equals(validation.Caller!.User.Name, caller.User.Name, StringComparison.Ordinal))
-            {
-                await RefuseAsync(context, RefusalKind.Privilege,
-                    $"Access Denied because token {i + 1} ({validation.Caller.MaskedCredential}) belongs to another user; only your own tokens can be dropped. Nothing was dropped.");
-                return;
-            }
-
-            entries.Add(new BlockedToken(caller.User.Name, TokenHash.Of(tokens[i]).ToString(), validation.Caller.ExpiresAt ?? DateTimeOffset.MaxValue));
-        }
-
-        var limit = services.GetRequiredService<IOptions<GsqlTokenOptions>>().Value.DropLimit;
-        var outcome = await revoker.BlockAsync(caller.User.Name, entries, limit, context.RequestAborted);
-        if (!outcome.Added)
-        {
-            await RefuseAsync(context, RefusalKind.LimitExceeded,
-                $"The token block list holds at most {limit} tokens (GSQL:Token:DropLimit); dropping these would make {outcome.Count}. Nothing was dropped: clear the list with ?clear=true or wait for blocked tokens to expire.");
-            return;
-        }
-
-        await RestppResults.OkAsync(context, $"Drop {entries.Count} JWT token(s) successfully.");
+        var dropped = await tokens.DropAsync(caller, list, context.RequestAborted);
+        await (dropped.Succeeded
+            ? RestppResults.OkAsync(context, $"Drop {dropped.Value} JWT token(s) successfully.")
+            : RefuseAsync(context, dropped.Refusal));
     }
 
     /// <summary><c>POST /gsql/v1/tokens/check</c> <c>{"token"}</c>: whether a token AuthProxy issued is valid.</summary>
-    private static async Task CheckTokenAsync(HttpContext context)
+    private static async Task CheckTokenAsync(HttpContext context, GsqlTokenService tokens)
     {
         var (body, error) = await RequestJson.ReadObjectAsync(context.Request, context.RequestAborted);
         if (error is not null || !RequestJson.TryGetString(body, "token", out var token) || string.IsNullOrWhiteSpace(token))
         {
-            await RefuseAsync(context, RefusalKind.InvalidRequest, error ?? "give the token to check as {\"token\":\"...\"}");
+            await RefuseAsync(context, new Refusal(RefusalKind.InvalidRequest, error ?? "give the token to check as {\"token\":\"...\"}"));
             return;
         }
 
-        var validation = await context.RequestServices.GetRequiredService<TokenValidator>().ValidateAsync(token.Trim(), context.RequestAborted);
-        var refusal = validation.Refusal;
-        if (validation.Succeeded)
+        var outcome = await tokens.CheckAsync(token.Trim(), context.Connection.RemoteIpAddress, context.RequestAborted);
+        if (!outcome.Succeeded)
         {
-            var caller = validation.Caller!;
-            if (caller.Issuer is { IsAuthProxy: true })
-            {
-                await RestppResults.OkAsync(context, "Token is valid.", new
-                {
-                    user = caller.User.Name,
-                    graph = caller.TokenGraph,
-                    expiration = caller.ExpiresAt is { } expires ? FormatTime(expires) : null,
-                });
-                return;
-            }
+            await RefuseAsync(context, outcome.Refusal); // throttled
+            return;
+        }
 
-            refusal = Denials.Token(RefusalKind.Issuer, caller.MaskedCredential, "was not issued by AuthProxy");
+        if (outcome.Value.Caller is { } caller)
+        {
+            await RestppResults.OkAsync(context, "Token is valid.", new
+            {
+                user = caller.User.Name,
+                graph = caller.TokenGraph,
+                expiration = caller.ExpiresAt is { } expires ? GsqlTokenService.FormatTime(expires) : null,
+            });
+            return;
         }
 
         // The check itself succeeded; the answer is that the token is not valid.
+        var refusal = outcome.Value.Refusal;
         await RestppResults.WriteAsync(context, new { error = true, message = refusal.Message, code = refusal.Code, reason = refusal.Reason });
     }
 
     /// <summary><c>POST /gsql/v1/secrets?alias=A[&amp;value=V][&amp;userName=U]</c>.</summary>
-    private static async Task CreateSecretAsync(HttpContext context)
+    private static async Task CreateSecretAsync(HttpContext context, GsqlSecretService secrets)
     {
-        if (await TargetUserAsync(context) is not { } target)
+        var caller = CallerIdentity.From(context.User)!;
+        if (await TargetAsync(context, secrets, caller) is not { } target)
         {
             return;
         }
 
-        var alias = context.Request.Query["alias"].ToString();
-        if (string.IsNullOrEmpty(alias))
+        var query = context.Request.Query;
+        var created = await secrets.CreateAsync(caller, target, query["alias"].ToString(), query["value"].ToString(),
+            context.Connection.RemoteIpAddress, context.RequestAborted);
+        if (!created.Succeeded)
         {
-            alias = "AUTO_GENERATED_ALIAS_" + RandomNumberGenerator.GetString(SecretAlphabet, 7);
-        }
-        else if (!AliasPattern().IsMatch(alias))
-        {
-            await RefuseAsync(context, RefusalKind.InvalidRequest, "an alias is 1 to 128 letters, digits, '_', '-' or '.'");
-            return;
-        }
-
-        var value = context.Request.Query["value"].ToString();
-        if (string.IsNullOrEmpty(value))
-        {
-            value = RandomNumberGenerator.GetString(SecretAlphabet, 32);
-        }
-        else if (value.Length is < 16 or > 256)
-        {
-            await RefuseAsync(context, RefusalKind.InvalidRequest, "a secret value must be 16 to 256 characters");
-            return;
-        }
-
-        var services = context.RequestServices;
-        var store = services.GetRequiredService<IAuthProxyStore>();
-        if (await store.FindSecretAsync(target.Name, alias, context.RequestAborted) is not null)
-        {
-            await RefuseAsync(context, RefusalKind.Conflict, $"user {target.Name} already has a secret with alias {alias}");
-            return;
-        }
-
-        var secret = new StoredSecret(target.Name, alias, services.GetRequiredService<SecretHasher>().Hash(value), Mask(value),
-            services.GetRequiredService<TimeProvider>().GetUtcNow());
-        if (!await store.AddSecretAsync(secret, context.RequestAborted))
-        {
-            await RefuseAsync(context, RefusalKind.Conflict, "that secret value is already in use; choose another or let AuthProxy generate one");
+            await RefuseAsync(context, created.Refusal);
             return;
         }
 
         // The value is shown this once; only its hash is kept.
-        await RestppResults.OkAsync(context, $"Secret {alias} created successfully for user {target.Name}.", new { alias, value });
+        var secret = created.Value!;
+        await RestppResults.OkAsync(context, $"Secret {secret.Alias} created successfully for user {target.Name}.", new { alias = secret.Alias, value = secret.Value });
     }
 
     /// <summary><c>GET /gsql/v1/secrets[?userName=U]</c>: every secret, values masked.</summary>
-    private static async Task ListSecretsAsync(HttpContext context)
+    private static async Task ListSecretsAsync(HttpContext context, GsqlSecretService secrets)
     {
-        if (await TargetUserAsync(context) is not { } target)
+        if (await TargetAsync(context, secrets, CallerIdentity.From(context.User)!) is not { } target)
         {
             return;
         }
 
-        var secrets = await context.RequestServices.GetRequiredService<IAuthProxyStore>().ListSecretsAsync(target.Name, context.RequestAborted);
-        await RestppResults.OkAsync(context, string.Empty, secrets.Select(s => new { alias = s.Alias, value = s.Masked }).ToList());
+        var list = await secrets.ListAsync(target, context.RequestAborted);
+        await RestppResults.OkAsync(context, string.Empty, list.Select(s => new { alias = s.Alias, value = s.Masked }).ToList());
     }
 
     /// <summary><c>GET /gsql/v1/secrets/{alias}</c>: one secret, value masked.</summary>
-    private static async Task GetSecretAsync(HttpContext context)
+    private static async Task GetSecretAsync(HttpContext context, GsqlSecretService secrets, string alias)
     {
-        if (await TargetUserAsync(context) is not { } target)
+        if (await TargetAsync(context, secrets, CallerIdentity.From(context.User)!) is not { } target)
         {
             return;
         }
 
-        var alias = (string)context.Request.RouteValues["alias"]!;
-        var secret = await context.RequestServices.GetRequiredService<IAuthProxyStore>().FindSecretAsync(target.Name, alias, context.RequestAborted);
-        if (secret is null)
-        {
-            await RefuseAsync(context, RefusalKind.NotFound, $"user {target.Name} has no secret with alias {Denials.Show(alias)}");
-            return;
-        }
-
-        await RestppResults.OkAsync(context, string.Empty, new { alias = secret.Alias, value = secret.Masked });
+        var found = await secrets.GetAsync(target, alias, context.RequestAborted);
+        await (found.Succeeded
+            ? RestppResults.OkAsync(context, string.Empty, new { alias = found.Value!.Alias, value = found.Value.Masked })
+            : RefuseAsync(context, found.Refusal));
     }
 
     /// <summary><c>DELETE /gsql/v1/secrets/{alias}</c>: one secret, named by alias or value.</summary>
-    private static async Task DropSecretAsync(HttpContext context)
+    private static async Task DropSecretAsync(HttpContext context, GsqlSecretService secrets, string alias)
     {
-        if (await TargetUserAsync(context) is not { } target)
+        if (await TargetAsync(context, secrets, CallerIdentity.From(context.User)!) is not { } target)
         {
             return;
         }
 
-        await DropAsync(context, target, [(string)context.Request.RouteValues["alias"]!]);
+        await DropAsync(context, secrets, target, [alias]);
     }
 
     /// <summary><c>DELETE /gsql/v1/secrets[?userName=U]</c> with <c>{"secrets":[...]}</c>: several, all or none.</summary>
-    private static async Task DropSecretsAsync(HttpContext context)
+    private static async Task DropSecretsAsync(HttpContext context, GsqlSecretService secrets)
     {
-        if (await TargetUserAsync(context) is not { } target)
+        if (await TargetAsync(context, secrets, CallerIdentity.From(context.User)!) is not { } target)
         {
             return;
         }
@@ -308,94 +232,31 @@ internal static partial class GsqlEndpoints
         if (error is not null || !body.TryGetProperty("secrets", out var list) || list.ValueKind != JsonValueKind.Array
             || list.EnumerateArray().Any(e => e.ValueKind != JsonValueKind.String) || list.GetArrayLength() == 0)
         {
-            await RefuseAsync(context, RefusalKind.InvalidRequest, error ?? "give the secrets to drop as {\"secrets\":[\"alias or value\", ...]}");
+            await RefuseAsync(context, new Refusal(RefusalKind.InvalidRequest, error ?? "give the secrets to drop as {\"secrets\":[\"alias or value\", ...]}"));
             return;
         }
 
-        await DropAsync(context, target, [.. list.EnumerateArray().Select(e => e.GetString()!)]);
+        await DropAsync(context, secrets, target, [.. list.EnumerateArray().Select(e => e.GetString()!)]);
     }
 
-    private static async Task DropAsync(HttpContext context, User target, IReadOnlyList<string> items)
+    private static async Task DropAsync(HttpContext context, GsqlSecretService secrets, User target, IReadOnlyList<string> items)
     {
-        var services = context.RequestServices;
-        var store = services.GetRequiredService<IAuthProxyStore>();
-        var hasher = services.GetRequiredService<SecretHasher>();
-        var aliases = new List<string>();
-        var missing = new List<string>();
-        foreach (var item in items)
-        {
-            var secret = await store.FindSecretAsync(target.Name, item, context.RequestAborted);
-            if (secret is null && await store.FindSecretByHashAsync(hasher.Hash(item), context.RequestAborted) is { } byValue && byValue.User == target.Name)
-            {
-                secret = byValue;
-            }
-
-            if (secret is null)
-            {
-                missing.Add(TokenMask.Mask(item) is { Length: > 0 } masked && masked != "****" ? masked : Denials.Show(item));
-            }
-            else
-            {
-                aliases.Add(secret.Alias);
-            }
-        }
-
-        if (missing.Count > 0)
-        {
-            await RefuseAsync(context, RefusalKind.NotFound, $"user {target.Name} has no secret named {string.Join(", ", missing)} (by alias or value); nothing was dropped");
-            return;
-        }
-
-        var dropped = await store.DeleteSecretsAsync(target.Name, aliases, [], context.RequestAborted);
-        await RestppResults.OkAsync(context, $"Drop {dropped.Count} secret(s) of user {target.Name} successfully: {string.Join(", ", dropped)}.");
+        var dropped = await secrets.DropAsync(target, items, context.RequestAborted);
+        await (dropped.Succeeded
+            ? RestppResults.OkAsync(context, $"Drop {dropped.Value!.Count} secret(s) of user {target.Name} successfully: {string.Join(", ", dropped.Value)}.")
+            : RefuseAsync(context, dropped.Refusal));
     }
 
-    /// <summary>The caller, or the user named by <c>userName</c> when the caller holds MANAGE_ACCESS_TOKENS; writes the refusal otherwise.</summary>
-    private static async Task<User?> TargetUserAsync(HttpContext context)
+    private static async Task<User?> TargetAsync(HttpContext context, GsqlSecretService secrets, CallerIdentity caller)
     {
-        var caller = CallerIdentity.From(context.User)!;
-        var name = context.Request.Query["userName"].ToString();
-        if (string.IsNullOrEmpty(name) || string.Equals(name, caller.User.Name, StringComparison.Ordinal))
+        var target = secrets.Target(caller, context.Request.Query["userName"].ToString());
+        if (target.Succeeded)
         {
-            return caller.User;
+            return target.Value;
         }
 
-        if (!caller.User.Holds(ManageAccessTokens, null, caller.TokenGraph is not null))
-        {
-            await RefuseAsync(context, RefusalKind.Privilege, $"Access Denied because user {caller.User.Name} lacks {ManageAccessTokens}, needed to act for user {Denials.Show(name)}");
-            return null;
-        }
-
-        if (!context.RequestServices.GetRequiredService<UserDirectory>().TryFind(name, out var target))
-        {
-            await RefuseAsync(context, RefusalKind.NotFound, $"user {Denials.Show(name)} does not exist");
-            return null;
-        }
-
-        return target;
-    }
-
-    private static async Task<(User? User, Refusal Refusal)> UserOfSecretAsync(HttpContext context, string secret)
-    {
-        var services = context.RequestServices;
-        var throttle = services.GetRequiredService<LoginThrottle>();
-        var address = context.Connection.RemoteIpAddress?.ToString();
-        if (throttle.IsThrottled(null, address))
-        {
-            return (null, Denials.Throttled(throttle.RetryAfter));
-        }
-
-        var hash = services.GetRequiredService<SecretHasher>().Hash(secret);
-        var stored = await services.GetRequiredService<IAuthProxyStore>().FindSecretByHashAsync(hash, context.RequestAborted);
-        if (stored is null)
-        {
-            throttle.RecordFailure(null, address);
-            return (null, Denials.Because(RefusalKind.Verification, "the secret is invalid"));
-        }
-
-        return services.GetRequiredService<UserDirectory>().TryFind(stored.User, out var user)
-            ? (user, default)
-            : (null, Denials.Because(RefusalKind.UnknownUser, $"the secret's user {stored.User} no longer exists"));
+        await RefuseAsync(context, target.Refusal);
+        return null;
     }
 
     private static bool TryReadLifetime(JsonElement body, long defaultMs, out long lifetimeMs)
@@ -418,7 +279,9 @@ internal static partial class GsqlEndpoints
             return false;
         }
 
-        if (!double.IsFinite(value) || value < 1 || value > MaxLifetimeMs)
+        // Beyond the maximum is a clear refusal of its own (the service names the cap); a number no
+        // lifetime could be is a malformed request.
+        if (!double.IsFinite(value) || value < 1 || value > long.MaxValue / 2)
         {
             return false;
         }
@@ -443,15 +306,5 @@ internal static partial class GsqlEndpoints
         return items.Select(t => t?.Trim()).Where(t => !string.IsNullOrEmpty(t)).Select(t => t!).Distinct(StringComparer.Ordinal).ToList();
     }
 
-    /// <summary>How TigerGraph 4 writes an expiration: UTC, <c>yyyy-MM-dd HH:mm:ss</c>.</summary>
-    public static string FormatTime(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
-
-    /// <summary>TigerGraph's masked form of a secret: the first 3 characters, <c>****</c>, the last 3.</summary>
-    private static string Mask(string secret) => secret[..3] + "****" + secret[^3..];
-
-    private static Task RefuseAsync(HttpContext context, RefusalKind kind, string message) =>
-        RefusalWriter.WriteAsync(context, new Refusal(kind, message), ErrorStyle.Restpp);
-
-    [GeneratedRegex(@"^[A-Za-z0-9_.\-]{1,128}$")]
-    private static partial Regex AliasPattern();
+    private static Task RefuseAsync(HttpContext context, Refusal refusal) => RefusalWriter.WriteAsync(context, refusal, ErrorStyle.Restpp);
 }

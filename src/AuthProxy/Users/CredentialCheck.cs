@@ -1,0 +1,97 @@
+using System.Net;
+using AuthProxy.Configuration;
+using AuthProxy.Errors;
+using AuthProxy.Telemetry;
+using Microsoft.Extensions.Options;
+
+namespace AuthProxy.Users;
+
+/// <summary>
+/// The one password check of every service (Basic, GridGain's login): a password verified a
+/// moment ago is recognised from memory; otherwise the attempt reserves its throttling budgets,
+/// waits for none of the bounded hashing slots (a full house is refused at once, 429), hashes, and
+/// gives its reservation back when it succeeds.
+/// </summary>
+internal sealed class CredentialCheck : IDisposable
+{
+    /// <summary>Passwords longer than this are refused without hashing (no real password is this long).</summary>
+    public const int MaxPasswordLength = 1024;
+
+    private static readonly TimeSpan BusyRetryAfter = TimeSpan.FromSeconds(1);
+
+    private readonly PasswordVerifier _verifier;
+    private readonly UserDirectory _users;
+    private readonly LoginThrottle _throttle;
+    private readonly AuthProxyMetrics _metrics;
+    private readonly SemaphoreSlim _hashing;
+
+    public CredentialCheck(PasswordVerifier verifier, UserDirectory users, LoginThrottle throttle, IOptions<ThrottlingOptions> options, AuthProxyMetrics metrics)
+    {
+        _verifier = verifier;
+        _users = users;
+        _throttle = throttle;
+        _metrics = metrics;
+        _hashing = new SemaphoreSlim(options.Value.MaxConcurrentHashes, options.Value.MaxConcurrentHashes);
+    }
+
+    /// <summary>The user, or the refusal: bad credentials (401) or throttled (429 with <c>Retry-After</c>).</summary>
+    public CredentialResult CheckPassword(string userName, string password, IPAddress? address)
+    {
+        var declared = userName.Length <= LoginThrottle.MaxAccountLength && _users.TryFind(userName, out _);
+        if (_throttle.IsSpent(userName, declared, address))
+        {
+            // Before anything else, so a throttled caller cannot test a guess against remembered passwords.
+            return new CredentialResult(null, Denials.Throttled(_throttle.RetryAfter));
+        }
+
+        if (declared && password.Length <= MaxPasswordLength && _verifier.TryRemembered(userName, password, out var remembered))
+        {
+            return new CredentialResult(remembered, default);
+        }
+
+        if (!_throttle.TryBegin(userName, declared, address, out var attempt, out _))
+        {
+            return new CredentialResult(null, Denials.Throttled(_throttle.RetryAfter));
+        }
+
+        if (userName.Length > LoginThrottle.MaxAccountLength || password.Length > MaxPasswordLength)
+        {
+            return new CredentialResult(null, Denials.BadPassword); // counted against the address, never hashed
+        }
+
+        if (!_hashing.Wait(0))
+        {
+            _throttle.Abandon(attempt);
+            _metrics.Throttled("hashing");
+            return new CredentialResult(null, Denials.Busy(BusyRetryAfter));
+        }
+
+        bool verified;
+        User? user;
+        try
+        {
+            _metrics.PasswordHashed();
+            verified = _verifier.Verify(userName, password, out user);
+        }
+        finally
+        {
+            _hashing.Release();
+        }
+
+        if (!verified)
+        {
+            return new CredentialResult(null, Denials.BadPassword);
+        }
+
+        _throttle.Succeeded(attempt);
+        return new CredentialResult(user, default);
+    }
+
+    public void Dispose() => _hashing.Dispose();
+}
+
+/// <summary>A checked credential: the user, or why not.</summary>
+internal readonly record struct CredentialResult(User? User, Refusal Refusal)
+{
+    public bool Succeeded => User is not null;
+}
