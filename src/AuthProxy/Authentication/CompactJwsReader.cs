@@ -17,7 +17,7 @@ internal static class CompactJwsReader
     /// <summary>More members than this in the header or the payload is refused (legitimate tokens carry a few dozen).</summary>
     public const int MaxMembers = 200;
 
-    /// <summary>The last second a NumericDate may name: 9999-12-31T23:59:59Z.</summary>
+    /// <summary>NumericDates from this second on (9999-12-31T23:59:59Z, the end of DateTimeOffset) are refused.</summary>
     public const long MaxNumericDate = 253_402_300_799;
 
     private static readonly JsonReaderOptions Options = new() { MaxDepth = 32, CommentHandling = JsonCommentHandling.Disallow, AllowTrailingCommas = false };
@@ -290,12 +290,12 @@ internal static class CompactJwsReader
     private static bool IsStringClaim(ReadOnlySpan<byte> name) =>
         name.SequenceEqual("iss"u8) || name.SequenceEqual("sub"u8) || name.SequenceEqual("graph"u8) || name.SequenceEqual("jti"u8) || name.SequenceEqual("type"u8);
 
-    /// <summary>A JSON number from 0 to <see cref="MaxNumericDate"/>; fractions are truncated to whole seconds.</summary>
+    /// <summary>A JSON number from 0 up to, not including, <see cref="MaxNumericDate"/>; fractions are truncated to whole seconds.</summary>
     private static bool TryReadNumericDate(ref Utf8JsonReader reader, out long seconds)
     {
         seconds = 0;
         if (reader.TokenType != JsonTokenType.Number || !reader.TryGetDouble(out var value) || !double.IsFinite(value)
-            || value < 0 || value > MaxNumericDate)
+            || value < 0 || value >= MaxNumericDate)
         {
             return false;
         }

@@ -1,0 +1,92 @@
+using System.Net;
+using System.Text;
+using AuthProxy.Tests.Common;
+
+namespace AuthProxy.Tests.EndToEnd;
+
+/// <summary>
+/// Tokens that two JSON readers could read differently, or whose registered claims have the wrong
+/// type or an impossible value, are refused with 401 <c>format</c>: never accepted, never a 500.
+/// Each is validly signed, so only the format rules stand in the way.
+/// </summary>
+[Collection(EndToEndCollection.Name)]
+public sealed class TokenFormatTests(BackendProcess backend) : IAsyncLifetime
+{
+    private ProxyHost _proxy = null!;
+
+    public async Task InitializeAsync() => _proxy = await ProxyHost.StartAsync(TestRoutes.Standard(backend.BaseAddress));
+
+    public async Task DisposeAsync() => await _proxy.DisposeAsync();
+
+    /// <summary>An HS256 token over exactly the given header and payload text.</summary>
+    private static string SignRaw(string headerJson, string payloadJson)
+    {
+        var input = TestTokens.Encode(headerJson) + "." + TestTokens.Encode(payloadJson);
+        var signature = System.Security.Cryptography.HMACSHA256.HashData(Encoding.UTF8.GetBytes(TestTokens.HmacSecret), Encoding.ASCII.GetBytes(input));
+        return input + "." + TestTokens.Encode(signature);
+    }
+
+    private static string Payload(string extra) =>
+        $$"""{"sub":"kevin","iat":{{TestTokens.Now}},"exp":{{TestTokens.Now + 3600}}{{extra}}}""";
+
+    public static TheoryData<string, string, string> Malformed()
+    {
+        var now = TestTokens.Now;
+        const string Header = """{"alg":"HS256","typ":"JWT"}""";
+        return new TheoryData<string, string, string>
+        {
+            { "exp at the end of time", Header, $$"""{"sub":"kevin","iat":{{now}},"exp":253402300799}""" },
+            { "exp past the end of time", Header, $$"""{"sub":"kevin","iat":{{now}},"exp":1e300}""" },
+            { "exp as a string", Header, $$"""{"sub":"kevin","iat":{{now}},"exp":"{{now + 3600}}"}""" },
+            { "nbf as a string", Header, Payload($",\"nbf\":\"{now - 10}\"") },
+            { "iat as a string", Header, $$"""{"sub":"kevin","iat":"{{now}}","exp":{{now + 3600}}}""" },
+            { "exp negative", Header, $$"""{"sub":"kevin","iat":{{now}},"exp":-1}""" },
+            { "exp as true", Header, $$"""{"sub":"kevin","iat":{{now}},"exp":true}""" },
+            { "duplicate sub", Header, Payload(",\"sub\":\"tigergraph\"") },
+            { "duplicate sub, escaped", Header, Payload(",\"s\\u0075b\":\"tigergraph\"") },
+            { "duplicate graph", Header, Payload(",\"graph\":\"social\",\"graph\":\"finance\"") },
+            { "duplicate exp", Header, Payload($",\"exp\":{now + 99999999}") },
+            { "duplicate alg", """{"alg":"none","alg":"HS256","typ":"JWT"}""", Payload("") },
+            { "duplicate kid", """{"alg":"HS256","kid":"a","kid":"b"}""", Payload("") },
+            { "sub as an array", Header, $$"""{"sub":["kevin"],"iat":{{now}},"exp":{{now + 3600}}}""" },
+            { "aud as a number", Header, Payload(",\"aud\":5") },
+            { "aud array with a number", Header, Payload(",\"aud\":[\"a\",5]") },
+            { "trailing garbage", Header, Payload("") + "x" },
+            { "two objects", Header, Payload("") + "{}" },
+            { "payload not an object", Header, "[1,2,3]" },
+            { "comment in payload", Header, Payload("/*c*/") },
+            { "b64 header", """{"alg":"HS256","b64":false}""", Payload("") },
+        };
+    }
+
+    [Theory]
+    [MemberData(nameof(Malformed))]
+    public async Task IsRefused_As401Format(string name, string header, string payload)
+    {
+        using var response = await _proxy.Client.SendAsync(Http.Get("/restpp/query/social/q", SignRaw(header, payload)));
+        var body = await response.JsonAsync();
+
+        Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"{name}: {(int)response.StatusCode} {body}");
+        Assert.Contains(body.GetProperty("reason").GetString(), new[] { "format", "verification" });
+    }
+
+    [Fact]
+    public async Task ALegitimateTokenOfTheSameShape_IsAccepted()
+    {
+        var token = SignRaw("""{"alg":"HS256","typ":"JWT"}""", Payload(",\"aud\":[\"a\",\"b\"],\"nbf\":1.5,\"address\":{\"sub\":\"nested names may repeat\",\"x\":{\"sub\":1}}"));
+        using var response = await _proxy.Client.SendAsync(Http.Get("/restpp/query/social/q", token));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task NonCanonicalBase64url_IsRefused()
+    {
+        var token = TestTokens.Hs256(TestTokens.Claims("kevin"));
+        using var original = await _proxy.Client.SendAsync(Http.Get("/restpp/query/social/q", token));
+        using var spare = await _proxy.Client.SendAsync(Http.Get("/restpp/query/social/q", TokenSpellings.SpareBits(token)));
+
+        Assert.Equal(HttpStatusCode.OK, original.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, spare.StatusCode);
+        Assert.Equal("format", (await spare.JsonAsync()).GetProperty("reason").GetString());
+    }
+}
