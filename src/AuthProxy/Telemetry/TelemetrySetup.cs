@@ -73,7 +73,8 @@ internal static class TelemetrySetup
     {
         if (app.Configuration.GetValue($"{TelemetryOptions.SectionName}:{nameof(TelemetryOptions.Prometheus)}", true))
         {
-            app.MapPrometheusScrapingEndpoint(MetricsPath).AllowAnonymous();
+            // Anonymous: with a management listener it is served there only (see ManagementListenerMiddleware).
+            app.MapPrometheusScrapingEndpoint(MetricsPath).AllowAnonymous().WithMetadata(Hosting.ManagementEndpoint.Only);
         }
     }
 }
@@ -83,7 +84,7 @@ public sealed class TelemetryOptions
 {
     public const string SectionName = "AuthProxy:Telemetry";
 
-    /// <summary>Whether <c>GET /metrics</c> serves the metrics in Prometheus format.</summary>
+    /// <summary>Whether <c>GET /metrics</c> serves the metrics in Prometheus format (on the management listener when <c>AuthProxy:Management:Urls</c> is set).</summary>
     /// <value>The default value is true.</value>
     public bool Prometheus { get; set; } = true;
 
