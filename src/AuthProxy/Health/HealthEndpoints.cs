@@ -14,6 +14,9 @@ internal static class HealthEndpoints
 {
     public const string ReadyTag = "ready";
 
+    // Descriptions are plain text for operators: a redacted URL's marker (…) is written as it is, not as \u2026.
+    private static readonly JsonSerializerOptions Json = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static void Map(WebApplication app)
     {
         var listener = app.Services.GetRequiredService<ManagementListener>();
@@ -37,6 +40,6 @@ internal static class HealthEndpoints
                 checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), description = e.Value.Description }),
             }
             : new { status = report.Status.ToString() };
-        return JsonSerializer.SerializeAsync(context.Response.Body, body, cancellationToken: context.RequestAborted);
+        return JsonSerializer.SerializeAsync(context.Response.Body, body, Json, context.RequestAborted);
     }
 }

@@ -59,7 +59,7 @@ internal sealed class KeyFetcher
                     var next = location.IsAbsoluteUri ? location : new Uri(current, location);
                     if (!SameOrigin(current, next))
                     {
-                        return FetchResult.Fail(FetchOutcome.Redirect, $"redirect to another host refused ({UrlRedaction.Redact(next)})");
+                        return FetchResult.Fail(FetchOutcome.Redirect, $"redirect to another host refused ({UrlRedaction.Redact(next.GetLeftPart(UriPartial.Authority))})");
                     }
 
                     current = next;
