@@ -23,6 +23,11 @@ internal static partial class UrlRedaction
             return Redact(url.OriginalString, marker);
         }
 
+        if (url.UserInfo.Length == 0 && url.Query.Length <= 1 && url.Fragment.Length <= 1)
+        {
+            return url.OriginalString.Trim(); // nothing to remove: shown as the operator spelled it
+        }
+
         var text = new StringBuilder(url.Scheme).Append(Uri.SchemeDelimiter);
         if (url.UserInfo.Length > 0)
         {

@@ -14,7 +14,9 @@ public sealed class UrlRedactionTests
     [InlineData("https://user:SECRET@idp.example/keys", "https://…@idp.example/keys")]
     [InlineData("https://SECRET@idp.example:444/keys?sig=SECRET#SECRET", "https://…@idp.example:444/keys?…#…")]
     [InlineData("https://idp.example/keys#SECRET", "https://idp.example/keys#…")]
-    [InlineData("https://idp.example/keys?", "https://idp.example/keys")]
+    [InlineData("https://idp.example/keys?", "https://idp.example/keys?")]
+    [InlineData("https://IDP.example:443/keys", "https://IDP.example:443/keys")]
+    [InlineData("http://unix:/tmp/authproxy.sock", "http://unix:/tmp/authproxy.sock")]
     [InlineData("http://[::1]:8080/keys?token=SECRET", "http://[::1]:8080/keys?…")]
     [InlineData("  https://idp.example/keys?a=SECRET  ", "https://idp.example/keys?…")]
     // Text that does not parse is cut by hand, erring towards removing too much.
