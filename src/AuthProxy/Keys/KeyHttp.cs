@@ -47,8 +47,8 @@ internal sealed class KeyHttp
                 // key names it in Polly's log lines and metrics, and an authority keeps the URL's user info.
                 .SelectPipelineBy(static _ => static request => Origin(request.RequestUri!));
 
-            // The factory's own request lines would print the URL with only its query masked, and
-            // not at all when DOTNET_SYSTEM_NET_HTTP_DISABLEURIREDACTION is set; these print it redacted.
+            // The factory's own request lines mask only the query by default, and nothing when
+            // DOTNET_SYSTEM_NET_HTTP_DISABLEURIREDACTION is set; these print the URL redacted, always.
             services.AddHttpClient(name).RemoveAllLoggers().AddLogger<KeyHttpLogger>();
         }
 
