@@ -8,6 +8,8 @@
 #     -e Security__JWT__HMAC__Secret=@/etc/authproxy/certs/jwt-hmac.secret \
 #     authproxy
 # No secret is baked into the image: keys, users and settings are mounted or passed at run time.
+# Port 8080 serves clients; port 9090 is the management listener (/metrics, detailed /readyz):
+# publish 8080 only and let Prometheus reach 9090 on the internal network.
 
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
@@ -22,17 +24,19 @@ WORKDIR /app
 COPY --from=build /app ./
 COPY routes.json /etc/authproxy/routes.json
 
-# The data directory (SQLite store, Data Protection keys) is a volume owned by the non-root user.
-RUN mkdir -p /var/lib/authproxy /etc/authproxy/certs && chown -R $APP_UID /var/lib/authproxy
+# The data directory (SQLite store, Data Protection keys) is a volume owned by the non-root user
+# and closed to everyone else (a new named volume takes this mode); AuthProxy makes its files 0600.
+RUN mkdir -p /var/lib/authproxy /etc/authproxy/certs && chown -R $APP_UID /var/lib/authproxy && chmod 0700 /var/lib/authproxy
 VOLUME /var/lib/authproxy
 
 ENV ASPNETCORE_HTTP_PORTS=8080 \
+    AuthProxy__Management__Urls=http://+:9090 \
     AuthProxy__RoutesFile=/etc/authproxy/routes.json \
     AuthProxy__Store__ConnectionString="Data Source=/var/lib/authproxy/authproxy.db" \
     AUTHPROXY_SETTINGS=/etc/authproxy/authproxy.settings.json \
     Users=@/etc/authproxy/users.json
 
 USER $APP_UID
-EXPOSE 8080
+EXPOSE 8080 9090
 HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 CMD ["dotnet", "AuthProxy.dll", "healthcheck"]
 ENTRYPOINT ["dotnet", "AuthProxy.dll"]

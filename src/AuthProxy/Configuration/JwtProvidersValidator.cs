@@ -27,7 +27,7 @@ internal sealed class JwtProvidersValidator(IConfiguration configuration, IHostE
         {
             if (!issuers.TryAdd(options.Issuer, TrustedIssuers.TigerGraphProvider))
             {
-                problems.Add($"Security:JWT:Issuer: '{options.Issuer}' is already declared by {issuers[options.Issuer]}; each issuer belongs to one provider");
+                problems.Add($"Security:JWT:Issuer: '{UrlRedaction.Redact(options.Issuer)}' is already declared by {issuers[options.Issuer]}; each issuer belongs to one provider");
             }
         }
 
@@ -50,7 +50,7 @@ internal sealed class JwtProvidersValidator(IConfiguration configuration, IHostE
             }
             else if (!issuers.TryAdd(issuer, where))
             {
-                problems.Add($"{where}:Issuer: '{issuer}' is already declared by {issuers[issuer]}; each issuer belongs to one provider");
+                problems.Add($"{where}:Issuer: '{UrlRedaction.Redact(issuer)}' is already declared by {issuers[issuer]}; each issuer belongs to one provider");
             }
 
             foreach (var algorithm in ConfigurationLists.Read(provider.GetSection("Algorithms")).Where(a => !JwsAlgorithms.All.Contains(a)))
@@ -77,7 +77,7 @@ internal sealed class JwtProvidersValidator(IConfiguration configuration, IHostE
 
             if (keys.Count == 0 && secrets.Count == 0 && issuer is { Length: > 0 } && !IsFetchable(issuer, allowHttp))
             {
-                problems.Add($"{where}: has no Keys, so its keys come from OIDC discovery, which needs an https Issuer URL (got '{issuer}')");
+                problems.Add($"{where}: has no Keys, so its keys come from OIDC discovery, which needs an https Issuer URL (got '{UrlRedaction.Redact(issuer)}')");
             }
         }
 

@@ -24,11 +24,14 @@ internal readonly record struct ValueReference(ValueReferenceKind Kind, string V
         return new ValueReference(ValueReferenceKind.Inline, raw);
     }
 
-    /// <summary>How the value is named in messages: never the inline content itself.</summary>
+    /// <summary>
+    /// How the value is named in messages, metric labels, span tags and readiness text: never the
+    /// inline content itself, and a URL without its user info, query or fragment (<see cref="UrlRedaction"/>).
+    /// </summary>
     public string Describe(string key) => Kind switch
     {
         ValueReferenceKind.File => $"{key} (file {Value})",
-        ValueReferenceKind.Url => $"{key} ({Value})",
+        ValueReferenceKind.Url => $"{key} ({UrlRedaction.Redact(Value)})",
         _ => $"{key} (inline)",
     };
 }

@@ -12,6 +12,7 @@ using AuthProxy.Tokens.DataHub;
 using AuthProxy.Tokens.GridGain;
 using AuthProxy.Tokens.Gsql;
 using AuthProxy.Users;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace AuthProxy.Hosting;
@@ -60,6 +61,11 @@ public static partial class AuthProxyApp
         builder.AddAuthProxyTelemetry();
         configure?.Invoke(builder);
 
+        // Read before the management addresses join Kestrel's, so the validator compares them with the operator's main listener.
+        var management = ManagementListener.Read(builder.Configuration);
+        builder.Services.Replace(ServiceDescriptor.Singleton(management));
+        management.Listen(builder.Configuration);
+
         var app = builder.Build();
         app.Services.GetRequiredService<Settings.SettingsFileLease>(); // created by the container, so disposed with the application
         await InitializeAsync(app); // validates every option before the pipeline reads any
@@ -85,6 +91,11 @@ public static partial class AuthProxyApp
         app.UseMiddleware<UnmatchedRequestMiddleware>();
         app.UseMiddleware<PathGuardMiddleware>();
         app.UseRouting();
+        if (app.Services.GetRequiredService<ManagementListener>().Enabled)
+        {
+            app.UseMiddleware<ManagementListenerMiddleware>();
+        }
+
         app.UseMiddleware<CrossSiteGuard>();
         app.UseMiddleware<DecisionTimerMiddleware>();
         app.UseAuthorization();

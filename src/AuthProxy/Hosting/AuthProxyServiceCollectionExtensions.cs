@@ -51,6 +51,8 @@ public static class AuthProxyServiceCollectionExtensions
         AddOptions<StoreOptions, StoreOptionsValidator>(services, configuration, StoreOptions.SectionName);
         AddOptions<OwnTokenOptions, OwnTokenOptionsValidator>(services, configuration, OwnTokenOptions.SectionName);
         AddOptions<ThrottlingOptions, ThrottlingOptionsValidator>(services, configuration, ThrottlingOptions.SectionName);
+        services.TryAddSingleton(sp => ManagementListener.Read(sp.GetRequiredService<IConfiguration>()));
+        AddOptions<ManagementOptions, ManagementOptionsValidator>(services, configuration, ManagementOptions.SectionName);
         services.AddOptions<TokenServicesOptions>().Bind(configuration.GetSection(TokenServicesOptions.SectionName));
         services.AddOptions<PersonalTokenOptions>().Bind(configuration.GetSection(PersonalTokenOptions.SectionName));
 
@@ -127,7 +129,8 @@ public static class AuthProxyServiceCollectionExtensions
     private static void AddStore(IServiceCollection services)
     {
         services.TryAddSingleton<IAuthProxyStore>(sp => new SqliteStore(StorePaths.SqliteConnectionString(
-            sp.GetRequiredService<IOptions<StoreOptions>>().Value, sp.GetRequiredService<IHostEnvironment>().ContentRootPath)));
+            sp.GetRequiredService<IOptions<StoreOptions>>().Value, sp.GetRequiredService<IHostEnvironment>().ContentRootPath),
+            sp.GetRequiredService<ILogger<SqliteStore>>()));
 
         services.AddDataProtection().SetApplicationName("AuthProxy");
         services.AddOptions<KeyManagementOptions>().Configure<IOptions<StoreOptions>, IHostEnvironment, ILoggerFactory>((options, store, environment, loggers) =>

@@ -16,16 +16,17 @@ internal static class HealthCheckCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var target = parse.GetValue(url) ?? DefaultUrl();
+            var shown = Configuration.UrlRedaction.Redact(target); // the container runtime keeps this output
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
             try
             {
                 using var response = await http.GetAsync(new Uri(target), cancellationToken);
-                await output.WriteLineAsync($"{target}: {(int)response.StatusCode}");
+                await output.WriteLineAsync($"{shown}: {(int)response.StatusCode}");
                 return response.IsSuccessStatusCode ? 0 : 1;
             }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or UriFormatException)
             {
-                await error.WriteLineAsync($"{target}: {ex.Message}");
+                await error.WriteLineAsync($"{shown}: {Configuration.UrlRedaction.RedactAll(ex.Message)}");
                 return 1;
             }
         });

@@ -46,13 +46,13 @@ internal sealed class DiscoveryKeySource : UrlKeySource
 
         if (!string.Equals(issuer, _issuer, StringComparison.Ordinal))
         {
-            return FetchResult.Fail(FetchOutcome.Parse, $"the discovery document names issuer '{issuer}', not the configured '{_issuer}'");
+            return FetchResult.Fail(FetchOutcome.Parse, $"the discovery document names issuer '{UrlRedaction.Redact(issuer ?? string.Empty)}', not the configured '{UrlRedaction.Redact(_issuer)}'");
         }
 
         if (!Uri.TryCreate(jwksUri, UriKind.Absolute, out var keys)
             || !(keys.Scheme == Uri.UriSchemeHttps || (keys.Scheme == Uri.UriSchemeHttp && Options.AllowInsecureHttp)))
         {
-            return FetchResult.Fail(FetchOutcome.Parse, $"the discovery document's jwks_uri '{jwksUri}' is not an https URL");
+            return FetchResult.Fail(FetchOutcome.Parse, $"the discovery document's jwks_uri '{UrlRedaction.Redact(jwksUri ?? string.Empty)}' is not an https URL");
         }
 
         return await Fetcher.FetchAsync(Client, keys, cancellationToken);

@@ -59,7 +59,7 @@ internal sealed class KeyFetcher
                     var next = location.IsAbsoluteUri ? location : new Uri(current, location);
                     if (!SameOrigin(current, next))
                     {
-                        return FetchResult.Fail(FetchOutcome.Redirect, $"redirect to another host refused ({next.GetLeftPart(UriPartial.Authority)})");
+                        return FetchResult.Fail(FetchOutcome.Redirect, $"redirect to another host refused ({UrlRedaction.Redact(next.GetLeftPart(UriPartial.Authority))})");
                     }
 
                     current = next;
@@ -145,14 +145,18 @@ internal sealed class KeyFetcher
         && a.Port == b.Port;
 }
 
-/// <summary>The outcome of a fetch: the body, or a classified failure with its cause.</summary>
+/// <summary>
+/// The outcome of a fetch: the body, or a classified failure with its cause. A cause is shown in
+/// logs, spans and readiness text, so every URL in it (an exception's message may quote a proxy's
+/// or a redirect's) is redacted here, once.
+/// </summary>
 internal readonly record struct FetchResult(string? Body, FetchOutcome Outcome, string? Cause)
 {
     public bool Succeeded => Outcome == FetchOutcome.Success;
 
     public static FetchResult Ok(string body) => new(body, FetchOutcome.Success, null);
 
-    public static FetchResult Fail(FetchOutcome outcome, string cause) => new(null, outcome, cause);
+    public static FetchResult Fail(FetchOutcome outcome, string cause) => new(null, outcome, UrlRedaction.RedactAll(cause));
 }
 
 /// <summary>How a key fetch ended; the metric tag is <see cref="FetchOutcomes.Tag"/>.</summary>

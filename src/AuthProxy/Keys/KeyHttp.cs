@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using AuthProxy.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
@@ -42,9 +43,20 @@ internal sealed class KeyHttp
                     builder.TimeProvider = context.ServiceProvider.GetRequiredService<TimeProvider>();
                     Configure(builder, options);
                 })
-                .SelectPipelineByAuthority();
+                // By origin, never GetLeftPart(Authority) as SelectPipelineByAuthority does: the pipeline's
+                // key names it in Polly's log lines and metrics, and an authority keeps the URL's user info.
+                .SelectPipelineBy(static _ => static request => Origin(request.RequestUri!));
+
+            // The factory's own request lines mask only the query by default, and nothing when
+            // DOTNET_SYSTEM_NET_HTTP_DISABLEURIREDACTION is set; these print the URL redacted, always.
+            services.AddHttpClient(name).RemoveAllLoggers().AddLogger<KeyHttpLogger>();
         }
+
+        services.TryAddSingleton<KeyHttpLogger>();
     }
+
+    /// <summary>The circuit breaker's unit: scheme, host and port, without user info.</summary>
+    internal static string Origin(Uri url) => url.GetComponents(UriComponents.SchemeAndServer, UriFormat.UriEscaped);
 
     private static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> builder, KeyFetchOptions options)
     {

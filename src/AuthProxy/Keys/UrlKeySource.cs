@@ -14,6 +14,7 @@ internal partial class UrlKeySource : KeySource
     private readonly Lock _gate = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly ILogger _logger;
+    private readonly string _shownUrl;
     private volatile KeySet _current = KeySet.Empty;
     private Task<bool>? _inflight;
     private DateTimeOffset _lastAttempt = DateTimeOffset.MinValue;
@@ -25,6 +26,7 @@ internal partial class UrlKeySource : KeySource
     {
         Description = description;
         Url = url;
+        _shownUrl = UrlRedaction.Redact(url);
         Client = client;
         Rules = rules;
         Fetcher = fetcher;
@@ -36,7 +38,7 @@ internal partial class UrlKeySource : KeySource
 
     public override string Description { get; }
 
-    /// <summary>The URL keys are fetched from (for discovery: the issuer's configuration document).</summary>
+    /// <summary>The URL keys are fetched from (for discovery: the issuer's configuration document). Shown only through <see cref="UrlRedaction"/>: it may carry credentials.</summary>
     public Uri Url { get; }
 
     protected string Client { get; }
@@ -184,7 +186,7 @@ internal partial class UrlKeySource : KeySource
             }
 
             LastError = result.Cause;
-            Log.FetchFailed(_logger, Description, Url, FetchOutcomes.Tag(result.Outcome), result.Cause ?? string.Empty, trigger,
+            Log.FetchFailed(_logger, Description, _shownUrl, FetchOutcomes.Tag(result.Outcome), result.Cause ?? string.Empty, trigger,
                 _current.IsEmpty ? "no keys are in force" : "the last good keys stay in force");
             return false;
         }
@@ -222,7 +224,7 @@ internal partial class UrlKeySource : KeySource
         public static partial void Fetched(ILogger logger, string source, int count, string kids, string trigger);
 
         [LoggerMessage(EventId = 1311, Level = LogLevel.Warning, Message = "Key fetch for {Source} from {Url} failed ({Outcome}): {Cause} (trigger: {Trigger}); {State}")]
-        public static partial void FetchFailed(ILogger logger, string source, Uri url, string outcome, string cause, string trigger, string state);
+        public static partial void FetchFailed(ILogger logger, string source, string url, string outcome, string cause, string trigger, string state);
 
         [LoggerMessage(EventId = 1312, Level = LogLevel.Warning, Message = "Some keys from {Source} were skipped: {Problems}")]
         public static partial void KeysSkipped(ILogger logger, string source, string problems);

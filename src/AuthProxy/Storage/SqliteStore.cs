@@ -9,7 +9,7 @@ namespace AuthProxy.Storage;
 /// lock up front (<c>BEGIN IMMEDIATE</c>) and wait for each other (busy timeout), so concurrent
 /// writers never interleave. The schema is created and migrated on start (<c>PRAGMA user_version</c>).
 /// </summary>
-internal sealed class SqliteStore : IAuthProxyStore
+internal sealed partial class SqliteStore : IAuthProxyStore
 {
     private const int SchemaVersion = 2;
 
@@ -78,11 +78,21 @@ internal sealed class SqliteStore : IAuthProxyStore
         """,
     ];
 
+    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
+    private const UnixFileMode OwnerOnlyFolder = OwnerOnly | UnixFileMode.UserExecute;
+
+    private const UnixFileMode GroupAndOthers = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
+        | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
+
     private readonly string _connectionString;
+    private readonly ILogger _logger;
 
     /// <param name="connectionString">A Microsoft.Data.Sqlite connection string; the data source must be a file.</param>
-    public SqliteStore(string connectionString)
+    /// <param name="logger">Where a tightened file mode is reported.</param>
+    public SqliteStore(string connectionString, ILogger<SqliteStore>? logger = null)
     {
+        _logger = logger ?? (ILogger)Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
         var builder = new SqliteConnectionStringBuilder(connectionString)
         {
             Mode = SqliteOpenMode.ReadWriteCreate,
@@ -98,12 +108,7 @@ internal sealed class SqliteStore : IAuthProxyStore
 
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
-        var directory = Path.GetDirectoryName(Path.GetFullPath(DataSource));
-        if (!string.IsNullOrEmpty(directory))
-        {
-            Directory.CreateDirectory(directory);
-        }
-
+        PrepareFiles(Path.GetFullPath(DataSource));
         await using var connection = await OpenAsync(cancellationToken);
         await ExecuteAsync(connection, null, "PRAGMA journal_mode=WAL;", cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(IsolationLevel.Serializable, cancellationToken);
@@ -121,6 +126,63 @@ internal sealed class SqliteStore : IAuthProxyStore
         await ExecuteAsync(connection, transaction, $"PRAGMA user_version = {SchemaVersion};", cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
+
+    /// <summary>
+    /// The store holds signing keys, token hashes and secrets' hashes: on Unix its folder (when
+    /// AuthProxy creates it) is 0700 and its files 0600. The database file is created 0600 before
+    /// SQLite opens it, because SQLite gives its <c>-wal</c>, <c>-shm</c> and <c>-journal</c> files
+    /// the database file's mode; files left looser by an earlier version are tightened, and said so.
+    /// A folder that already exists is the operator's and is left as it is.
+    /// </summary>
+    private void PrepareFiles(string path)
+    {
+        var directory = Path.GetDirectoryName(path);
+        if (OperatingSystem.IsWindows())
+        {
+            if (!string.IsNullOrEmpty(directory))
+            {
+                Directory.CreateDirectory(directory);
+            }
+
+            return;
+        }
+
+        if (!string.IsNullOrEmpty(directory) && !Directory.Exists(directory))
+        {
+            Directory.CreateDirectory(directory, OwnerOnlyFolder);
+        }
+
+        if (!File.Exists(path))
+        {
+            try
+            {
+                // An empty file is an empty SQLite database.
+                using var created = new FileStream(path, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = OwnerOnly });
+            }
+            catch (IOException) when (File.Exists(path))
+            {
+                // Another instance created it first; it is tightened below like any existing file.
+            }
+        }
+
+        foreach (var file in new[] { path, path + "-wal", path + "-shm", path + "-journal" })
+        {
+            if (!File.Exists(file))
+            {
+                continue;
+            }
+
+            var mode = File.GetUnixFileMode(file);
+            if ((mode & GroupAndOthers) != 0)
+            {
+                var tightened = mode & ~GroupAndOthers;
+                File.SetUnixFileMode(file, tightened);
+                Log.ModeTightened(_logger, file, Octal(mode), Octal(tightened));
+            }
+        }
+    }
+
+    private static string Octal(UnixFileMode mode) => Convert.ToString((int)mode, 8).PadLeft(4, '0');
 
     public async Task<bool> PingAsync(CancellationToken cancellationToken)
     {
@@ -439,5 +501,11 @@ internal sealed class SqliteStore : IAuthProxyStore
         }
 
         return command;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1801, Level = LogLevel.Warning, Message = "The store file {File} had mode {Mode}, open to other users; it is now {Tightened}")]
+        public static partial void ModeTightened(ILogger logger, string file, string mode, string tightened);
     }
 }

@@ -45,7 +45,20 @@ internal static class TelemetrySetup
                 })
                 // AuthProxy's own outgoing calls always run under a span of its own (forwarding, key fetch):
                 // a call with no parent is not AuthProxy's (for example another component in the same process).
-                .AddHttpClientInstrumentation(options => options.FilterHttpRequestMessage = _ => Activity.Current?.Parent is not null))
+                .AddHttpClientInstrumentation(options =>
+                {
+                    options.FilterHttpRequestMessage = _ => Activity.Current?.Parent is not null;
+                    // System.Net.Http masks the query and drops user info by default, unless
+                    // DOTNET_SYSTEM_NET_HTTP_DISABLEURIREDACTION turns that off; a key URL may be signed,
+                    // so url.full is AuthProxy's redaction whatever the switch says.
+                    options.EnrichWithHttpRequestMessage = (activity, request) =>
+                    {
+                        if (request.RequestUri is { } url)
+                        {
+                            activity.SetTag("url.full", Configuration.UrlRedaction.Redact(url));
+                        }
+                    };
+                }))
             .WithMetrics(metrics =>
             {
                 metrics.AddMeter(AuthProxyMetrics.MeterName).AddAspNetCoreInstrumentation().AddHttpClientInstrumentation();
@@ -73,7 +86,8 @@ internal static class TelemetrySetup
     {
         if (app.Configuration.GetValue($"{TelemetryOptions.SectionName}:{nameof(TelemetryOptions.Prometheus)}", true))
         {
-            app.MapPrometheusScrapingEndpoint(MetricsPath).AllowAnonymous();
+            // Anonymous: with a management listener it is served there only (see ManagementListenerMiddleware).
+            app.MapPrometheusScrapingEndpoint(MetricsPath).AllowAnonymous().WithMetadata(Hosting.ManagementEndpoint.Only);
         }
     }
 }
@@ -83,7 +97,7 @@ public sealed class TelemetryOptions
 {
     public const string SectionName = "AuthProxy:Telemetry";
 
-    /// <summary>Whether <c>GET /metrics</c> serves the metrics in Prometheus format.</summary>
+    /// <summary>Whether <c>GET /metrics</c> serves the metrics in Prometheus format (on the management listener when <c>AuthProxy:Management:Urls</c> is set).</summary>
     /// <value>The default value is true.</value>
     public bool Prometheus { get; set; } = true;
 

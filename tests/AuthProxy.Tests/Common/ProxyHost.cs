@@ -91,6 +91,14 @@ public sealed class ProxyHost : IAsyncDisposable
         return directory;
     }
 
+    /// <summary>A loopback port free now, for a listener that needs a fixed port (the management listener).</summary>
+    public static int FreePort()
+    {
+        using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        return ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+    }
+
     /// <summary>A fake clock that starts at the real time, so tokens made with real timestamps line up.</summary>
     public static FakeTimeProvider FakeClock() => new(TimeProvider.System.GetUtcNow());
 

@@ -93,6 +93,31 @@ public sealed class ConfigCommandTests(BackendProcess backend)
     }
 
     [Fact]
+    public async Task Set_AnInlineSecret_LeavesTheSettingsFileReadableByItsOwnerOnly()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return; // Unix file modes
+        }
+
+        // A settings file an operator made readable by all, before any secret was in it.
+        await File.WriteAllTextAsync(SettingsPath, "{ \"Security\": { \"JWT\": { \"Issuer\": \"TigerGraph\" } } }\n");
+        File.SetUnixFileMode(SettingsPath, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+
+        var (exit, _, error) = await ConfigAsync("", "set", "Security.JWT.HMAC.Secret", "a-long-enough-shared-secret-for-hs256-0123456789");
+        Assert.True(exit == 0, error);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(SettingsPath));
+        Assert.Contains("\"Issuer\": \"TigerGraph\"", await File.ReadAllTextAsync(SettingsPath), StringComparison.Ordinal);
+
+        // The same from scratch, and through config entry.
+        File.Delete(SettingsPath);
+        var (entryExit, _, entryError) = await ConfigAsync("\n\n\na-long-enough-shared-secret-for-hs256-0123456789\n\n", "entry", "security");
+        Assert.True(entryExit == 0, entryError);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(SettingsPath));
+        Assert.Empty(Directory.GetFiles(_directory, "*.tmp"));
+    }
+
+    [Fact]
     public async Task Entry_Security_AsksForEachKey_EmptyAnswersChangeNothing()
     {
         var keyFile = Path.Combine(_directory, "pub.pem");

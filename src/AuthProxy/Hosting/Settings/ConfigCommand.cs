@@ -185,7 +185,10 @@ internal static class ConfigCommand
         }
     }
 
-    /// <summary>A value as it may be printed: an inline secret is never shown.</summary>
+    /// <summary>
+    /// A value as it may be printed: an inline secret is never shown, and a URL (a key URL, each
+    /// of a list's) shows its user info, query and fragment as hidden: they may hold credentials.
+    /// </summary>
     private static string Show(string key, string? value)
     {
         if (value is null)
@@ -196,8 +199,12 @@ internal static class ConfigCommand
         var reference = value.TrimStart();
         var inline = !reference.StartsWith('@') && !reference.StartsWith("http://", StringComparison.OrdinalIgnoreCase)
             && !reference.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
-        return KnownSettings.IsSecret(key) && inline && value.Length > 0 ? $"(hidden, {value.Length} characters)" : value;
+        return KnownSettings.IsSecret(key) && inline && value.Length > 0
+            ? $"(hidden, {value.Length} characters)"
+            : Configuration.UrlRedaction.RedactAll(value, Hidden);
     }
+
+    private const string Hidden = "(hidden)";
 
     private static string Dotted(string key) => key.Replace(':', '.');
 }

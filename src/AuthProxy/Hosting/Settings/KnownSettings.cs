@@ -25,6 +25,7 @@ internal static partial class KnownSettings
         (TokenServicesOptions.SectionName, typeof(TokenServicesOptions)),
         (PersonalTokenOptions.SectionName, typeof(PersonalTokenOptions)),
         (TelemetryOptions.SectionName, typeof(TelemetryOptions)),
+        (ManagementOptions.SectionName, typeof(ManagementOptions)),
     ];
 
     private static readonly HashSet<string> Exact = BuildExact();

@@ -137,13 +137,27 @@ internal sealed class SettingsEditor(string path)
         return problems;
     }
 
-    /// <summary>Replaces the file atomically (write aside, then rename over).</summary>
+    /// <summary>
+    /// Replaces the file atomically (write aside, then rename over). It may hold an inline secret,
+    /// so on Unix the new file is 0600 from its creation, whatever the old one's mode was.
+    /// </summary>
     public void Save(JsonObject settings)
     {
         var directory = System.IO.Path.GetDirectoryName(Path)!;
         Directory.CreateDirectory(directory);
         var temporary = System.IO.Path.Combine(directory, $".{System.IO.Path.GetFileName(Path)}.{Environment.ProcessId}.tmp");
-        File.WriteAllText(temporary, settings.ToJsonString(Indented) + "\n");
+        File.Delete(temporary); // a stale one would keep its mode: the new one is created afresh
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        using (var writer = new StreamWriter(temporary, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), options))
+        {
+            writer.Write(settings.ToJsonString(Indented) + "\n");
+        }
+
         File.Move(temporary, Path, overwrite: true);
     }
 

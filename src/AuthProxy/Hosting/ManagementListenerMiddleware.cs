@@ -1,0 +1,25 @@
+namespace AuthProxy.Hosting;
+
+/// <summary>
+/// Keeps each listener to its endpoints once routing has chosen one: the management listener
+/// serves only endpoints marked <see cref="ManagementEndpoint"/>, the main listener none marked
+/// for the management listener alone. Anything else gets the usual no-route refusal, as if the
+/// endpoint did not exist there. Runs only when a management listener is configured.
+/// </summary>
+internal sealed class ManagementListenerMiddleware(RequestDelegate next, ManagementListener listener)
+{
+    public Task InvokeAsync(HttpContext context)
+    {
+        var marked = context.GetEndpoint()?.Metadata.GetMetadata<ManagementEndpoint>();
+        var served = listener.IsManagement(context) ? marked is not null : marked is null || marked.AlsoOnMain;
+        if (served)
+        {
+            return next(context);
+        }
+
+        // No endpoint and a 404: UnmatchedRequestMiddleware writes the no-route refusal.
+        context.SetEndpoint(null);
+        context.Response.StatusCode = StatusCodes.Status404NotFound;
+        return Task.CompletedTask;
+    }
+}
