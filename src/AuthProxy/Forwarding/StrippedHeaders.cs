@@ -29,9 +29,9 @@ internal sealed class StrippedHeaders
         "X-HTTP-Method",
         "X-Method-Override",
 
-        // Identity that other auth proxies set and servers trust (Kubernetes front proxy, oauth2-proxy,
-        // Apache, Grafana, Kong and the like).
-        "Remote-User",
+        // Identity that other auth proxies set and servers trust (Authelia, the Kubernetes front
+        // proxy, oauth2-proxy, Grafana, Kong and the like).
+        "Remote-*",
         "X-Remote-*",
         "X-Auth-Request-*",
         "X-WEBAUTH-*",

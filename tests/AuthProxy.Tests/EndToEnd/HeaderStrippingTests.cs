@@ -26,7 +26,7 @@ public sealed class HeaderStrippingTests(BackendProcess backend) : IAsyncLifetim
     private static readonly string[] DefaultHeaders =
     [
         "X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override",
-        "Remote-User", "X-Remote-User", "X-Remote-Group", "X-Remote-Extra-Scopes",
+        "Remote-User", "Remote-Groups", "Remote-Email", "X-Remote-User", "X-Remote-Group", "X-Remote-Extra-Scopes",
         "X-Forwarded-User", "X-Forwarded-Email", "X-Forwarded-Preferred-Username", "X-Forwarded-Groups", "X-Forwarded-Access-Token",
         "X-Auth-Request-User", "X-Auth-Request-Email", "X-Auth-Request-Preferred-Username", "X-Auth-Request-Groups", "X-Auth-Request-Access-Token",
         "X-WEBAUTH-USER", "X-Authenticated-User",

@@ -16,6 +16,7 @@ public sealed class StrippedHeadersTests
     [InlineData("X-Method-Override")]
     [InlineData("Remote-User")]
     [InlineData("REMOTE_USER")]
+    [InlineData("Remote-Groups")]
     [InlineData("X-Remote-User")]
     [InlineData("X-Remote-Group")]
     [InlineData("X-Remote-Extra-Scopes")]
