@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using AuthProxy.Errors;
 
@@ -13,6 +14,8 @@ namespace AuthProxy.Routing;
 /// <param name="allowPathParameters"><c>AuthProxy:AllowPathParameters</c>.</param>
 internal sealed class PathGuard(bool allowEncodedSlashes, bool allowPathParameters)
 {
+    private static readonly SearchValues<char> HexDigits = SearchValues.Create("0123456789ABCDEFabcdef");
+
     /// <summary>Why the request is refused, or null when its path is unambiguous.</summary>
     /// <param name="rawTarget">The request target as the client sent it (path and query).</param>
     /// <param name="path">The decoded, normalised path (path base and path).</param>
@@ -202,6 +205,4 @@ internal sealed class PathGuard(bool allowEncodedSlashes, bool allowPathParamete
     }
 
     private static bool IsHex(ReadOnlySpan<char> text) => !text.ContainsAnyExcept(HexDigits);
-
-    private static readonly System.Buffers.SearchValues<char> HexDigits = System.Buffers.SearchValues.Create("0123456789ABCDEFabcdef");
 }
