@@ -18,6 +18,15 @@ public sealed class AuthProxyOptions
     public bool AllowEncodedSlashes { get; set; }
 
     /// <summary>
+    /// Whether a path may carry <c>;</c>. Refused by default: Tomcat, Jetty and Spring read it as
+    /// the start of a path parameter and remove it, so <c>/a/..;/b</c> reaches them as
+    /// <c>/a/../b</c>. Allow only for backends that treat <c>;</c> as data; even then a segment
+    /// that is empty or only dots before its <c>;</c> is refused.
+    /// </summary>
+    /// <value>The default value is false.</value>
+    public bool AllowPathParameters { get; set; }
+
+    /// <summary>
     /// Load balancers and proxies in front of AuthProxy (IP addresses or CIDR networks) whose
     /// <c>X-Forwarded-For</c> and <c>X-Forwarded-Proto</c> are believed: the client address then
     /// comes from them (for throttling and for the backend). Nobody else's are.

@@ -3,9 +3,8 @@ using System.Buffers;
 namespace AuthProxy.Forwarding;
 
 /// <summary>
-/// The headers AuthProxy owns: it sets them for the backend and removes any the client sent,
-/// whatever their case or <c>_</c>/<c>-</c> spelling (many servers read <c>X_AuthProxy_User</c>
-/// as <c>X-AuthProxy-User</c>).
+/// The headers AuthProxy owns: it sets them for the backend, and any the client sent are removed
+/// in every spelling (<see cref="StrippedHeaders"/>).
 /// </summary>
 internal static class IdentityHeaders
 {
@@ -29,30 +28,6 @@ internal static class IdentityHeaders
     /// never be able to send it through AuthProxy.
     /// </summary>
     public const string DataHubActor = "X-DataHub-Actor";
-
-    /// <summary>Whether a client header name is one of AuthProxy's (or another identity header it guards), in any spelling.</summary>
-    public static bool IsOwned(ReadOnlySpan<char> name) =>
-        (name.Length >= Prefix.Length && SameName(name[..Prefix.Length], Prefix)) || SameName(name, DataHubActor);
-
-    /// <summary>Header names compared ignoring case and treating '_' as '-'.</summary>
-    private static bool SameName(ReadOnlySpan<char> name, string header)
-    {
-        if (name.Length != header.Length)
-        {
-            return false;
-        }
-
-        for (var i = 0; i < name.Length; i++)
-        {
-            var c = name[i] == '_' ? '-' : char.ToLowerInvariant(name[i]);
-            if (c != char.ToLowerInvariant(header[i]))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
 
     /// <summary>
     /// A value safe in a header: printable ASCII is kept as is; anything else (non-ASCII names,

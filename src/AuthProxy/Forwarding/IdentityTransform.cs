@@ -5,28 +5,21 @@ using Yarp.ReverseProxy.Transforms;
 namespace AuthProxy.Forwarding;
 
 /// <summary>
-/// Before forwarding: removes the client's credentials and any identity header it sent, then adds
-/// the identity the policy established. Runs on every route, anonymous ones included.
+/// Before forwarding: removes the client's credentials, then adds the identity the policy
+/// established. Runs on every route, anonymous ones included; the client's own identity headers
+/// are already gone (<see cref="StripHeadersTransform"/>).
 /// </summary>
 internal sealed class IdentityTransform(bool enableAuth) : RequestTransform
 {
     public override ValueTask ApplyAsync(RequestTransformContext context)
     {
-        var outgoing = context.ProxyRequest.Headers;
-        foreach (var header in context.HttpContext.Request.Headers)
-        {
-            if (IdentityHeaders.IsOwned(header.Key))
-            {
-                outgoing.Remove(header.Key);
-            }
-        }
-
         // With authentication off AuthProxy is transparent: the backend sees the client's credentials.
         if (!enableAuth)
         {
             return ValueTask.CompletedTask;
         }
 
+        var outgoing = context.ProxyRequest.Headers;
         var identity = context.HttpContext.Features.Get<ForwardedIdentity>();
         if (identity is null || !identity.Policy.ForwardAuthorization)
         {

@@ -106,12 +106,7 @@ public static class AuthProxyServiceCollectionExtensions
         services.Replace(ServiceDescriptor.Singleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, RefusalResultHandler>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuthorizationHandler, AuthPolicyHandler>());
 
-        services.AddReverseProxy()
-            .AddTransforms(context =>
-            {
-                var enableAuth = context.Services.GetRequiredService<IOptions<EnforcementOptions>>().Value.EnableAuth;
-                context.RequestTransforms.Add(new IdentityTransform(enableAuth));
-            });
+        services.AddReverseProxy().AddTransforms<ForwardingTransformProvider>();
         services.AddSingleton<IProxyConfigProvider>(sp => sp.GetRequiredService<ActiveRoutes>());
 
         return services;

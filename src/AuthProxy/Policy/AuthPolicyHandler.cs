@@ -43,6 +43,9 @@ internal sealed class AuthPolicyHandler : AuthorizationHandler<AuthPolicyRequire
                     return Denials.Because(RefusalKind.GraphScope, $"the request names no graph (expected in {source.Describe()})");
                 case GraphRead.Ambiguous:
                     return Denials.Because(RefusalKind.GraphScope, $"the request names more than one graph in {source.Describe()}");
+                case GraphRead.Twin:
+                    return Denials.Because(RefusalKind.GraphScope,
+                        $"the request carries {source.Describe(Denials.Show(requested))}, which backends may read as {source.Describe()}; send the graph only as {source.Describe()}");
             }
 
             if (caller.TokenGraph is not null && !string.Equals(caller.TokenGraph, requested, StringComparison.Ordinal))

@@ -1,3 +1,6 @@
+using AuthProxy.Forwarding;
+using Microsoft.Extensions.Primitives;
+
 namespace AuthProxy.Policy;
 
 /// <summary>Where a request names its graph: <c>route:NAME</c>, <c>query:NAME</c> or <c>header:NAME</c>.</summary>
@@ -30,28 +33,59 @@ internal sealed record GraphSource(GraphSourceKind Kind, string Name)
         return true;
     }
 
-    /// <summary>Reads the request's graph. More than one value is ambiguous and refused.</summary>
-    public GraphRead TryRead(HttpContext context, out string graph)
+    /// <summary>
+    /// Reads the request's graph into <paramref name="value"/>. More than one value is ambiguous;
+    /// a twin (a spelling of the name that some backend reads as the name, such as <c>graph[]</c>
+    /// or <c>X_Graph</c>) is refused too, and <paramref name="value"/> is then its spelling.
+    /// Route values come from the path, which the path guard has already made unambiguous.
+    /// </summary>
+    public GraphRead TryRead(HttpContext context, out string value)
     {
-        graph = string.Empty;
+        value = string.Empty;
         switch (Kind)
         {
             case GraphSourceKind.Route:
-                if (context.Request.RouteValues.TryGetValue(Name, out var value) && value is string text && text.Length > 0)
+                if (context.Request.RouteValues.TryGetValue(Name, out var routeValue) && routeValue is string text && text.Length > 0)
                 {
-                    graph = text;
+                    value = text;
                     return GraphRead.Found;
                 }
 
                 return GraphRead.Missing;
             case GraphSourceKind.Query:
-                return FromValues(context.Request.Query[Name], out graph);
+                if (QueryKeys.FindTwin(context.Request.QueryString.Value, Name) is { } queryTwin)
+                {
+                    value = queryTwin;
+                    return GraphRead.Twin;
+                }
+
+                return FromValues(context.Request.Query[Name], out value);
             default:
-                return FromValues(context.Request.Headers[Name], out graph);
+                if (FindHeaderTwin(context.Request.Headers) is { } headerTwin)
+                {
+                    value = headerTwin;
+                    return GraphRead.Twin;
+                }
+
+                return FromValues(context.Request.Headers[Name], out value);
         }
     }
 
-    private static GraphRead FromValues(Microsoft.Extensions.Primitives.StringValues values, out string graph)
+    /// <summary>A header whose name is <see cref="Name"/> with '_' for '-' or the reverse, which many servers read as the same header.</summary>
+    private string? FindHeaderTwin(IHeaderDictionary headers)
+    {
+        foreach (var header in headers)
+        {
+            if (HeaderSpelling.Same(header.Key, Name) && !string.Equals(header.Key, Name, StringComparison.OrdinalIgnoreCase))
+            {
+                return header.Key;
+            }
+        }
+
+        return null;
+    }
+
+    private static GraphRead FromValues(StringValues values, out string graph)
     {
         graph = string.Empty;
         if (values.Count > 1)
@@ -69,26 +103,15 @@ internal sealed record GraphSource(GraphSourceKind Kind, string Name)
     }
 
     /// <summary>How messages name the source, for example "query parameter 'graph'".</summary>
-    public string Describe() => Kind switch
+    public string Describe() => Describe(Name);
+
+    /// <summary>How messages name another spelling of the source, for example "query parameter 'graph[]'".</summary>
+    public string Describe(string name) => Kind switch
     {
-        GraphSourceKind.Route => $"route value '{Name}'",
-        GraphSourceKind.Query => $"query parameter '{Name}'",
-        _ => $"header '{Name}'",
+        GraphSourceKind.Route => $"route value '{name}'",
+        GraphSourceKind.Query => $"query parameter '{name}'",
+        _ => $"header '{name}'",
     };
 
     public override string ToString() => $"{Kind.ToString().ToLowerInvariant()}:{Name}";
-}
-
-internal enum GraphSourceKind
-{
-    Route,
-    Query,
-    Header,
-}
-
-internal enum GraphRead
-{
-    Found,
-    Missing,
-    Ambiguous,
 }

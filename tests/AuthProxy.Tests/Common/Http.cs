@@ -55,12 +55,13 @@ public static class Http
     }
 
     /// <summary>Sends bytes exactly as given, bypassing HttpClient's URI normalisation.</summary>
-    public static async Task<(int Status, string Body)> RawAsync(Uri server, string requestTarget, string extraHeaders = "")
+    public static async Task<(int Status, string Body)> RawAsync(Uri server, string requestTarget, string extraHeaders = "", string method = "GET")
     {
         using var tcp = new TcpClient();
         await tcp.ConnectAsync(server.Host, server.Port);
         await using var stream = tcp.GetStream();
-        var request = $"GET {requestTarget} HTTP/1.1\r\nHost: {server.Authority}\r\n{extraHeaders}Connection: close\r\n\r\n";
+        var length = method is "GET" or "HEAD" ? string.Empty : "Content-Length: 0\r\n";
+        var request = $"{method} {requestTarget} HTTP/1.1\r\nHost: {server.Authority}\r\n{length}{extraHeaders}Connection: close\r\n\r\n";
         await stream.WriteAsync(Encoding.ASCII.GetBytes(request));
         using var reader = new StreamReader(stream, Encoding.UTF8);
         var response = await reader.ReadToEndAsync();

@@ -16,21 +16,151 @@ public sealed class PathTrickTests(BackendProcess backend) : IAsyncLifetime
     public async Task DisposeAsync() => await _proxy.DisposeAsync();
 
     [Theory]
-    [InlineData("/restpp/echo/..%2Fquery%2Fsocial%2Fq")]
-    [InlineData("/restpp/echo/..%2fquery/social/q")]
-    [InlineData("/restpp/echo/%2e%2e%2Fquery/social/q")]
-    [InlineData("/restpp/echo/..%5Cquery/social/q")]
-    [InlineData("/restpp/echo/%252e%252e/query/social/q")]
-    [InlineData("/restpp/echo/..%252Fquery/social/q")]
-    [InlineData("//restpp/query/social/q")]
-    [InlineData("/restpp//query/social/q")]
-    public async Task AmbiguousPaths_AreRefusedBeforeRouting(string target)
+    [InlineData("/restpp/echo/..%2Fquery%2Fsocial%2Fq", "encoded-slash")]
+    [InlineData("/restpp/echo/..%2fquery/social/q", "encoded-slash")]
+    [InlineData("/restpp/echo/%2e%2e%2Fquery/social/q", "encoded-slash")]
+    [InlineData("/restpp/echo/..%5Cquery/social/q", "backslash")]
+    [InlineData("/restpp/echo/%252e%252e/query/social/q", "double-encoding")]
+    [InlineData("/restpp/echo/..%252Fquery/social/q", "double-encoding")]
+    [InlineData("//restpp/query/social/q", "empty-segment")]
+    [InlineData("/restpp//query/social/q", "empty-segment")]
+    public async Task AmbiguousPaths_AreRefusedBeforeRouting(string target, string rule)
     {
         var (status, body) = await Http.RawAsync(_proxy.BaseAddress, target);
 
-        Assert.Equal(400, status);
-        Assert.Contains("\"reason\":\"bad-path\"", body, StringComparison.Ordinal);
-        Assert.Contains("\"code\":\"AUTHPROXY-400\"", body, StringComparison.Ordinal);
+        AssertRefusedBy(rule, status, body);
+    }
+
+    /// <summary>
+    /// A token scoped to social must not act on finance: Tomcat, Jetty and Spring drop ";..." from
+    /// each segment and then resolve "..", so "social/..;/finance" is finance to them.
+    /// </summary>
+    [Fact]
+    public async Task TomcatPathParameters_AreRefused()
+    {
+        var token = TestTokens.Hs256(TestTokens.Claims("tokenonly", "social"));
+        string[] targets =
+        [
+            "/restpp/graph/social/..;/finance/vertices",
+            "/restpp/graph/social/%2e%2e%3b/finance/vertices",
+            "/restpp/graph/social/%2E%2E%3B/finance/vertices",
+            "/restpp/graph/social/.%2e;/finance/vertices",
+            "/restpp/graph/social/..;jsessionid=1/finance/vertices",
+            "/restpp/graph/social/..%3bx=1/finance/vertices",
+            "/restpp/graph/social;x/vertices",
+        ];
+
+        foreach (var target in targets)
+        {
+            var (status, body) = await Http.RawAsync(_proxy.BaseAddress, target, $"Authorization: Bearer {token}\r\n", method: "POST");
+
+            AssertRefusedBy("path-parameter", status, body, target);
+        }
+    }
+
+    [Fact]
+    public async Task UnicodeLookAlikes_AreRefused()
+    {
+        (string Target, string Character)[] cases =
+        [
+            ("/restpp/echo/%ef%bc%8e%ef%bc%8e/query/social/q", "U+FF0E"), // fullwidth full stop
+            ("/restpp/echo/%e2%80%a4%e2%80%a4/query/social/q", "U+2024"), // one dot leader
+            ("/restpp/echo/%e2%80%a5/query/social/q", "U+2025"), // two dot leader
+            ("/restpp/echo/%ef%b9%92./query/social/q", "U+FE52"), // small full stop beside a plain one
+            ("/restpp/echo/..%ef%bc%8fquery/social/q", "U+FF0F"), // fullwidth solidus
+            ("/restpp/echo/..%ef%bc%bcquery/social/q", "U+FF3C"), // fullwidth reverse solidus
+            ("/restpp/echo/..%ef%bc%9bx/query/social/q", "U+FF1B"), // fullwidth semicolon
+            ("/restpp/echo/%ef%bc%85%32%65/query/social/q", "U+FF05"), // fullwidth percent sign
+            ("/restpp/echo/%f0%9f%84%80/query/social/q", "U+1F100"), // digit zero full stop, outside the BMP
+        ];
+
+        foreach (var (target, character) in cases)
+        {
+            var (status, body) = await Http.RawAsync(_proxy.BaseAddress, target);
+
+            AssertRefusedBy("look-alike", status, body, target);
+            Assert.True(body.Contains(character, StringComparison.Ordinal), $"{target}: {body}");
+        }
+    }
+
+    [Fact]
+    public async Task OtherSpellingsOfDotSegments_AreRefused_NamingTheRule()
+    {
+        (string Target, string Rule)[] cases =
+        [
+            ("/restpp/echo/%c0%ae%c0%ae/query/social/q", "invalid-utf8"), // overlong '.'
+            ("/restpp/echo/%C0%AE./query/social/q", "invalid-utf8"),
+            ("/restpp/echo/%e0%80%ae/query/social/q", "invalid-utf8"),
+            ("/restpp/echo/..%c0%af/query/social/q", "invalid-utf8"), // overlong '/'
+            ("/restpp/echo/%25c0%25ae/query/social/q", "double-encoding"),
+            ("/restpp/echo/%u002e%u002e/query/social/q", "percent-u"),
+            ("/restpp/echo/%25u002e%25u002e/query/social/q", "percent-u"),
+            ("/restpp/echo/..%u002fquery/social/q", "percent-u"),
+            ("/restpp/echo/.../query/social/q", "dot-segment"),
+            ("/restpp/echo/%2e%2e%2e/query/social/q", "dot-segment"),
+            ("/restpp/echo/..%20/query/social/q", "dot-segment"),
+            ("/restpp/echo/.%20./query/social/q", "dot-segment"),
+            ("/restpp/echo/%20../query/social/q", "dot-segment"),
+            ("/restpp/echo/..%c2%a0/query/social/q", "dot-segment"), // no-break space
+            ("/restpp/echo/%20/query/social/q", "empty-segment"),
+        ];
+
+        foreach (var (target, rule) in cases)
+        {
+            var (status, body) = await Http.RawAsync(_proxy.BaseAddress, target);
+
+            AssertRefusedBy(rule, status, body, target);
+        }
+    }
+
+    [Fact]
+    public async Task LegitimateNames_AreStillForwarded()
+    {
+        var token = TestTokens.Hs256(TestTokens.Claims("tigergraph"));
+        (string Target, string ForwardedPath)[] cases =
+        [
+            ("/restpp/graph/social/vertices/person/Jr.", "/restpp/graph/social/vertices/person/Jr."),
+            ("/restpp/graph/social/vertices/person/a.b", "/restpp/graph/social/vertices/person/a.b"),
+            ("/restpp/graph/social/vertices/person/..a", "/restpp/graph/social/vertices/person/..a"),
+            ("/restpp/graph/social/vertices/person/100%25", "/restpp/graph/social/vertices/person/100%"),
+            ("/restpp/graph/social/vertices/person/100%", "/restpp/graph/social/vertices/person/100%"),
+            ("/restpp/graph/social/vertices/person/K%c3%a9vin%e3%80%82", "/restpp/graph/social/vertices/person/K\\u00E9vin\\u3002"),
+        ];
+
+        foreach (var (target, forwardedPath) in cases)
+        {
+            var (status, body) = await Http.RawAsync(_proxy.BaseAddress, target, $"Authorization: Bearer {token}\r\n");
+
+            Assert.True(status == 200, $"{target}: {status} {body}");
+            Assert.True(body.Contains($"\"path\":\"{forwardedPath}\"", StringComparison.Ordinal), $"{target}: {body}");
+        }
+    }
+
+    [Fact]
+    public async Task PathParameters_CanBeAllowed_ButNotBehindADotSegment()
+    {
+        await using var proxy = await ProxyHost.StartAsync(TestRoutes.Standard(backend.BaseAddress),
+            settings: new Dictionary<string, string> { ["AuthProxy:AllowPathParameters"] = "true" });
+        var token = TestTokens.Hs256(TestTokens.Claims("tigergraph"));
+        var authorization = $"Authorization: Bearer {token}\r\n";
+
+        var (allowed, body) = await Http.RawAsync(proxy.BaseAddress, "/restpp/graph/social/vertices/person/x;v=1", authorization);
+        var (dots, dotsBody) = await Http.RawAsync(proxy.BaseAddress, "/restpp/graph/social/%2e%2e%3b/finance/vertices", authorization);
+        var (empty, emptyBody) = await Http.RawAsync(proxy.BaseAddress, "/restpp/graph/social/;x/vertices", authorization);
+
+        Assert.Equal(200, allowed);
+        Assert.Contains("\"path\":\"/restpp/graph/social/vertices/person/x;v=1\"", body, StringComparison.Ordinal);
+        AssertRefusedBy("dot-segment", dots, dotsBody);
+        AssertRefusedBy("empty-segment", empty, emptyBody);
+    }
+
+    private static void AssertRefusedBy(string rule, int status, string body, string? target = null)
+    {
+        var what = $"{target}: {status} {body}";
+        Assert.True(status == 400, what);
+        Assert.True(body.Contains("\"reason\":\"bad-path\"", StringComparison.Ordinal), what);
+        Assert.True(body.Contains("\"code\":\"AUTHPROXY-400\"", StringComparison.Ordinal), what);
+        Assert.True(body.Contains($"The request path is refused by rule {rule}: ", StringComparison.Ordinal), what);
     }
 
     [Theory]
@@ -84,10 +214,12 @@ public sealed class PathTrickTests(BackendProcess backend) : IAsyncLifetime
         var token = TestTokens.Hs256(TestTokens.Claims("tigergraph"));
 
         var (status, body) = await Http.RawAsync(proxy.BaseAddress, "/restpp/graph/social/vertices/person/a%2Fb", $"Authorization: Bearer {token}\r\n");
-        var (twice, _) = await Http.RawAsync(proxy.BaseAddress, "/restpp/graph/social/vertices/person/a%252Fb", $"Authorization: Bearer {token}\r\n");
+        var (twice, twiceBody) = await Http.RawAsync(proxy.BaseAddress, "/restpp/graph/social/vertices/person/a%252Fb", $"Authorization: Bearer {token}\r\n");
+        var (dots, dotsBody) = await Http.RawAsync(proxy.BaseAddress, "/restpp/echo/..%2Fquery/social/q");
 
         Assert.Equal(200, status);
         Assert.Contains("a%2Fb", body, StringComparison.Ordinal);
-        Assert.Equal(400, twice);
+        AssertRefusedBy("double-encoding", twice, twiceBody);
+        AssertRefusedBy("dot-segment", dots, dotsBody);
     }
 }

@@ -28,9 +28,15 @@ public sealed class PolicyDecisionTests
         return source!;
     }
 
-    private static (string? Reason, string? Message, string? Graph) Decide(User user, string? tokenGraph, AuthPolicyDefinition policy, string? routeGraph = null, string? query = null)
+    private static (string? Reason, string? Message, string? Graph) Decide(User user, string? tokenGraph, AuthPolicyDefinition policy, string? routeGraph = null, string? query = null,
+        params (string Name, string Value)[] headers)
     {
         var context = new DefaultHttpContext();
+        foreach (var (name, value) in headers)
+        {
+            context.Request.Headers.Append(name, value);
+        }
+
         if (routeGraph is not null)
         {
             context.Request.RouteValues["graph"] = routeGraph;
@@ -111,5 +117,30 @@ public sealed class PolicyDecisionTests
     public void PrivilegeNames_AreCaseInsensitive()
     {
         Assert.Null(Decide(Kevin, null, Policy("route:graph", "read_data"), "social").Reason);
+    }
+
+    [Fact]
+    public void QueryTwin_IsRefused_NamingTheTwin()
+    {
+        var (reason, message, _) = Decide(Admin, null, Policy("query:graph"), query: "?graph=social&graph[]=finance");
+
+        Assert.Equal("graph-scope", reason);
+        Assert.Equal("Access Denied because the request carries query parameter 'graph[]', which backends may read as query parameter 'graph'; "
+            + "send the graph only as query parameter 'graph'", message);
+        Assert.Equal("graph-scope", Decide(Admin, null, Policy("query:graph"), query: "?graph%00=finance").Reason);
+        Assert.Equal("graph-scope", Decide(Admin, null, Policy("query:graph"), query: "?Graph=finance").Reason);
+    }
+
+    [Fact]
+    public void HeaderTwin_IsRefused_BesideOrInsteadOfTheName()
+    {
+        var policy = Policy("header:X-Graph");
+
+        var (reason, message, _) = Decide(Kevin, "social", policy, headers: [("X-Graph", "social"), ("X_Graph", "finance")]);
+        Assert.Equal("graph-scope", reason);
+        Assert.Equal("Access Denied because the request carries header 'X_Graph', which backends may read as header 'X-Graph'; "
+            + "send the graph only as header 'X-Graph'", message);
+        Assert.Equal("graph-scope", Decide(Kevin, "social", policy, headers: [("x_graph", "social")]).Reason);
+        Assert.Equal((null, null, "social"), Decide(Kevin, "social", policy, headers: [("x-graph", "social")]));
     }
 }

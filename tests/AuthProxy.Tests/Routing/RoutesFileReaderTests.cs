@@ -74,7 +74,8 @@ public sealed class RoutesFileReaderTests
                   "a": { "ClusterId": "c", "AuthorizationPolicy": "nope", "Match": { "Path": "/a" } },
                   "b": { "ClusterId": "missing", "AuthorizationPolicy": "scoped", "Match": { "Path": "/b" } },
                   "c": { "ClusterId": "c", "Match": { "Path": "/c/{x" } },
-                  "d": { "ClusterId": "c", "Mtach": { "Path": "/d" } }
+                  "d": { "ClusterId": "c", "Mtach": { "Path": "/d" } },
+                  "e": { "ClusterId": "c", "Match": { "Path": "/e" }, "Metadata": { "AuthProxy.StripHeaders": "X-A,,Host", "AuthProxy.Strip": "X-B" } }
                 },
                 "Clusters": {
                   "c": { "Destinations": { "main": { "Address": "http://127.0.0.1:9000/" } } },
@@ -109,6 +110,9 @@ public sealed class RoutesFileReaderTests
             "ReverseProxy:Routes:b: ClusterId 'missing' names no cluster",
             "ReverseProxy:Routes:c:",
             "ReverseProxy:Routes:d:",
+            "ReverseProxy:Routes:e: Metadata AuthProxy.StripHeaders: an entry is empty",
+            "ReverseProxy:Routes:e: Metadata AuthProxy.StripHeaders: 'Host' would strip Host",
+            "ReverseProxy:Routes:e: Metadata AuthProxy.Strip: unknown AuthProxy setting",
         ];
         foreach (var text in expected)
         {

@@ -1,0 +1,50 @@
+using AuthProxy.Configuration;
+using AuthProxy.Routing;
+using Microsoft.Extensions.Options;
+using Yarp.ReverseProxy.Transforms.Builder;
+
+namespace AuthProxy.Forwarding;
+
+/// <summary>
+/// AuthProxy's transforms on every route: first <see cref="StripHeadersTransform"/> (before the
+/// route's own transforms), last <see cref="IdentityTransform"/>. Also validates the route
+/// metadata AuthProxy reads, so a bad entry is a routes-file problem like any YARP error.
+/// </summary>
+internal sealed class ForwardingTransformProvider(IOptions<EnforcementOptions> enforcement) : ITransformProvider
+{
+    /// <summary>The route metadata keys AuthProxy knows; any other <c>AuthProxy.</c> key is a typo.</summary>
+    private static readonly string[] KnownMetadataKeys = [StrippedHeaders.MetadataKey, RoutesSnapshot.RevisionMetadataKey];
+
+    private readonly bool _enableAuth = enforcement.Value.EnableAuth;
+
+    public void ValidateRoute(TransformRouteValidationContext context)
+    {
+        foreach (var key in context.Route.Metadata?.Keys ?? [])
+        {
+            if (key.StartsWith("AuthProxy.", StringComparison.OrdinalIgnoreCase)
+                && !KnownMetadataKeys.Contains(key, StringComparer.OrdinalIgnoreCase))
+            {
+                context.Errors.Add(new ArgumentException(
+                    $"Metadata {key}: unknown AuthProxy setting (route metadata AuthProxy reads: {StrippedHeaders.MetadataKey})"));
+            }
+        }
+
+        if (StrippedHeaders.ReadMetadata(context.Route.Metadata) is { } value)
+        {
+            foreach (var problem in StrippedHeaders.Validate(value))
+            {
+                context.Errors.Add(new ArgumentException(problem));
+            }
+        }
+    }
+
+    public void ValidateCluster(TransformClusterValidationContext context)
+    {
+    }
+
+    public void Apply(TransformBuilderContext context)
+    {
+        context.RequestTransforms.Insert(0, new StripHeadersTransform(StrippedHeaders.ForRoute(context.Route?.Metadata)));
+        context.RequestTransforms.Add(new IdentityTransform(_enableAuth));
+    }
+}

@@ -1,0 +1,39 @@
+namespace AuthProxy.Forwarding;
+
+/// <summary>
+/// Header names as backends match them: ignoring case, and with <c>_</c> and <c>-</c> alike
+/// (CGI, PHP, Python WSGI, Ruby Rack and nginx's <c>$http_</c> variables all read
+/// <c>X_Forwarded_User</c> as <c>X-Forwarded-User</c>).
+/// </summary>
+internal static class HeaderSpelling
+{
+    /// <summary>Whether <paramref name="name"/> is <paramref name="header"/> in any spelling.</summary>
+    public static bool Same(ReadOnlySpan<char> name, ReadOnlySpan<char> header)
+    {
+        if (name.Length != header.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < name.Length; i++)
+        {
+            if (Fold(name[i]) != Fold(header[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Whether <paramref name="name"/> starts with <paramref name="prefix"/> in any spelling.</summary>
+    public static bool StartsWith(ReadOnlySpan<char> name, ReadOnlySpan<char> prefix) =>
+        name.Length >= prefix.Length && Same(name[..prefix.Length], prefix);
+
+    private static char Fold(char c) => c switch
+    {
+        '_' => '-',
+        >= 'A' and <= 'Z' => (char)(c | 0x20),
+        _ => c,
+    };
+}

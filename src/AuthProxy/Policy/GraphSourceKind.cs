@@ -1,0 +1,9 @@
+namespace AuthProxy.Policy;
+
+/// <summary>The kind of a <see cref="GraphSource"/>.</summary>
+internal enum GraphSourceKind
+{
+    Route,
+    Query,
+    Header,
+}

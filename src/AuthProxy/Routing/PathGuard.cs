@@ -1,0 +1,208 @@
+using System.Buffers;
+using System.Globalization;
+using AuthProxy.Errors;
+
+namespace AuthProxy.Routing;
+
+/// <summary>
+/// Decides whether a request path could be read differently by the backend than by AuthProxy's
+/// router: split at another place, resolved to another segment, or decoded into other characters.
+/// Kestrel has already percent-decoded the path (all but <c>%2F</c>, and bytes that are not UTF-8)
+/// and removed <c>.</c>/<c>..</c> segments; what is left must mean the same to every common backend.
+/// </summary>
+/// <param name="allowEncodedSlashes"><c>AuthProxy:AllowEncodedSlashes</c>.</param>
+/// <param name="allowPathParameters"><c>AuthProxy:AllowPathParameters</c>.</param>
+internal sealed class PathGuard(bool allowEncodedSlashes, bool allowPathParameters)
+{
+    private static readonly SearchValues<char> HexDigits = SearchValues.Create("0123456789ABCDEFabcdef");
+
+    /// <summary>Why the request is refused, or null when its path is unambiguous.</summary>
+    /// <param name="rawTarget">The request target as the client sent it (path and query).</param>
+    /// <param name="path">The decoded, normalised path (path base and path).</param>
+    public PathProblem? Check(ReadOnlySpan<char> rawTarget, ReadOnlySpan<char> path) =>
+        CheckRaw(rawTarget) ?? CheckCharacters(path) ?? CheckSegments(path);
+
+    /// <summary>
+    /// Kestrel decodes <c>%25</c> to <c>%</c> but keeps <c>%2F</c>, so after decoding <c>%252F</c>
+    /// and <c>%2F</c> look alike; only the raw target tells a double encoding apart.
+    /// </summary>
+    internal static PathProblem? CheckRaw(ReadOnlySpan<char> rawTarget)
+    {
+        var query = rawTarget.IndexOf('?');
+        var path = query < 0 ? rawTarget : rawTarget[..query];
+        for (var i = 0; i + 4 < path.Length; i++)
+        {
+            if (path[i] == '%' && path[i + 1] == '2' && path[i + 2] == '5' && char.IsAsciiHexDigit(path[i + 3]) && char.IsAsciiHexDigit(path[i + 4]))
+            {
+                return new PathProblem(PathRule.DoubleEncoding,
+                    "it is percent-encoded twice (%25 followed by hex digits), which a backend that decodes again would read as other characters");
+            }
+        }
+
+        return null;
+    }
+
+    private PathProblem? CheckCharacters(ReadOnlySpan<char> path)
+    {
+        for (var i = 0; i < path.Length; i++)
+        {
+            var c = path[i];
+            if (char.IsControl(c))
+            {
+                return new PathProblem(PathRule.ControlCharacter, "it contains a control character");
+            }
+
+            switch (c)
+            {
+                case '\\':
+                    return new PathProblem(PathRule.Backslash, "it contains a backslash, which Windows backends read as '/'");
+                case ';' when !allowPathParameters:
+                    return new PathProblem(PathRule.PathParameter,
+                        "it contains ';', which Tomcat, Jetty and Spring read as the start of a path parameter and remove "
+                        + "(set AuthProxy:AllowPathParameters=true for backends that treat ';' as data)");
+                case '%':
+                    if (CheckEscape(path[i..]) is { } problem)
+                    {
+                        return problem;
+                    }
+
+                    break;
+                case >= '\u0080':
+                    var codePoint = char.IsHighSurrogate(c) && i + 1 < path.Length && char.IsLowSurrogate(path[i + 1])
+                        ? char.ConvertToUtf32(c, path[i + 1])
+                        : c;
+                    if (LookAlikes.PathSyntaxOf(codePoint) is { } form)
+                    {
+                        return new PathProblem(PathRule.LookAlike,
+                            $"it contains U+{codePoint.ToString("X4", CultureInfo.InvariantCulture)}, which Unicode compatibility normalisation (NFKC) turns into '{form}'");
+                    }
+
+                    break;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>An escape left in the decoded path, at the start of <paramref name="rest"/>.</summary>
+    private PathProblem? CheckEscape(ReadOnlySpan<char> rest)
+    {
+        if (rest.Length >= 6 && (rest[1] is 'u' or 'U') && IsHex(rest.Slice(2, 4)))
+        {
+            return new PathProblem(PathRule.PercentU, "it contains a %uXXXX escape, which IIS decodes into any character");
+        }
+
+        if (rest.Length < 3 || !IsHex(rest.Slice(1, 2)))
+        {
+            return null; // a literal '%', as in "100%"
+        }
+
+        var value = byte.Parse(rest.Slice(1, 2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture);
+        if (value is 0x2F or 0x5C)
+        {
+            return allowEncodedSlashes
+                ? null
+                : new PathProblem(PathRule.EncodedSlash, "it contains an encoded slash or backslash (%2F, %5C), which a backend could decode into a separator");
+        }
+
+        // Kestrel decodes every ASCII escape, so one left over came from %25 (an encoded '%');
+        // escapes of bytes >= 0x80 are left because they are not UTF-8 (overlong %C0%AE is '.' to lenient decoders).
+        return value < 0x80
+            ? new PathProblem(PathRule.DoubleEncoding, "it is percent-encoded twice, which a backend that decodes again would read as other characters")
+            : new PathProblem(PathRule.InvalidUtf8,
+                "it contains percent-encoded bytes that are not valid UTF-8 (such as the overlong %C0%AE), which lenient decoders read as '.' or '/'");
+    }
+
+    private PathProblem? CheckSegments(ReadOnlySpan<char> path)
+    {
+        var start = 0;
+        var i = 0;
+        while (i <= path.Length)
+        {
+            var separator = i == path.Length ? 0 : SeparatorAt(path, i);
+            if (separator == 0 && i < path.Length)
+            {
+                i++;
+                continue;
+            }
+
+            // The piece before the leading '/' and the piece after a trailing '/' are empty by nature.
+            var first = start == 0;
+            var last = i == path.Length;
+            if (CheckSegment(path[start..i], mayBeEmpty: first || last) is { } problem)
+            {
+                return problem;
+            }
+
+            i += Math.Max(separator, 1);
+            start = i;
+        }
+
+        return null;
+    }
+
+    /// <summary>The length of the separator at <paramref name="i"/>: '/' and, when allowed through, %2F and %5C (a backend may decode them).</summary>
+    private int SeparatorAt(ReadOnlySpan<char> path, int i)
+    {
+        if (path[i] == '/')
+        {
+            return 1;
+        }
+
+        if (allowEncodedSlashes && path[i] == '%' && i + 2 < path.Length
+            && ((path[i + 1] == '2' && (path[i + 2] | 0x20) == 'f') || (path[i + 1] == '5' && (path[i + 2] | 0x20) == 'c')))
+        {
+            return 3;
+        }
+
+        return 0;
+    }
+
+    private PathProblem? CheckSegment(ReadOnlySpan<char> segment, bool mayBeEmpty)
+    {
+        var name = segment;
+        var parameter = allowPathParameters ? segment.IndexOf(';') : -1;
+        if (parameter >= 0)
+        {
+            name = segment[..parameter];
+        }
+
+        if (name.IsEmpty)
+        {
+            if (parameter >= 0)
+            {
+                return new PathProblem(PathRule.EmptySegment,
+                    "it contains a segment that is empty before its ';' path parameter, which Tomcat, Jetty and Spring read as an empty segment");
+            }
+
+            return mayBeEmpty ? null : new PathProblem(PathRule.EmptySegment, "it contains an empty segment (//)");
+        }
+
+        var dots = false;
+        foreach (var c in name)
+        {
+            if (c == '.')
+            {
+                dots = true;
+            }
+            else if (!char.IsWhiteSpace(c) && CharUnicodeInfo.GetUnicodeCategory(c) != UnicodeCategory.Format)
+            {
+                return null;
+            }
+        }
+
+        var shown = Denials.Show(segment.ToString());
+        if (!dots)
+        {
+            return new PathProblem(PathRule.EmptySegment, $"it contains a segment made only of whitespace ('{shown}'), which backends that trim it read as empty");
+        }
+
+        return parameter >= 0
+            ? new PathProblem(PathRule.DotSegment,
+                $"it contains a segment made only of dots once its ';' path parameter is removed ('{shown}'), which Tomcat, Jetty and Spring then read as '.' or '..'")
+            : new PathProblem(PathRule.DotSegment,
+                $"it contains a segment made only of dots and whitespace ('{shown}'), which backends read as '.' or '..' (Windows and IIS drop trailing dots and spaces)");
+    }
+
+    private static bool IsHex(ReadOnlySpan<char> text) => !text.ContainsAnyExcept(HexDigits);
+}

@@ -1,0 +1,172 @@
+using System.Net;
+using System.Text.Json;
+using AuthProxy.Forwarding;
+using AuthProxy.Configuration;
+using AuthProxy.Tests.Common;
+
+namespace AuthProxy.Tests.EndToEnd;
+
+/// <summary>
+/// Headers that backends trust (identity set by other auth proxies, the client address, method
+/// and URL overrides) never reach the backend as the client wrote them, in any spelling, on any
+/// route; a route can add its own through its <c>AuthProxy.StripHeaders</c> metadata.
+/// </summary>
+[Collection(EndToEndCollection.Name)]
+public sealed class HeaderStrippingTests(BackendProcess backend) : IAsyncLifetime
+{
+    private const string Forged = "forged-by-client";
+
+    private const string TenantRoute = """
+        ,
+        "tenant": { "ClusterId": "restpp", "AuthorizationPolicy": "anonymous", "Match": { "Path": "/tenant/{**rest}" },
+                    "Metadata": { "AuthProxy.StripHeaders": "X-Tenant, X-Internal-*" } }
+        """;
+
+    /// <summary>The headers named in the README's list, plus one example of each prefix entry.</summary>
+    private static readonly string[] DefaultHeaders =
+    [
+        "X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override",
+        "Remote-User", "Remote-Groups", "Remote-Email", "X-Remote-User", "X-Remote-Group", "X-Remote-Extra-Scopes",
+        "X-Forwarded-User", "X-Forwarded-Email", "X-Forwarded-Preferred-Username", "X-Forwarded-Groups", "X-Forwarded-Access-Token",
+        "X-Auth-Request-User", "X-Auth-Request-Email", "X-Auth-Request-Preferred-Username", "X-Auth-Request-Groups", "X-Auth-Request-Access-Token",
+        "X-WEBAUTH-USER", "X-Authenticated-User",
+        "True-Client-IP", "X-Real-IP", "X-Client-IP", "CF-Connecting-IP", "Fastly-Client-IP", "X-Cluster-Client-IP",
+        "Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto", "X-Forwarded-Prefix", "X-Forwarded-Port",
+        "X-Original-URL", "X-Original-Forwarded-For", "X-Rewrite-URL",
+        "X-AuthProxy-User", "X-AuthProxy-Graph", "X-DataHub-Actor",
+        .. StrippedHeaders.DefaultEntries.Select(e => e.EndsWith('*') ? e[..^1] + "Example" : e),
+    ];
+
+    private ProxyHost _proxy = null!;
+
+    public async Task InitializeAsync() => _proxy = await ProxyHost.StartAsync(TestRoutes.Standard(backend.BaseAddress, extraRoutes: TenantRoute));
+
+    public async Task DisposeAsync() => await _proxy.DisposeAsync();
+
+    /// <summary>The name as written, in lower case, with '_' for '-', and both in upper case.</summary>
+    private static IEnumerable<string> Spellings(string name) =>
+        [name, name.ToLowerInvariant(), name.Replace('-', '_'), name.ToUpperInvariant().Replace('-', '_')];
+
+    private static async Task<JsonElement> SendAsync(HttpClient client, HttpRequestMessage request, IEnumerable<(string Name, string Value)> headers)
+    {
+        foreach (var (name, value) in headers)
+        {
+            Assert.True(request.Headers.TryAddWithoutValidation(name, value), name);
+        }
+
+        using var response = await client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await response.EchoAsync();
+    }
+
+    private static void AssertNothingForged(JsonElement echo, string what)
+    {
+        foreach (var header in echo.GetProperty("headers").EnumerateObject())
+        {
+            Assert.False(header.Value.GetString()!.Contains(Forged, StringComparison.Ordinal), $"{what}: {header.Name} reached the backend");
+        }
+    }
+
+    [Fact]
+    public async Task DefaultHeaders_NeverReachTheBackend_InAnySpelling()
+    {
+        var token = TestTokens.Hs256(TestTokens.Claims("kevin", "social"));
+        for (var spelling = 0; spelling < 4; spelling++)
+        {
+            var headers = DefaultHeaders.Select(h => (Spellings(h).ElementAt(spelling), Forged)).DistinctBy(h => h.Item1, StringComparer.OrdinalIgnoreCase).ToList();
+
+            var authenticated = await SendAsync(_proxy.Client, Http.Get("/restpp/query/social/q", token), headers);
+            var anonymous = await SendAsync(_proxy.Client, Http.Get("/restpp/echo/x"), headers);
+
+            AssertNothingForged(authenticated, $"spelling {spelling}, authenticated route");
+            AssertNothingForged(anonymous, $"spelling {spelling}, anonymous route");
+
+            // What YARP sets in their place comes from the connection, not from the client.
+            var forwarded = authenticated.GetProperty("headers");
+            Assert.Equal("127.0.0.1", forwarded.GetProperty("X-Forwarded-For").GetString());
+            Assert.Equal("http", forwarded.GetProperty("X-Forwarded-Proto").GetString());
+            Assert.Equal(_proxy.BaseAddress.Authority, forwarded.GetProperty("X-Forwarded-Host").GetString());
+            Assert.Equal("kevin", forwarded.GetProperty("X-AuthProxy-User").GetString());
+        }
+    }
+
+    [Fact]
+    public async Task MethodOverride_NeverReachesTheBackend()
+    {
+        var token = TestTokens.Hs256(TestTokens.Claims("kevin", "social"));
+        string[] names = ["X-HTTP-Method-Override", "x_http_method_override", "X-HTTP-Method", "X_METHOD_OVERRIDE"];
+
+        foreach (var name in names)
+        {
+            var echo = await SendAsync(_proxy.Client, Http.Get("/restpp/query/social/q", token), [(name, "DELETE")]);
+
+            Assert.Equal("GET", echo.GetProperty("method").GetString());
+            Assert.DoesNotContain(echo.GetProperty("headers").EnumerateObject(), h => h.Value.GetString() == "DELETE");
+        }
+    }
+
+    [Fact]
+    public async Task RouteStripHeaders_AreStrippedInEverySpelling_OnThatRouteOnly()
+    {
+        (string, string)[] headers =
+        [
+            ("X-Tenant", Forged), ("x_tenant", Forged), ("X-INTERNAL-ROLE", Forged), ("X_Internal_Secret", Forged), ("X-Other", "kept"),
+        ];
+
+        var tenant = await SendAsync(_proxy.Client, Http.Get("/tenant/x"), headers);
+        var echo = await SendAsync(_proxy.Client, Http.Get("/restpp/echo/x"), [("X-Tenant", "kept-elsewhere")]);
+
+        AssertNothingForged(tenant, "tenant route");
+        Assert.Equal("kept", tenant.GetProperty("headers").GetProperty("X-Other").GetString());
+        Assert.Equal("kept-elsewhere", echo.GetProperty("headers").GetProperty("X-Tenant").GetString());
+    }
+
+    [Fact]
+    public async Task RouteStripHeaders_AreHotReloaded()
+    {
+        async Task<bool> TenantArrivesAsync()
+        {
+            var echo = await SendAsync(_proxy.Client, Http.Get("/restpp/echo/x"), [("X_Tenant", "t1")]);
+            return echo.GetProperty("headers").TryGetProperty("X_Tenant", out _);
+        }
+
+        Assert.True(await TenantArrivesAsync());
+
+        var edited = TestRoutes.Standard(backend.BaseAddress, extraRoutes: TenantRoute).Replace(
+            "\"Match\": { \"Path\": \"/restpp/echo/{**rest}\" }",
+            "\"Match\": { \"Path\": \"/restpp/echo/{**rest}\" }, \"Metadata\": { \"AuthProxy.StripHeaders\": \"X-Tenant\" }", StringComparison.Ordinal);
+        await ProxyHost.ReplaceFileAsync(_proxy.RoutesPath, edited);
+
+        await ProxyHost.EventuallyAsync(async () => !await TenantArrivesAsync(), "the echo route strips X-Tenant");
+    }
+
+    [Fact]
+    public async Task MalformedStripHeaders_AreRoutesFileProblems_ListedWithTheOthers()
+    {
+        var routes = TestRoutes.Standard(backend.BaseAddress, extraRoutes: """
+            ,
+            "bad-strip": { "ClusterId": "restpp", "AuthorizationPolicy": "no-such-policy", "Match": { "Path": "/bad" },
+                           "Metadata": { "AuthProxy.StripHeaders": "X-Ok, X Bad, Content-*", "AuthProxy.StripHeader": "X-Typo" } }
+            """);
+
+        var failure = await Assert.ThrowsAsync<ConfigurationProblemsException>(() => ProxyHost.StartAsync(routes));
+
+        Assert.Contains(failure.Problems, p => p.Contains("Routes:bad-strip: Metadata AuthProxy.StripHeaders: 'X Bad' is not a header name", StringComparison.Ordinal));
+        Assert.Contains(failure.Problems, p => p.Contains("Routes:bad-strip: Metadata AuthProxy.StripHeaders: 'Content-*' would strip Content-Length", StringComparison.Ordinal));
+        Assert.Contains(failure.Problems, p => p.Contains("Routes:bad-strip: Metadata AuthProxy.StripHeader: unknown AuthProxy setting", StringComparison.Ordinal));
+        Assert.Contains(failure.Problems, p => p.Contains("no-such-policy", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task WithAuthenticationOff_HeadersAreStillStripped_AndAuthorizationPasses()
+    {
+        await using var proxy = await ProxyHost.StartAsync(TestRoutes.Standard(backend.BaseAddress),
+            settings: new Dictionary<string, string> { ["RESTPP:Factory:EnableAuth"] = "false" });
+
+        var echo = await SendAsync(proxy.Client, Http.Get("/restpp/query/social/q", "a-token-the-backend-checks-itself"),
+            [("X_Forwarded_User", Forged), ("X-HTTP-Method-Override", Forged), ("X-AuthProxy-User", Forged)]);
+
+        AssertNothingForged(echo, "authentication off");
+        Assert.Equal("Bearer a-token-the-backend-checks-itself", echo.GetProperty("headers").GetProperty("Authorization").GetString());
+    }
+}
