@@ -149,8 +149,9 @@ internal static class CompactJwsReader
 
             EnsureEnd(ref reader);
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: a string that is not valid Unicode (a lone surrogate escape, bad UTF-8).
             problem = "is not a valid JWT: its header is not base64url-encoded JSON";
             return false;
         }
@@ -272,7 +273,7 @@ internal static class CompactJwsReader
 
             EnsureEnd(ref reader);
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
             problem = "is not a valid JWT: its payload is not base64url-encoded JSON";
             return false;

@@ -43,13 +43,10 @@ internal sealed class TokenValidator
 
     /// <summary>Validates a token for a request: every check, revocation included.</summary>
     public ValueTask<TokenValidation> ValidateAsync(string token, CancellationToken cancellationToken) =>
-        ValidateAsync(token, checkRevocation: true, cancellationToken);
+        ValidateAsync(token, TokenUse.Request, cancellationToken);
 
-    /// <summary>
-    /// Validates a token; with <paramref name="checkRevocation"/> false a revoked or blocked token
-    /// still validates (for the services that revoke or block it, which must see whose it is).
-    /// </summary>
-    public async ValueTask<TokenValidation> ValidateAsync(string token, bool checkRevocation, CancellationToken cancellationToken)
+    /// <summary>Validates a token for <paramref name="use"/> (see <see cref="TokenUse"/> for what each checks).</summary>
+    public async ValueTask<TokenValidation> ValidateAsync(string token, TokenUse use, CancellationToken cancellationToken)
     {
         if (token.Length < Denials.MinimumTokenLength)
         {
@@ -111,13 +108,13 @@ internal sealed class TokenValidator
 
         // The signature holds from here on: a refusal says which issuer vouched for the token.
         var expires = Time(claims.Expires);
-        if (CheckVerified(claims, expires, issuer, masked, out var user) is { } refusal)
+        if (CheckVerified(claims, expires, issuer, masked, use, out var user) is { } refusal)
         {
             return new TokenValidation(refusal, issuer);
         }
 
         var tokenId = NullIfEmpty(claims.TokenId);
-        if (checkRevocation && _revocations.IsRevoked(token, issuer.IsAuthProxy ? tokenId : null))
+        if (use == TokenUse.Request && _revocations.IsRevoked(token, issuer.IsAuthProxy ? tokenId : null))
         {
             return new TokenValidation(Denials.Token(RefusalKind.Revoked, masked, "has been revoked"), issuer);
         }
@@ -126,8 +123,9 @@ internal sealed class TokenValidator
     }
 
     /// <summary>The checks after the signature: lifetime, issuer, audience, user.</summary>
-    private Refusal? CheckVerified(in JwtClaims claims, DateTimeOffset? expires, TrustedIssuer issuer, string masked, out User? user)
+    private Refusal? CheckVerified(in JwtClaims claims, DateTimeOffset? expires, TrustedIssuer issuer, string masked, TokenUse use, out User? user)
     {
+        var revoking = use == TokenUse.Revocation;
         user = null;
         if (claims.Expires is null && !(issuer.IsAuthProxy && claims.Type == TokenIssuer.PersonalType))
         {
@@ -135,7 +133,8 @@ internal sealed class TokenValidator
             return Denials.Token(RefusalKind.Format, masked, "has no expiration time (exp)");
         }
 
-        if (CheckLifetime(expires, Time(claims.NotBefore), Time(claims.IssuedAt), masked) is { } lifetimeRefusal)
+        // A token not valid yet may be revoked in advance: only expiry counts then.
+        if (CheckLifetime(expires, revoking ? null : Time(claims.NotBefore), revoking ? null : Time(claims.IssuedAt), masked) is { } lifetimeRefusal)
         {
             return lifetimeRefusal;
         }
@@ -160,6 +159,12 @@ internal sealed class TokenValidator
 
         if (!_users.TryFind(subject, out var found))
         {
+            if (revoking)
+            {
+                user = User.Undeclared(subject); // revoked in advance, in case the name is declared later
+                return null;
+            }
+
             return Denials.Token(RefusalKind.UnknownUser, masked, $"names user {Denials.Show(subject)}, who does not exist");
         }
 

@@ -41,6 +41,9 @@ public sealed class JwtOptions
     [Range(typeof(TimeSpan), "00:01:00", "365.00:00:00")]
     public TimeSpan KeyTtl { get; set; } = TimeSpan.FromDays(14);
 
+    /// <summary>The largest <see cref="ClockSkew"/> allowed; revocations are kept this long past their token's expiry.</summary>
+    public static readonly TimeSpan MaxClockSkew = TimeSpan.FromHours(1);
+
     /// <summary>Tolerance on <c>exp</c>, <c>nbf</c> and <c>iat</c>.</summary>
     /// <value>The default value is 1 minute; 0 to 1 hour.</value>
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]

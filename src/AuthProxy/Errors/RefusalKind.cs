@@ -56,6 +56,8 @@ internal enum RefusalKind
     LimitExceeded,
     /// <summary>A state-changing token service request came from a page of another site.</summary>
     CrossSite,
+    /// <summary>The request body is larger than AuthProxy accepts.</summary>
+    RequestTooLarge,
     /// <summary>A fault inside AuthProxy.</summary>
     Internal,
 }

@@ -33,6 +33,7 @@ internal static class RefusalKinds
         RefusalKind.Conflict => "conflict",
         RefusalKind.LimitExceeded => "limit-exceeded",
         RefusalKind.CrossSite => "cross-site",
+        RefusalKind.RequestTooLarge => "too-large",
         _ => "internal",
     };
 
@@ -49,6 +50,7 @@ internal static class RefusalKinds
         RefusalKind.InvalidRequest or RefusalKind.LimitExceeded => StatusCodes.Status400BadRequest,
         RefusalKind.NotFound => StatusCodes.Status404NotFound,
         RefusalKind.Conflict => StatusCodes.Status409Conflict,
+        RefusalKind.RequestTooLarge => StatusCodes.Status413PayloadTooLarge,
         RefusalKind.Internal => StatusCodes.Status500InternalServerError,
         _ => StatusCodes.Status401Unauthorized,
     };
@@ -66,6 +68,7 @@ internal static class RefusalKinds
         RefusalKind.NotFound => "AUTHPROXY-404",
         RefusalKind.Conflict => "AUTHPROXY-409",
         RefusalKind.CrossSite => "AUTHPROXY-403",
+        RefusalKind.RequestTooLarge => "AUTHPROXY-413",
         RefusalKind.Internal => "AUTHPROXY-500",
         _ => AccessDeniedCode,
     };

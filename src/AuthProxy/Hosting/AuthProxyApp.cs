@@ -85,7 +85,7 @@ public static partial class AuthProxyApp
             ExceptionHandler = context =>
             {
                 var style = context.RequestServices.GetRequiredService<ActiveRoutes>().Current.DefaultPolicy.ErrorStyle;
-                return RefusalWriter.WriteAsync(context, new Refusal(RefusalKind.Internal, "AuthProxy failed to handle the request"), style);
+                return RefusalWriter.WriteAsync(context, Failure(context.Features.Get<Microsoft.AspNetCore.Diagnostics.IExceptionHandlerFeature>()?.Error), style);
             },
         });
         app.UseMiddleware<UnmatchedRequestMiddleware>();
@@ -126,6 +126,18 @@ public static partial class AuthProxyApp
             proxy.UsePassiveHealthChecks();
         });
     }
+
+    /// <summary>
+    /// The refusal for an exception no stage handled: a request Kestrel could not read (malformed
+    /// chunked framing, a body over the limit) is the client's fault and says so; anything else is ours.
+    /// </summary>
+    private static Refusal Failure(Exception? error) => error switch
+    {
+        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
+            new Refusal(RefusalKind.RequestTooLarge, "The request body is larger than AuthProxy accepts"),
+        BadHttpRequestException => new Refusal(RefusalKind.InvalidRequest, "The request is malformed: its body cannot be read"),
+        _ => new Refusal(RefusalKind.Internal, "AuthProxy failed to handle the request"),
+    };
 
     /// <summary>X-Forwarded-For and -Proto from the trusted proxies only; null when none is configured.</summary>
     private static ForwardedHeadersOptions? ForwardedHeaders(AuthProxyOptions options)

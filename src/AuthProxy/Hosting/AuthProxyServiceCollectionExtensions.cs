@@ -74,6 +74,7 @@ public static class AuthProxyServiceCollectionExtensions
         services.TryAddSingleton<TokenRevoker>();
         services.TryAddSingleton<LoginThrottle>();
         services.AddHostedService<TokenMaintenanceService>();
+        services.AddHostedService<RemovedUserCleanup>();
 
         services.TryAddSingleton<Tokens.Gsql.GsqlTokenService>();
         services.TryAddSingleton<Tokens.Gsql.GsqlSecretService>();

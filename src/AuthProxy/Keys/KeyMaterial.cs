@@ -58,18 +58,15 @@ internal static class KeyMaterial
             return [];
         }
 
-        if (LooksLikeHtml(trimmed))
+        if (trimmed.StartsWith('<') || trimmed.AsSpan().ContainsAny('\r', '\n'))
         {
-            problems.Add($"{source}: holds an HTML page, not a secret");
+            // A page or a multi-line document (an HTML page starting with a comment, an error page) is public text, not a secret.
+            problems.Add($"{source}: holds {(trimmed.StartsWith('<') ? "an HTML or XML document" : "several lines")}, not a secret (a secret is one line of text)");
             return [];
         }
 
         return ParseHmacSecret(trimmed, source, problems, rules) is { } key ? [key] : [];
     }
-
-    private static bool LooksLikeHtml(string text) =>
-        text.StartsWith("<!DOCTYPE", StringComparison.OrdinalIgnoreCase) || text.StartsWith("<html", StringComparison.OrdinalIgnoreCase)
-        || text.StartsWith("<?xml", StringComparison.OrdinalIgnoreCase);
 
     private static string Looks(string text) => text.Length == 0 ? " (it is empty)" : text[0] == '<' ? " (it looks like an HTML or XML page)" : string.Empty;
 

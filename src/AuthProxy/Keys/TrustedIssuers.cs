@@ -76,7 +76,9 @@ internal sealed class TrustedIssuers : IDisposable
 
         var issuers = new List<TrustedIssuer>
         {
-            new(AuthProxyProvider, _own.Issuer, [], [new OwnKeySource(_ring)], FrozenSet.Create(StringComparer.Ordinal, _own.SigningAlgorithm), isAuthProxy: true),
+            // Each ring key verifies with its own algorithm only: after a change of SigningAlgorithm the
+            // keys of the former one keep verifying the tokens they signed.
+            new(AuthProxyProvider, _own.Issuer, [], [new OwnKeySource(_ring)], algorithms: null, isAuthProxy: true),
         };
         var tigerGraph = BuildTigerGraphProvider(problems);
         if (tigerGraph is not null)

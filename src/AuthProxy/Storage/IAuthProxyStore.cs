@@ -31,14 +31,18 @@ internal interface IAuthProxyStore
     Task<TokenPage> ListIssuedTokensAsync(TokenQuery query, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Revokes one token (issued here or not) by its revocation key; a key naming one of AuthProxy's
-    /// own tokens (<see cref="IssuedToken.KeyPrefix"/>) also marks its record revoked. Returns false
-    /// when it was already revoked.
+    /// Revokes one token (issued here or not) by its revocation key, kept until
+    /// <paramref name="expiresAt"/> (null: for ever); a key naming one of AuthProxy's own tokens
+    /// (<see cref="IssuedToken.KeyPrefix"/>) also marks its record revoked. Returns false when it was
+    /// already revoked.
     /// </summary>
     Task<bool> RevokeTokenAsync(string key, DateTimeOffset? expiresAt, DateTimeOffset now, CancellationToken cancellationToken);
 
-    /// <summary>Revokes every unexpired token issued to <paramref name="user"/>; returns those it revoked.</summary>
-    Task<IReadOnlyList<RevokedToken>> RevokeUserTokensAsync(string user, DateTimeOffset now, CancellationToken cancellationToken);
+    /// <summary>
+    /// Revokes every unexpired token issued to <paramref name="user"/>, each revocation kept
+    /// <paramref name="keepFor"/> past its token's expiry; returns the revocations written.
+    /// </summary>
+    Task<IReadOnlyList<RevokedToken>> RevokeUserTokensAsync(string user, DateTimeOffset now, TimeSpan keepFor, CancellationToken cancellationToken);
 
     /// <summary>Every revocation that has not expired yet.</summary>
     Task<IReadOnlyList<RevokedToken>> ListRevocationsAsync(DateTimeOffset now, CancellationToken cancellationToken);
@@ -70,6 +74,9 @@ internal interface IAuthProxyStore
 
     /// <summary>Deletes a user's secrets named by alias or by value hash, all or none; returns the aliases deleted.</summary>
     Task<IReadOnlyList<string>> DeleteSecretsAsync(string user, IReadOnlyList<string> aliases, IReadOnlyList<string> hashes, CancellationToken cancellationToken);
+
+    /// <summary>The users who hold secrets or live (unexpired, unrevoked) tokens.</summary>
+    Task<IReadOnlyList<string>> ListUsersWithCredentialsAsync(DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>A named setting, created by <paramref name="create"/> the first time (first writer wins).</summary>
     Task<byte[]> GetOrAddSettingAsync(string name, Func<byte[]> create, CancellationToken cancellationToken);

@@ -258,28 +258,25 @@ internal sealed partial class SqliteStore : IAuthProxyStore
     public Task<bool> RevokeTokenAsync(string key, DateTimeOffset? expiresAt, DateTimeOffset now, CancellationToken cancellationToken) =>
         WriteAsync(async (c, t) =>
         {
-            var expiry = expiresAt;
             if (key.StartsWith(IssuedToken.KeyPrefix, StringComparison.Ordinal))
             {
                 var tokenId = key[IssuedToken.KeyPrefix.Length..];
-                var issued = await QueryAsync(c, t, "SELECT expires_at FROM issued_tokens WHERE token_id = $id", [("$id", tokenId)],
-                    r => r.IsDBNull(0) ? (DateTimeOffset?)null : Time(r, 0), cancellationToken);
-                expiry = issued.Count > 0 ? issued[0] : expiresAt;
                 await ExecuteAsync(c, t, "UPDATE issued_tokens SET revoked_at = $now WHERE token_id = $id AND revoked_at IS NULL;", cancellationToken,
                     ("$id", tokenId), ("$now", Ms(now)));
             }
 
             var inserted = await ExecuteAsync(c, t, "INSERT OR IGNORE INTO revocations (token_hash, expires_at, revoked_at) VALUES ($key, $expires, $now);",
-                cancellationToken, ("$key", key), ("$expires", Ms(expiry)), ("$now", Ms(now)));
+                cancellationToken, ("$key", key), ("$expires", Ms(expiresAt)), ("$now", Ms(now)));
             return inserted == 1;
         }, cancellationToken);
 
-    public Task<IReadOnlyList<RevokedToken>> RevokeUserTokensAsync(string user, DateTimeOffset now, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<RevokedToken>> RevokeUserTokensAsync(string user, DateTimeOffset now, TimeSpan keepFor, CancellationToken cancellationToken) =>
         WriteAsync(async (c, t) =>
         {
             var tokens = await QueryAsync(c, t,
                 "SELECT token_id, expires_at FROM issued_tokens WHERE user_name = $user AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $now)",
-                [("$user", user), ("$now", Ms(now))], r => new RevokedToken(IssuedToken.KeyPrefix + r.GetString(0), r.IsDBNull(1) ? null : Time(r, 1)), cancellationToken);
+                [("$user", user), ("$now", Ms(now))],
+                r => new RevokedToken(IssuedToken.KeyPrefix + r.GetString(0), r.IsDBNull(1) ? null : Later(Time(r, 1), keepFor)), cancellationToken);
             await ExecuteAsync(c, t, "UPDATE issued_tokens SET revoked_at = $now WHERE user_name = $user AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $now);",
                 cancellationToken, ("$user", user), ("$now", Ms(now)));
             foreach (var token in tokens)
@@ -381,6 +378,13 @@ internal sealed partial class SqliteStore : IAuthProxyStore
             return deleted;
         }, cancellationToken);
 
+    public Task<IReadOnlyList<string>> ListUsersWithCredentialsAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+        QueryAsync("""
+            SELECT user_name FROM secrets
+            UNION SELECT user_name FROM issued_tokens WHERE revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $now)
+            ORDER BY 1
+            """, [("$now", Ms(now))], r => r.GetString(0), cancellationToken);
+
     public Task<byte[]> GetOrAddSettingAsync(string name, Func<byte[]> create, CancellationToken cancellationToken) =>
         WriteAsync(async (c, t) =>
         {
@@ -428,6 +432,8 @@ internal sealed partial class SqliteStore : IAuthProxyStore
     private static readonly long MaxMs = DateTimeOffset.MaxValue.ToUnixTimeMilliseconds();
 
     private static long Ms(DateTimeOffset time) => time.ToUnixTimeMilliseconds();
+
+    private static DateTimeOffset Later(DateTimeOffset time, TimeSpan by) => time >= DateTimeOffset.MaxValue - by ? DateTimeOffset.MaxValue : time + by;
 
     private static long? Ms(DateTimeOffset? time) => time?.ToUnixTimeMilliseconds();
 

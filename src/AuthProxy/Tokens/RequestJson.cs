@@ -36,13 +36,59 @@ internal static class RequestJson
         try
         {
             using var document = JsonDocument.Parse(buffer.ToArray());
-            return document.RootElement.ValueKind == JsonValueKind.Object
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return (default, "the request body must be a JSON object");
+            }
+
+            return IsValidText(document.RootElement)
                 ? (document.RootElement.Clone(), null)
-                : (default, "the request body must be a JSON object");
+                : (default, "the request body holds a string that is not valid Unicode (a lone surrogate)");
         }
         catch (JsonException)
         {
             return (default, "the request body is not valid JSON");
+        }
+    }
+
+    /// <summary>Whether every string and member name decodes (JSON allows escapes of lone surrogates, which no .NET string may carry).</summary>
+    private static bool IsValidText(JsonElement element)
+    {
+        try
+        {
+            switch (element.ValueKind)
+            {
+                case JsonValueKind.String:
+                    _ = element.GetString();
+                    return true;
+                case JsonValueKind.Object:
+                    foreach (var member in element.EnumerateObject())
+                    {
+                        _ = member.Name;
+                        if (!IsValidText(member.Value))
+                        {
+                            return false;
+                        }
+                    }
+
+                    return true;
+                case JsonValueKind.Array:
+                    foreach (var item in element.EnumerateArray())
+                    {
+                        if (!IsValidText(item))
+                        {
+                            return false;
+                        }
+                    }
+
+                    return true;
+                default:
+                    return true;
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
         }
     }
 

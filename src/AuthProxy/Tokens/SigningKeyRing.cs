@@ -68,10 +68,14 @@ internal sealed partial class SigningKeyRing : IDisposable
         await GetSigningKeyAsync(cancellationToken);
     }
 
-    /// <summary>The key that signs now, rotating first when the current one's time is up.</summary>
+    /// <summary>
+    /// The key that signs now, rotating first when the current one's time is up, or when it is not
+    /// of the configured algorithm (the operator changed <c>AuthProxy:Tokens:SigningAlgorithm</c>:
+    /// the new algorithm signs at once, and the old keys keep verifying their tokens).
+    /// </summary>
     public async ValueTask<SigningCredentials> GetSigningKeyAsync(CancellationToken cancellationToken)
     {
-        if (_ring.Active(_time.GetUtcNow()) is { } active)
+        if (_ring.Active(_time.GetUtcNow(), _options.SigningAlgorithm) is { } active)
         {
             return active.Credentials;
         }
@@ -80,7 +84,7 @@ internal sealed partial class SigningKeyRing : IDisposable
         try
         {
             var now = _time.GetUtcNow();
-            if (_ring.Active(now) is { } rotated)
+            if (_ring.Active(now, _options.SigningAlgorithm) is { } rotated)
             {
                 return rotated.Credentials;
             }
@@ -146,13 +150,13 @@ internal sealed partial class SigningKeyRing : IDisposable
 
         public string Jwks { get; }
 
-        /// <summary>The newest key still within its signing time.</summary>
-        public RingKey? Active(DateTimeOffset now)
+        /// <summary>The newest key of <paramref name="algorithm"/> still within its signing time.</summary>
+        public RingKey? Active(DateTimeOffset now, string algorithm)
         {
             RingKey? active = null;
             foreach (var key in Keys)
             {
-                if (key.CreatedAt <= now && key.RetireAt > now && (active is null || key.CreatedAt > active.CreatedAt))
+                if (key.Algorithm == algorithm && key.CreatedAt <= now && key.RetireAt > now && (active is null || key.CreatedAt > active.CreatedAt))
                 {
                     active = key;
                 }

@@ -10,6 +10,12 @@ namespace AuthProxy.Tokens;
 internal sealed class TokenRevoker(IAuthProxyStore store, RevocationList revocations, TimeProvider time, AuthProxyMetrics metrics)
 {
     /// <summary>
+    /// How long past its token's expiry a revocation or block is kept: a token is accepted until
+    /// its expiry plus the clock skew, so the entry must outlive that (at the largest skew allowed).
+    /// </summary>
+    public static readonly TimeSpan KeepPastExpiry = Configuration.JwtOptions.MaxClockSkew;
+
+    /// <summary>
     /// Revokes one token by its <see cref="RevocationKeys">revocation key</see>. Always written, even
     /// when the token is blocked already: a revocation is the administrator's record, which nothing
     /// the owner does to the block list removes. True when it was not revoked before.
@@ -17,8 +23,9 @@ internal sealed class TokenRevoker(IAuthProxyStore store, RevocationList revocat
     public async Task<bool> RevokeAsync(string key, DateTimeOffset? expiresAt, TokenFamily? family, CancellationToken cancellationToken)
     {
         using var activity = Span(family, 1);
-        var revoked = await store.RevokeTokenAsync(key, expiresAt, time.GetUtcNow(), cancellationToken);
-        revocations.Revoke(key, expiresAt);
+        var keepUntil = expiresAt is { } expiry ? Later(expiry) : (DateTimeOffset?)null;
+        var revoked = await store.RevokeTokenAsync(key, keepUntil, time.GetUtcNow(), cancellationToken);
+        revocations.Revoke(key, keepUntil);
         if (revoked)
         {
             metrics.TokensRevoked(family, 1);
@@ -31,7 +38,7 @@ internal sealed class TokenRevoker(IAuthProxyStore store, RevocationList revocat
     public async Task<int> RevokeUserAsync(string user, CancellationToken cancellationToken)
     {
         using var activity = Span(null, null);
-        var revoked = await store.RevokeUserTokensAsync(user, time.GetUtcNow(), cancellationToken);
+        var revoked = await store.RevokeUserTokensAsync(user, time.GetUtcNow(), KeepPastExpiry, cancellationToken);
         foreach (var token in revoked)
         {
             revocations.Revoke(token.Key, token.ExpiresAt);
@@ -46,6 +53,7 @@ internal sealed class TokenRevoker(IAuthProxyStore store, RevocationList revocat
     public async Task<BlockOutcome> BlockAsync(string user, IReadOnlyList<BlockedToken> tokens, int limit, CancellationToken cancellationToken)
     {
         using var activity = Span(TokenFamily.Gsql, tokens.Count);
+        tokens = [.. tokens.Select(t => t with { ExpiresAt = Later(t.ExpiresAt) })];
         var outcome = await store.BlockTokensAsync(user, tokens, limit, time.GetUtcNow(), cancellationToken);
         if (outcome.Added)
         {
@@ -59,6 +67,9 @@ internal sealed class TokenRevoker(IAuthProxyStore store, RevocationList revocat
 
         return outcome;
     }
+
+    private static DateTimeOffset Later(DateTimeOffset expiry) =>
+        expiry >= DateTimeOffset.MaxValue - KeepPastExpiry ? DateTimeOffset.MaxValue : expiry + KeepPastExpiry;
 
     private static System.Diagnostics.Activity? Span(TokenFamily? family, int? count)
     {

@@ -20,15 +20,13 @@ internal sealed class CredentialCheck : IDisposable
     private static readonly TimeSpan BusyRetryAfter = TimeSpan.FromSeconds(1);
 
     private readonly PasswordVerifier _verifier;
-    private readonly UserDirectory _users;
     private readonly LoginThrottle _throttle;
     private readonly AuthProxyMetrics _metrics;
     private readonly SemaphoreSlim _hashing;
 
-    public CredentialCheck(PasswordVerifier verifier, UserDirectory users, LoginThrottle throttle, IOptions<ThrottlingOptions> options, AuthProxyMetrics metrics)
+    public CredentialCheck(PasswordVerifier verifier, LoginThrottle throttle, IOptions<ThrottlingOptions> options, AuthProxyMetrics metrics)
     {
         _verifier = verifier;
-        _users = users;
         _throttle = throttle;
         _metrics = metrics;
         _hashing = new SemaphoreSlim(options.Value.MaxConcurrentHashes, options.Value.MaxConcurrentHashes);
@@ -37,26 +35,28 @@ internal sealed class CredentialCheck : IDisposable
     /// <summary>The user, or the refusal: bad credentials (401) or throttled (429 with <c>Retry-After</c>).</summary>
     public CredentialResult CheckPassword(string userName, string password, IPAddress? address)
     {
-        var declared = userName.Length <= LoginThrottle.MaxAccountLength && _users.TryFind(userName, out _);
-        if (_throttle.IsSpent(userName, declared, address))
+        if (userName.Length > LoginThrottle.MaxAccountLength || password.Length > MaxPasswordLength)
+        {
+            // Never hashed, never tracked by name: counted against the address alone.
+            return _throttle.TryBegin(null, address, out _, out _)
+                ? new CredentialResult(null, Denials.BadPassword)
+                : new CredentialResult(null, Denials.Throttled(_throttle.RetryAfter));
+        }
+
+        if (_throttle.IsSpent(userName, address))
         {
             // Before anything else, so a throttled caller cannot test a guess against remembered passwords.
             return new CredentialResult(null, Denials.Throttled(_throttle.RetryAfter));
         }
 
-        if (declared && password.Length <= MaxPasswordLength && _verifier.TryRemembered(userName, password, out var remembered))
+        if (_verifier.TryRemembered(userName, password, out var remembered))
         {
             return new CredentialResult(remembered, default);
         }
 
-        if (!_throttle.TryBegin(userName, declared, address, out var attempt, out _))
+        if (!_throttle.TryBegin(userName, address, out var attempt, out _))
         {
             return new CredentialResult(null, Denials.Throttled(_throttle.RetryAfter));
-        }
-
-        if (userName.Length > LoginThrottle.MaxAccountLength || password.Length > MaxPasswordLength)
-        {
-            return new CredentialResult(null, Denials.BadPassword); // counted against the address, never hashed
         }
 
         if (!_hashing.Wait(0))

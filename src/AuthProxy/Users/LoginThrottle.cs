@@ -8,12 +8,14 @@ namespace AuthProxy.Users;
 
 /// <summary>
 /// Budgets for password, login and secret attempts, counted in sliding windows (six segments) per
-/// client address, per account from one address, and per declared account from all addresses
-/// (from which an address that recently logged in as that account is exempt). An attempt reserves
+/// client address, per account from one address, and per account from all addresses (from which
+/// an address that recently logged in as that account is exempt). Declared and unknown names are
+/// counted alike, so the answers never tell which names exist. An attempt reserves
 /// one unit of every budget it touches before any hash is computed, atomically, so concurrent
 /// attempts cannot overspend; a successful attempt gives its reservation back. Windows follow
-/// <see cref="TimeProvider"/>. The tables are bounded: when full, attempts that would need a new
-/// entry are refused (fail closed) until the window slides.
+/// <see cref="TimeProvider"/>. The tables are bounded: when full (after dropping entries with
+/// nothing left in their window), attempts that would need a new entry are refused (fail closed)
+/// until the window slides; attempts whose entries exist go on.
 /// </summary>
 internal sealed class LoginThrottle : IDisposable
 {
@@ -34,6 +36,8 @@ internal sealed class LoginThrottle : IDisposable
     private readonly Lock _gate = new();
     private readonly Dictionary<ThrottleKey, FailureWindow> _windows = [];
     private volatile int _tracked;
+    private DateTimeOffset _lastCompaction = DateTimeOffset.MinValue;
+    private int _addedSinceCompaction;
     private readonly Dictionary<string, KnownAddresses> _known = new(StringComparer.Ordinal);
     private readonly ITimer _sweep;
 
@@ -66,14 +70,14 @@ internal sealed class LoginThrottle : IDisposable
     /// Whether any budget this attempt would touch is spent, without reserving anything: checked
     /// before a remembered password is recognised, so a throttled caller learns nothing about a guess.
     /// </summary>
-    public bool IsSpent(string? account, bool declared, IPAddress? address)
+    public bool IsSpent(string? account, IPAddress? address)
     {
         if (_tracked == 0)
         {
             return false; // the common case: no failed attempt anywhere in the window
         }
 
-        var (addressKey, accountKey, wideKey) = Keys(account, declared, address);
+        var (addressKey, accountKey, wideKey) = Keys(account, address);
         var segment = Segment();
         lock (_gate)
         {
@@ -92,14 +96,13 @@ internal sealed class LoginThrottle : IDisposable
 
     /// <summary>
     /// Reserves one attempt for <paramref name="account"/> (null when the attempt names none, as a
-    /// secret does) from <paramref name="address"/>. <paramref name="declared"/> says whether the
-    /// account is a declared user: only those have an account-wide budget. Returns false, naming the
+    /// secret does) from <paramref name="address"/>. Returns false, naming the
     /// spent budget, when any budget is spent or the tables are full.
     /// </summary>
-    public bool TryBegin(string? account, bool declared, IPAddress? address, out ThrottleAttempt attempt, out string? spent)
+    public bool TryBegin(string? account, IPAddress? address, out ThrottleAttempt attempt, out string? spent)
     {
         attempt = default;
-        var (addressKey, accountKey, wideKey) = Keys(account, declared, address);
+        var (addressKey, accountKey, wideKey) = Keys(account, address);
         var segment = Segment();
         lock (_gate)
         {
@@ -107,7 +110,7 @@ internal sealed class LoginThrottle : IDisposable
             spent = Spent(addressKey, _options.AddressFailures, segment, "address")
                 ?? (accountKey is { } a ? Spent(a, _options.AccountFailures, segment, "account") : null)
                 ?? (wideKey is { } w && !exempt ? Spent(w, _options.AccountWideFailures, segment, "account") : null);
-            if (spent is null && !HasRoom(3))
+            if (spent is null && !HasRoom(addressKey, accountKey, exempt ? null : wideKey))
             {
                 spent = "capacity";
             }
@@ -132,13 +135,13 @@ internal sealed class LoginThrottle : IDisposable
         }
     }
 
-    private static (ThrottleKey Address, ThrottleKey? Account, ThrottleKey? Wide) Keys(string? account, bool declared, IPAddress? address)
+    private static (ThrottleKey Address, ThrottleKey? Account, ThrottleKey? Wide) Keys(string? account, IPAddress? address)
     {
         var addressKey = AddressKey(address);
         var tracked = account is { Length: > 0 and <= MaxAccountLength };
         return (new ThrottleKey('a', null, addressKey),
             tracked ? new ThrottleKey('u', account, addressKey) : null,
-            tracked && declared ? new ThrottleKey('w', account, string.Empty) : null);
+            tracked ? new ThrottleKey('w', account, string.Empty) : null);
     }
 
     /// <summary>The attempt succeeded: its reservation is given back, and its address becomes known for the account.</summary>
@@ -185,7 +188,44 @@ internal sealed class LoginThrottle : IDisposable
     private string? Spent(ThrottleKey key, int budget, long segment, string name) =>
         _windows.TryGetValue(key, out var window) && window.Count(segment) >= budget ? name : null;
 
-    private bool HasRoom(int keys) => _windows.Count + keys <= MaxTracked;
+    /// <summary>
+    /// Whether the entries this attempt needs exist or fit. When they do not, entries with nothing
+    /// left in their window are dropped first (at most once a second), so only live entries fill it.
+    /// </summary>
+    private bool HasRoom(ThrottleKey address, ThrottleKey? account, ThrottleKey? wide)
+    {
+        var missing = (_windows.ContainsKey(address) ? 0 : 1)
+            + (account is { } a && !_windows.ContainsKey(a) ? 1 : 0)
+            + (wide is { } w && !_windows.ContainsKey(w) ? 1 : 0);
+        if (_windows.Count + missing <= MaxTracked)
+        {
+            return true;
+        }
+
+        // A scan costs milliseconds: at most once a second, unless a tenth of the table was added since.
+        var now = _time.GetUtcNow();
+        if (now - _lastCompaction >= TimeSpan.FromSeconds(1) || _addedSinceCompaction >= MaxTracked / 10)
+        {
+            _lastCompaction = now;
+            _addedSinceCompaction = 0;
+            RemoveEmpty(Segment());
+        }
+
+        return _windows.Count + missing <= MaxTracked;
+    }
+
+    private void RemoveEmpty(long segment)
+    {
+        foreach (var (key, window) in _windows)
+        {
+            if (window.Count(segment) <= 0)
+            {
+                _windows.Remove(key);
+            }
+        }
+
+        _tracked = _windows.Count;
+    }
 
     private FailureWindow Window(ThrottleKey key)
     {
@@ -194,6 +234,7 @@ internal sealed class LoginThrottle : IDisposable
             window = new FailureWindow();
             _windows[key] = window;
             _tracked = _windows.Count;
+            _addedSinceCompaction++;
         }
 
         return window;
@@ -237,15 +278,7 @@ internal sealed class LoginThrottle : IDisposable
         var forgetBefore = _time.GetUtcNow() - KnownAddressLifetime;
         lock (_gate)
         {
-            foreach (var (key, window) in _windows)
-            {
-                if (window.Count(segment) <= 0)
-                {
-                    _windows.Remove(key);
-                }
-            }
-
-            _tracked = _windows.Count;
+            RemoveEmpty(segment);
 
             foreach (var (account, known) in _known)
             {
@@ -334,5 +367,5 @@ internal sealed class LoginThrottle : IDisposable
 /// <summary>One reserved attempt: the budgets it holds a unit of (unused slots have kind 0), and in which segment.</summary>
 internal readonly record struct ThrottleAttempt(ThrottleKey[]? Keys, long Segment, string? Account, string Address);
 
-/// <summary>One budget: an address (<c>a</c>), an account from an address (<c>u</c>), or a declared account from anywhere (<c>w</c>).</summary>
+/// <summary>One budget: an address (<c>a</c>), an account from an address (<c>u</c>), or an account from anywhere (<c>w</c>).</summary>
 internal readonly record struct ThrottleKey(char Kind, string? Account, string Address);

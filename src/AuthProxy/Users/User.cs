@@ -25,6 +25,9 @@ internal sealed class User
         Privileges = privileges;
     }
 
+    /// <summary>A user the configuration does not declare (a token naming them can only be revoked): no password, no grants.</summary>
+    public static User Undeclared(string name) => new(name, null, FrozenDictionary<string, FrozenSet<string>>.Empty, None);
+
     public string Name { get; }
 
     /// <summary>Null for users who only ever present tokens.</summary>

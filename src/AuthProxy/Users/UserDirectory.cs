@@ -26,8 +26,14 @@ internal sealed partial class UserDirectory : IDisposable
         _logger = logger;
     }
 
+    /// <summary>Raised after a reload that removed users, with their names.</summary>
+    public event Action<IReadOnlyList<string>>? Removed;
+
     /// <summary>How many users are in force.</summary>
     public int Count => _current.Users.Count;
+
+    /// <summary>The names of the users in force.</summary>
+    public IEnumerable<string> Names => _current.Users.Keys;
 
     public bool TryFind(string name, out User user)
     {
@@ -73,10 +79,16 @@ internal sealed partial class UserDirectory : IDisposable
                 return;
             }
 
+            var before = _current.Users;
             Apply(users);
             Log.Reloaded(_logger, users.Count);
 
             WatchFile();
+            var removed = before.Keys.Where(name => !users.ContainsKey(name)).ToList();
+            if (removed.Count > 0)
+            {
+                Removed?.Invoke(removed);
+            }
         }
     }
 

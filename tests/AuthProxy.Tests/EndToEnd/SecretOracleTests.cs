@@ -45,7 +45,7 @@ public sealed class SecretOracleTests(BackendProcess backend)
         var token = (await minted.JsonAsync()).GetProperty("token").GetString()!;
         using var check = await proxy.Client.SendAsync(Http.Json(HttpMethod.Post, "/gsql/v1/tokens/check", new { token }));
         Assert.Equal("tigergraph", (await check.JsonAsync()).GetProperty("results").GetProperty("user").GetString());
-        Assert.Contains(proxy.Logs.GetSnapshot(), r => r.Id.Id == 1702 && r.Message.Contains("mine", StringComparison.Ordinal) && !r.Message.Contains(Value, StringComparison.Ordinal));
+        Assert.Contains(proxy.Logs.GetSnapshot(), r => r.Id.Id == 1711 && r.Message.Contains("mine", StringComparison.Ordinal) && !r.Message.Contains(Value, StringComparison.Ordinal));
     }
 
     [Fact]

@@ -67,15 +67,16 @@ public abstract class StoreConformanceTests
         await store.RecordIssuedTokenAsync(Token("c", user: "tigergraph"), null, Now, CancellationToken.None);
         await store.RecordIssuedTokenAsync(Token("old", expires: Now.AddHours(-1)), null, Now, CancellationToken.None);
 
-        Assert.True(await store.RevokeTokenAsync("jti:id-a", null, Now, CancellationToken.None));
-        Assert.False(await store.RevokeTokenAsync("jti:id-a", null, Now, CancellationToken.None));
+        Assert.True(await store.RevokeTokenAsync("jti:id-a", Now.AddHours(2), Now, CancellationToken.None));
+        Assert.False(await store.RevokeTokenAsync("jti:id-a", Now.AddHours(2), Now, CancellationToken.None));
         Assert.True(await store.RevokeTokenAsync("sig:third-party", Now.AddMinutes(5), Now, CancellationToken.None));
-        var userWide = await store.RevokeUserTokensAsync("kevin", Now, CancellationToken.None);
+        var userWide = await store.RevokeUserTokensAsync("kevin", Now, TimeSpan.FromHours(1), CancellationToken.None);
 
         Assert.Equal(["jti:id-b"], userWide.Select(r => r.Key));
         var revoked = (await store.ListRevocationsAsync(Now, CancellationToken.None)).ToDictionary(r => r.Key, r => r.ExpiresAt);
         Assert.Equal(["jti:id-a", "jti:id-b", "sig:third-party"], revoked.Keys.Order(StringComparer.Ordinal));
-        Assert.Equal(Now.AddHours(1), revoked["jti:id-a"]); // an own token's revocation lasts as long as the token
+        Assert.Equal(Now.AddHours(2), revoked["jti:id-a"]); // kept as long as asked
+        Assert.Equal(Now.AddHours(2), revoked["jti:id-b"]); // its token's expiry and the time to keep it past that
         Assert.Equal(Now.AddMinutes(5), revoked["sig:third-party"]);
         Assert.NotNull((await store.FindIssuedTokenAsync("a", CancellationToken.None))!.RevokedAt);
         Assert.NotNull((await store.FindIssuedTokenAsync("b", CancellationToken.None))!.RevokedAt);

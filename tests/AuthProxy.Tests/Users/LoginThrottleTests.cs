@@ -27,7 +27,7 @@ public sealed class LoginThrottleTests
         for (var i = 0; i < 60_000 && refused == 0; i++)
         {
             var address = new IPAddress([10, (byte)(i >> 16), (byte)(i >> 8), (byte)i]);
-            if (!throttle.TryBegin("user" + i, declared: false, address, out _, out var spent))
+            if (!throttle.TryBegin("user" + i, address, out _, out var spent))
             {
                 refused++;
                 Assert.Equal("capacity", spent);
@@ -37,8 +37,11 @@ public sealed class LoginThrottleTests
         Assert.Equal(1, refused);
         Assert.True(throttle.Tracked <= 100_000);
 
+        // Attempts whose entries exist go on: the full table refuses only newcomers.
+        Assert.True(throttle.TryBegin("user0", new IPAddress([10, 0, 0, 0]), out _, out _));
+
         time.Advance(TimeSpan.FromMinutes(2));
-        Assert.True(throttle.TryBegin("late", declared: false, IPAddress.Parse("192.0.2.1"), out _, out _));
+        Assert.True(throttle.TryBegin("late", IPAddress.Parse("192.0.2.1"), out _, out _));
     }
 
     [Fact]
@@ -49,14 +52,28 @@ public sealed class LoginThrottleTests
         var address = IPAddress.Parse("192.0.2.9");
         for (var i = 0; i < 5; i++)
         {
-            Assert.True(throttle.TryBegin("kevin", declared: true, address, out var attempt, out _));
+            Assert.True(throttle.TryBegin("kevin", address, out var attempt, out _));
             throttle.Succeeded(attempt);
         }
 
-        Assert.True(throttle.TryBegin("kevin", declared: true, address, out _, out _));
-        Assert.True(throttle.TryBegin("kevin", declared: true, address, out _, out _));
-        Assert.False(throttle.TryBegin("kevin", declared: true, address, out _, out var spent));
+        Assert.True(throttle.TryBegin("kevin", address, out _, out _));
+        Assert.True(throttle.TryBegin("kevin", address, out _, out _));
+        Assert.False(throttle.TryBegin("kevin", address, out _, out var spent));
         Assert.Equal("account", spent);
+    }
+
+    [Fact]
+    public void EntriesWithNothingLeft_AreDroppedWhenTheTableIsFull()
+    {
+        var time = new FakeTimeProvider();
+        using var throttle = Create(time, new ThrottlingOptions { AddressFailures = 1_000_000 });
+        for (var i = 0; i < 50_000; i++)
+        {
+            Assert.True(throttle.TryBegin("user" + i, new IPAddress([10, (byte)(i >> 16), (byte)(i >> 8), (byte)i]), out var attempt, out _));
+            throttle.Succeeded(attempt); // successful logins give their units back: their entries hold nothing
+        }
+
+        Assert.True(throttle.TryBegin("one-more", IPAddress.Parse("192.0.2.1"), out _, out _));
     }
 
     [Fact]

@@ -53,7 +53,7 @@ internal sealed class GridGainAuthService(
     /// </summary>
     public async Task<ServiceOutcome<bool>> RevokeTokenAsync(CallerIdentity caller, string token, CancellationToken cancellationToken)
     {
-        var validation = await validator.ValidateAsync(token, checkRevocation: false, cancellationToken);
+        var validation = await validator.ValidateAsync(token, TokenUse.Revocation, cancellationToken);
         if (!validation.Succeeded)
         {
             return validation.Refusal.Kind == RefusalKind.Expired

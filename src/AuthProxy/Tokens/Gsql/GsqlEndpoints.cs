@@ -19,7 +19,7 @@ internal static class GsqlEndpoints
         var policy = BuiltInPolicies.Gsql.Name;
         app.MapPost("/gsql/v1/tokens", CreateTokenAsync).AllowAnonymous().RefuseCrossSite(ErrorStyle.Restpp);
         app.MapDelete("/gsql/v1/tokens", DropTokensAsync).RequireAuthorization(policy).RefuseCrossSite(ErrorStyle.Restpp);
-        app.MapPost("/gsql/v1/tokens/check", CheckTokenAsync).AllowAnonymous();
+        app.MapPost("/gsql/v1/tokens/check", CheckTokenAsync).AllowAnonymous().RefuseCrossSite(ErrorStyle.Restpp);
         app.MapPost("/gsql/v1/secrets", CreateSecretAsync).RequireAuthorization(policy).RefuseCrossSite(ErrorStyle.Restpp);
         app.MapGet("/gsql/v1/secrets", ListSecretsAsync).RequireAuthorization(policy);
         app.MapGet("/gsql/v1/secrets/{alias}", GetSecretAsync).RequireAuthorization(policy);

@@ -60,6 +60,13 @@ internal sealed partial class GsqlSecretService(
                 $"is scoped to graph {Denials.Show(caller.TokenGraph)}; a token scoped to a graph cannot create secrets");
         }
 
+        if (caller.Scheme != AuthSchemes.Basic)
+        {
+            // A secret never expires: made with a token, it would outlive the token that made it.
+            return Denials.Because(RefusalKind.Privilege,
+                "a secret never expires, so it is created with a password (Basic authentication), not with a token");
+        }
+
         if (string.IsNullOrEmpty(alias))
         {
             alias = "AUTO_GENERATED_ALIAS_" + RandomNumberGenerator.GetString(Alphabet, 7);
@@ -78,7 +85,7 @@ internal sealed partial class GsqlSecretService(
             return new Refusal(RefusalKind.InvalidRequest, "a secret value must be 16 to 256 characters");
         }
 
-        if (!throttle.TryBegin(caller.User.Name, declared: true, address, out _, out _))
+        if (!throttle.TryBegin(caller.User.Name, address, out _, out _))
         {
             return Denials.Throttled(throttle.RetryAfter);
         }
@@ -152,7 +159,7 @@ internal sealed partial class GsqlSecretService(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1702, Level = LogLevel.Warning,
+        [LoggerMessage(EventId = 1711, Level = LogLevel.Warning,
             Message = "Secret {Alias} of user {User} was retired: user {Creator} created a secret with the same value, so it is known to someone else")]
         public static partial void SecretRetired(ILogger logger, string alias, string user, string creator);
     }

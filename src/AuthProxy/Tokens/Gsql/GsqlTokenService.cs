@@ -37,7 +37,7 @@ internal sealed class GsqlTokenService(
     /// <summary>The owner of a secret, for a token request that carries one. Throttled per client address like a login.</summary>
     public async Task<ServiceOutcome<User>> UserOfSecretAsync(string secret, IPAddress? address, CancellationToken cancellationToken)
     {
-        if (!throttle.TryBegin(null, declared: false, address, out var attempt, out _))
+        if (!throttle.TryBegin(null, address, out var attempt, out _))
         {
             return Denials.Throttled(throttle.RetryAfter);
         }
@@ -48,10 +48,13 @@ internal sealed class GsqlTokenService(
             return Denials.Because(RefusalKind.Verification, "the secret is invalid");
         }
 
+        if (!users.TryFind(stored.User, out var user))
+        {
+            return Denials.Because(RefusalKind.Verification, "the secret is invalid"); // its user is gone: the same answer as no secret at all
+        }
+
         throttle.Succeeded(attempt);
-        return users.TryFind(stored.User, out var user)
-            ? user
-            : Denials.Because(RefusalKind.UnknownUser, $"the secret's user {stored.User} no longer exists");
+        return user;
     }
 
     /// <summary>
@@ -94,7 +97,7 @@ internal sealed class GsqlTokenService(
         for (var i = 0; i < tokens.Count; i++)
         {
             // Revocation is not checked: a revoked token can still be blocked (the records are separate).
-            var validation = await validator.ValidateAsync(tokens[i], checkRevocation: false, cancellationToken);
+            var validation = await validator.ValidateAsync(tokens[i], TokenUse.Revocation, cancellationToken);
             if (!validation.Succeeded)
             {
                 if (validation.Refusal.Kind is RefusalKind.Expired)
@@ -145,7 +148,7 @@ internal sealed class GsqlTokenService(
     /// </summary>
     public async Task<ServiceOutcome<CheckedToken>> CheckAsync(string token, IPAddress? address, CancellationToken cancellationToken)
     {
-        if (!throttle.TryBegin(null, declared: false, address, out var attempt, out _))
+        if (!throttle.TryBegin(null, address, out var attempt, out _))
         {
             return Denials.Throttled(throttle.RetryAfter);
         }
@@ -156,7 +159,7 @@ internal sealed class GsqlTokenService(
             && CompactJwsReader.TryRead(token, out _, out var claims, out _)
             && string.Equals(claims.Issuer, own.Value.Issuer, StringComparison.Ordinal))
         {
-            var validation = await validator.ValidateAsync(token, checkRevocation: false, cancellationToken);
+            var validation = await validator.ValidateAsync(token, TokenUse.Inspection, cancellationToken);
             if (validation.VerifiedBy is { IsAuthProxy: true })
             {
                 throttle.Succeeded(attempt);
