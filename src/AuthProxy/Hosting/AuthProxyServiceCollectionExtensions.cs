@@ -49,6 +49,7 @@ public static class AuthProxyServiceCollectionExtensions
         AddOptions<StoreOptions, StoreOptionsValidator>(services, configuration, StoreOptions.SectionName);
         AddOptions<OwnTokenOptions, OwnTokenOptionsValidator>(services, configuration, OwnTokenOptions.SectionName);
         AddOptions<ThrottlingOptions, ThrottlingOptionsValidator>(services, configuration, ThrottlingOptions.SectionName);
+        AddOptions<GraphQLOptions, GraphQLOptionsValidator>(services, configuration, GraphQLOptions.SectionName);
         services.AddOptions<TokenServicesOptions>().Bind(configuration.GetSection(TokenServicesOptions.SectionName));
         services.AddOptions<PersonalTokenOptions>().Bind(configuration.GetSection(PersonalTokenOptions.SectionName));
 
@@ -75,6 +76,7 @@ public static class AuthProxyServiceCollectionExtensions
         services.TryAddSingleton<ISchema, AccessTokenSchema>();
         services.TryAddSingleton<IDocumentExecuter, DocumentExecuter>();
         services.TryAddSingleton<IGraphQLTextSerializer, GraphQLSerializer>();
+        services.TryAddSingleton<GraphQLRequestHandler>();
         services.AddHealthChecks()
             .AddCheck<KeysReadyCheck>("keys", tags: [HealthEndpoints.ReadyTag])
             .AddCheck<StoreReadyCheck>("store", tags: [HealthEndpoints.ReadyTag])
