@@ -84,7 +84,7 @@ public static class GraphQLDocuments
         ["nested-fragment-bomb"] = (Pad(NestedFragmentBomb(12)), "MAX_SELECTIONS_EXCEEDED"),
         ["aliases"] = (Fill("{", i => $"a{N(i)}: __typename ", "}"), "MAX_ALIASES_EXCEEDED"),
         ["repeated-field"] = (Fill("{", _ => "__typename ", "}"), "MAX_FIELD_REPEATS_EXCEEDED"),
-        ["conflicting-arguments"] = (Fill("{", i => $"getAccessTokenMetadata(token: \"{N(i)}\") {{ id }} ", "}"), "MAX_FIELD_REPEATS_EXCEEDED"),
+        ["conflicting-arguments"] = (Fill("{", i => $"tokens(first: {N(i)}) {{ id }} ", "}"), "MAX_FIELD_REPEATS_EXCEEDED"),
         ["distinct-fields"] = (Fill("{", i => $"f{N(i)} ", "}"), "MAX_SELECTIONS_EXCEEDED"),
         ["deep-selections"] = (Fill("", _ => "{a", ""), "MAX_DEPTH_EXCEEDED"),
         ["deep-selections-through-fragments"] = (Pad("{...F0} " + string.Concat(Enumerable.Range(0, 15).Select(i => $"fragment F{N(i)} on Query {{ a {{ ...F{N(i + 1)} }} }} "))

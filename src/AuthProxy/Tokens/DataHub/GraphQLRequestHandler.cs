@@ -43,7 +43,7 @@ internal sealed partial class GraphQLRequestHandler(ISchema schema, IDocumentExe
         {
             result = await AnswerAsync(context, limits, user, stage, linked.Token);
         }
-        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        catch (Exception exception) when (exception is OperationCanceledException or IOException && context.RequestAborted.IsCancellationRequested)
         {
             // The client is gone: nobody to answer, and the work has stopped.
             Log.Abandoned(logger, user, stage.Value!);
@@ -116,15 +116,23 @@ internal sealed partial class GraphQLRequestHandler(ISchema schema, IDocumentExe
 
         using var body = new MemoryStream();
         var chunk = new byte[8192];
-        int read;
-        while ((read = await http.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        try
         {
-            if (body.Length + read > RequestJson.MaxBytes)
+            int read;
+            while ((read = await http.Body.ReadAsync(chunk, cancellationToken)) > 0)
             {
-                return (null, TooLarge);
-            }
+                if (body.Length + read > RequestJson.MaxBytes)
+                {
+                    return (null, TooLarge);
+                }
 
-            body.Write(chunk, 0, read);
+                body.Write(chunk, 0, read);
+            }
+        }
+        catch (BadHttpRequestException exception) when (!http.HttpContext.RequestAborted.IsCancellationRequested)
+        {
+            // Kestrel's own refusals of the body (it ended early, came too slowly).
+            return (null, $"The request body could not be read: {exception.Message}");
         }
 
         body.Position = 0;
@@ -168,7 +176,7 @@ internal sealed partial class GraphQLRequestHandler(ISchema schema, IDocumentExe
         [LoggerMessage(EventId = 1802, Level = LogLevel.Warning, Message = "GraphQL request from {User} stopped at its deadline ({Timeout}) while {Stage}")]
         public static partial void DeadlinePassed(ILogger logger, string user, TimeSpan timeout, string stage);
 
-        [LoggerMessage(EventId = 1803, Level = LogLevel.Debug, Message = "GraphQL request from {User} stopped: the client disconnected while {Stage}")]
+        [LoggerMessage(EventId = 1803, Level = LogLevel.Information, Message = "GraphQL request from {User} stopped: the client disconnected while {Stage}")]
         public static partial void Abandoned(ILogger logger, string user, string stage);
     }
 }
