@@ -76,8 +76,11 @@ public static class GraphQLDocuments
 
     private static string N(int i) => i.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>Every adversarial shape, about 64 KB each, and the code it is refused with.</summary>
-    public static IReadOnlyDictionary<string, (string Query, string Code)> Worst { get; } = new Dictionary<string, (string, string)>
+    /// <summary>
+    /// Every adversarial shape, about 64 KB each, and the code it is refused with; null for the
+    /// costliest documents within every bound, which are answered.
+    /// </summary>
+    public static IReadOnlyDictionary<string, (string Query, string? Code)> Worst { get; } = new Dictionary<string, (string, string?)>
     {
         ["fragment-bomb"] = (Pad(FragmentBomb(30)), "MAX_FRAGMENTS_EXCEEDED"),
         ["fragment-bomb-within-counts"] = (Pad(FragmentBomb(19)), "MAX_FIELD_REPEATS_EXCEEDED"),
@@ -101,6 +104,8 @@ public static class GraphQLDocuments
         ["spreads"] = (Fill("{ ", i => $"f{N(i)} {{ ...F }} ", "} fragment F on Query { __typename }"), "MAX_SPREADS_EXCEEDED"),
         ["fragment-cycle"] = (Pad("{ ...A } fragment A on Query { ...B } fragment B on Query { ...A }"), "NO_FRAGMENT_CYCLES"),
         ["validation-errors"] = (Pad("{ " + string.Concat(Enumerable.Range(0, 150).Select(i => $"f{N(i)} ")) + "}"), "MAX_ERRORS_EXCEEDED"),
+        ["conflicts-within-bounds"] = (Pad("{ " + string.Concat(Enumerable.Range(0, 100).Select(i => $"f{N(i / 4)}(x: {N(i % 4)}) ")) + "}"), "MAX_ERRORS_EXCEEDED"),
+        ["introspection-twice"] = (Pad(IntrospectionTwice), null),
         ["type-definitions"] = (Fill("", i => $"type T{N(i)} {{ f: Int }} ", ""), "BAD_REQUEST"),
         ["mutations"] = (Pad(Mutations(100, "kevin")), "MAX_MUTATIONS_EXCEEDED"),
     };
@@ -131,6 +136,12 @@ public static class GraphQLDocuments
             ofType { name kind ofType { name kind ofType { name kind ofType { name kind } } } } } } } } }
         }
         """;
+
+    /// <summary>GraphiQL's introspection twice over in one query (two aliases): about 450 fields once expanded, within every bound.</summary>
+    public static string IntrospectionTwice => "{ a: __schema { ...Schema } b: __schema { ...Schema } } "
+        + "fragment Schema on __Schema { queryType { name kind } mutationType { name kind } subscriptionType { name kind } types { ...FullType } "
+        + "directives { name description locations args { ...InputValue } } } "
+        + GraphQLJsIntrospection[GraphQLJsIntrospection.IndexOf("fragment FullType", StringComparison.Ordinal)..];
 
     /// <summary>graphql-dotnet's own introspection query (its tests' <c>IntrospectionQuery.graphql</c>).</summary>
     public const string GraphQLDotnetIntrospection = """
