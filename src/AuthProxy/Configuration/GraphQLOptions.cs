@@ -27,11 +27,12 @@ public sealed class GraphQLOptions
 
     /// <summary>
     /// How often one response name (a field's alias, or its name) may appear in one selection set,
-    /// counting the fields merged into it from fragments. Validation compares such fields pairwise.
+    /// counting the fields merged into it from fragments. Validation compares such fields pairwise,
+    /// and reports each conflicting pair at once.
     /// </summary>
-    /// <value>The default value is 4; 1 to 100.</value>
+    /// <value>The default value is 3; 1 to 100.</value>
     [Range(1, 100)]
-    public int MaxFieldRepeats { get; set; } = 4;
+    public int MaxFieldRepeats { get; set; } = 3;
 
     /// <summary>How many aliased fields one operation or fragment may select, counting through fragments.</summary>
     /// <value>The default value is 20; 0 to 1000.</value>
@@ -53,15 +54,18 @@ public sealed class GraphQLOptions
     [Range(1, 1000)]
     public int MaxOperations { get; set; } = 10;
 
-    /// <summary>How many variables a document may declare, over all its operations.</summary>
+    /// <summary>
+    /// How many variables a document may declare, over all its operations; and, separately, how
+    /// many times it may use them (validation reports on every use at once).
+    /// </summary>
     /// <value>The default value is 50; 0 to 1000.</value>
     [Range(0, 1000)]
     public int MaxVariables { get; set; } = 50;
 
     /// <summary>How many arguments (of fields and of directives) a document may hold, as written.</summary>
-    /// <value>The default value is 100; 0 to 10000.</value>
+    /// <value>The default value is 50; 0 to 10000.</value>
     [Range(0, 10_000)]
-    public int MaxArguments { get; set; } = 100;
+    public int MaxArguments { get; set; } = 50;
 
     /// <summary>How many directives (<c>@skip</c>, <c>@include</c>, ...) a document may hold, as written.</summary>
     /// <value>The default value is 50; 0 to 10000.</value>

@@ -96,6 +96,7 @@ public static class GraphQLDocuments
         ["value-depth"] = (Pad("{ getAccessTokenMetadata(token: " + Repeat("[", 11) + "1" + Repeat("]", 11) + ") { id } }"), "MAX_VALUE_DEPTH_EXCEEDED"),
         ["wide-values"] = (Fill("{ getAccessTokenMetadata(token: [", _ => "1, ", "1]) { id } }"), "MAX_NODES_EXCEEDED"),
         ["variables"] = (Fill("query(", i => $"$v{N(i)}: Int ", ") { __typename }"), "MAX_VARIABLES_EXCEEDED"),
+        ["variable-uses"] = (Fill("{ f(x: [", i => $"$v{N(i)} ", "]) }"), "MAX_VARIABLES_EXCEEDED"),
         ["directives"] = (Fill("{ __typename ", _ => "@skip(if: false) ", "}"), "MAX_DIRECTIVES_EXCEEDED"),
         ["arguments"] = (Fill("{ getAccessTokenMetadata(", i => $"a{N(i)}: 1 ", ") { id } }"), "MAX_ARGUMENTS_EXCEEDED"),
         ["long-name"] = (Fill("{ ", _ => "a", " }"), "MAX_NAME_LENGTH_EXCEEDED"),
@@ -104,7 +105,8 @@ public static class GraphQLDocuments
         ["spreads"] = (Fill("{ ", i => $"f{N(i)} {{ ...F }} ", "} fragment F on Query { __typename }"), "MAX_SPREADS_EXCEEDED"),
         ["fragment-cycle"] = (Pad("{ ...A } fragment A on Query { ...B } fragment B on Query { ...A }"), "NO_FRAGMENT_CYCLES"),
         ["validation-errors"] = (Pad("{ " + string.Concat(Enumerable.Range(0, 150).Select(i => $"f{N(i)} ")) + "}"), "MAX_ERRORS_EXCEEDED"),
-        ["conflicts-within-bounds"] = (Pad("{ " + string.Concat(Enumerable.Range(0, 100).Select(i => $"f{N(i / 4)}(x: {N(i % 4)}) ")) + "}"), "MAX_ERRORS_EXCEEDED"),
+        ["conflicts-within-bounds"] = (Pad("{ " + string.Concat(Enumerable.Range(0, 25).Select(k => $"f{N(k)} f{N(k)}(x: 1) f{N(k)}(x: 2) "))
+            + string.Concat(Enumerable.Range(0, 20).Select(k => $"g{N(k)} g{N(k)} g{N(k)}: h ")) + "}"), "MAX_ERRORS_EXCEEDED"),
         ["introspection-twice"] = (Pad(IntrospectionTwice), null),
         ["type-definitions"] = (Fill("", i => $"type T{N(i)} {{ f: Int }} ", ""), "BAD_REQUEST"),
         ["mutations"] = (Pad(Mutations(100, "kevin")), "MAX_MUTATIONS_EXCEEDED"),

@@ -29,6 +29,7 @@ internal sealed class DocumentBounds
     private int _fragmentCount;
     private int _spreads;
     private int _variables;
+    private int _variableUses;
     private int _arguments;
     private int _directives;
 
@@ -482,7 +483,7 @@ internal sealed class DocumentBounds
                 return true;
 
             case GraphQLVariable variable:
-                return Name(variable.Name);
+                return ++_variableUses <= _limits.MaxVariables ? Name(variable.Name) : Refuse(GraphQLBound.VariableUses, Document);
 
             case GraphQLEnumValue enumValue:
                 return Name(enumValue.Name);

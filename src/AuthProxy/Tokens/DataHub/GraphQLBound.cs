@@ -36,6 +36,9 @@ internal sealed class GraphQLBound
     public static readonly GraphQLBound Variables = new(nameof(GraphQLOptions.MaxVariables), "MAX_VARIABLES_EXCEEDED", o => o.MaxVariables,
         "declares more than {0} variables");
 
+    public static readonly GraphQLBound VariableUses = new(nameof(GraphQLOptions.MaxVariables), "MAX_VARIABLES_EXCEEDED", o => o.MaxVariables,
+        "uses variables more than {0} times");
+
     public static readonly GraphQLBound Arguments = new(nameof(GraphQLOptions.MaxArguments), "MAX_ARGUMENTS_EXCEEDED", o => o.MaxArguments,
         "holds more than {0} arguments");
 

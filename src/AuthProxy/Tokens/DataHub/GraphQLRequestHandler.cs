@@ -28,6 +28,8 @@ internal sealed partial class GraphQLRequestHandler(ISchema schema, IDocumentExe
 
     private const string BadRequestCode = "BAD_REQUEST";
 
+    private static readonly string TooLarge = $"The request is larger than {RequestJson.MaxBytes} bytes.";
+
     /// <summary>graphql-dotnet's standard rules, after the guard that makes them honour cancellation and stop at MaxErrors.</summary>
     private readonly IValidationRule[] _rules = [new ValidationGuardRule(options.Value.MaxErrors), .. DocumentValidator.CoreRules];
 
@@ -108,7 +110,6 @@ internal sealed partial class GraphQLRequestHandler(ISchema schema, IDocumentExe
     /// <summary>The <c>{"query","variables","operationName"}</c> body, read into memory no further than <see cref="RequestJson.MaxBytes"/>.</summary>
     private async Task<(GraphQLRequest? Request, string? Problem)> ReadAsync(HttpRequest http, CancellationToken cancellationToken)
     {
-        const string TooLarge = "The request is larger than 65536 bytes.";
         if (http.ContentLength > RequestJson.MaxBytes)
         {
             return (null, TooLarge);

@@ -138,12 +138,23 @@ public sealed class DocumentBoundsTests
     [Fact]
     public void FieldRepeats_CountNamesMergedFromFragments()
     {
-        Assert.Null(Code("{ id ...F ...G ... on Query { id } } fragment F on Query { id } fragment G on Query { id }"));
-        Assert.Equal("MAX_FIELD_REPEATS_EXCEEDED", Code("{ id ...F ...G ... on Query { id } } fragment F on Query { id } fragment G on Query { id ...H } fragment H on Query { id }"));
+        Assert.Null(Code("{ id ...F ... on Query { id } } fragment F on Query { id }"));
+        Assert.Equal("MAX_FIELD_REPEATS_EXCEEDED", Code("{ id ...F ... on Query { id } } fragment F on Query { id ...G } fragment G on Query { id }"));
+        Assert.Equal("MAX_FIELD_REPEATS_EXCEEDED", Code("{ a: id b: id a: id b: id a: id a: x }"));
 
         // A name in a nested selection set merges with the fragments spread there too.
-        Assert.Equal("MAX_FIELD_REPEATS_EXCEEDED", Code("{ a { x x ...F } } fragment F on Query { x x x }"));
-        Assert.Null(Code("{ a { x x } b { ...F } } fragment F on Query { x x x }"));
+        Assert.Equal("MAX_FIELD_REPEATS_EXCEEDED", Code("{ a { x x ...F } } fragment F on Query { x x }"));
+        Assert.Null(Code("{ a { x } b { ...F } } fragment F on Query { x x }"));
+    }
+
+    [Fact]
+    public void Variables_CountDefinitionsAndUses()
+    {
+        var limits = new GraphQLOptions { MaxVariables = 2 };
+        Assert.Null(Code("query($a: Int, $b: Int) { f(x: $a, y: [$b]) }", limits));
+        Assert.Equal("MAX_VARIABLES_EXCEEDED", Code("query($a: Int, $b: Int, $c: Int) { f }", limits));
+        Assert.Equal("MAX_VARIABLES_EXCEEDED", Code("{ f(x: [$a, $a, $a]) }", limits));
+        Assert.Equal("The document uses variables more than 2 times (AuthProxy:GraphQL:MaxVariables).", Check("{ f(x: {a: $a, b: $a}) g(x: $a) }", limits).Violation!.Message);
     }
 
     [Fact]
