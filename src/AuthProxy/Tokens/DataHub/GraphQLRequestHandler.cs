@@ -45,10 +45,15 @@ internal sealed partial class GraphQLRequestHandler(ISchema schema, IDocumentExe
         {
             result = await AnswerAsync(context, limits, user, stage, linked.Token);
         }
-        catch (Exception exception) when (exception is OperationCanceledException or IOException && context.RequestAborted.IsCancellationRequested)
+        catch (Exception exception) when (exception is IOException || (exception is OperationCanceledException && context.RequestAborted.IsCancellationRequested))
         {
-            // The client is gone: nobody to answer, and the work has stopped.
-            Log.Abandoned(logger, user, stage.Value!);
+            // The client is gone, or its body broke off (Kestrel: "Unexpected end of request content"): the work has stopped, nobody waits for an answer.
+            Log.Abandoned(logger, user, stage.Value!, exception is BadHttpRequestException broken ? broken.Message : "the client disconnected");
+            if (!context.Response.HasStarted)
+            {
+                context.Response.StatusCode = exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status400BadRequest;
+            }
+
             return;
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
@@ -117,23 +122,15 @@ internal sealed partial class GraphQLRequestHandler(ISchema schema, IDocumentExe
 
         using var body = new MemoryStream();
         var chunk = new byte[8192];
-        try
+        int read;
+        while ((read = await http.Body.ReadAsync(chunk, cancellationToken)) > 0)
         {
-            int read;
-            while ((read = await http.Body.ReadAsync(chunk, cancellationToken)) > 0)
+            if (body.Length + read > RequestJson.MaxBytes)
             {
-                if (body.Length + read > RequestJson.MaxBytes)
-                {
-                    return (null, TooLarge);
-                }
-
-                body.Write(chunk, 0, read);
+                return (null, TooLarge);
             }
-        }
-        catch (BadHttpRequestException exception) when (!http.HttpContext.RequestAborted.IsCancellationRequested)
-        {
-            // Kestrel's own refusals of the body (it ended early, came too slowly).
-            return (null, $"The request body could not be read: {exception.Message}");
+
+            body.Write(chunk, 0, read);
         }
 
         body.Position = 0;
@@ -177,7 +174,7 @@ internal sealed partial class GraphQLRequestHandler(ISchema schema, IDocumentExe
         [LoggerMessage(EventId = 1802, Level = LogLevel.Warning, Message = "GraphQL request from {User} stopped at its deadline ({Timeout}) while {Stage}")]
         public static partial void DeadlinePassed(ILogger logger, string user, TimeSpan timeout, string stage);
 
-        [LoggerMessage(EventId = 1803, Level = LogLevel.Information, Message = "GraphQL request from {User} stopped: the client disconnected while {Stage}")]
-        public static partial void Abandoned(ILogger logger, string user, string stage);
+        [LoggerMessage(EventId = 1803, Level = LogLevel.Information, Message = "GraphQL request from {User} stopped while {Stage}: {Reason}")]
+        public static partial void Abandoned(ILogger logger, string user, string stage, string reason);
     }
 }
