@@ -41,6 +41,12 @@ internal sealed partial class ThrottlingOptionsValidator : IValidateOptions<Thro
 {
 }
 
+/// <summary>Validates <see cref="GraphQLOptions"/> from its data annotations (source-generated).</summary>
+[OptionsValidator]
+internal sealed partial class GraphQLOptionsValidator : IValidateOptions<GraphQLOptions>
+{
+}
+
 /// <summary>Validates <see cref="AuthProxyOptions"/>: every trusted proxy is an IP address or a CIDR network; the shutdown timeout is 0 to 1 hour.</summary>
 internal sealed class AuthProxyOptionsValidator : IValidateOptions<AuthProxyOptions>
 {

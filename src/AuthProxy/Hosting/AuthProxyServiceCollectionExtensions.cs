@@ -53,6 +53,7 @@ public static class AuthProxyServiceCollectionExtensions
         AddOptions<ThrottlingOptions, ThrottlingOptionsValidator>(services, configuration, ThrottlingOptions.SectionName);
         services.TryAddSingleton(sp => ManagementListener.Read(sp.GetRequiredService<IConfiguration>()));
         AddOptions<ManagementOptions, ManagementOptionsValidator>(services, configuration, ManagementOptions.SectionName);
+        AddOptions<GraphQLOptions, GraphQLOptionsValidator>(services, configuration, GraphQLOptions.SectionName);
         services.AddOptions<TokenServicesOptions>().Bind(configuration.GetSection(TokenServicesOptions.SectionName));
         services.AddOptions<PersonalTokenOptions>().Bind(configuration.GetSection(PersonalTokenOptions.SectionName));
 
@@ -83,6 +84,7 @@ public static class AuthProxyServiceCollectionExtensions
         services.TryAddSingleton<ISchema, AccessTokenSchema>();
         services.TryAddSingleton<IDocumentExecuter, DocumentExecuter>();
         services.TryAddSingleton<IGraphQLTextSerializer, GraphQLSerializer>();
+        services.TryAddSingleton<GraphQLRequestHandler>();
         services.AddHealthChecks()
             .AddCheck<KeysReadyCheck>("keys", tags: [HealthEndpoints.ReadyTag])
             .AddCheck<StoreReadyCheck>("store", tags: [HealthEndpoints.ReadyTag])

@@ -24,6 +24,7 @@ internal static partial class KnownSettings
         (ThrottlingOptions.SectionName, typeof(ThrottlingOptions)),
         (TokenServicesOptions.SectionName, typeof(TokenServicesOptions)),
         (PersonalTokenOptions.SectionName, typeof(PersonalTokenOptions)),
+        (GraphQLOptions.SectionName, typeof(GraphQLOptions)),
         (TelemetryOptions.SectionName, typeof(TelemetryOptions)),
         (ManagementOptions.SectionName, typeof(ManagementOptions)),
     ];
