@@ -50,12 +50,6 @@ public sealed class JwtOptions
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromMinutes(1);
 }
 
-/// <summary>The configuration path of the named providers: <c>Security:JWT:Providers:NAME:*</c>.</summary>
-public static class JwtProviders
-{
-    public const string SectionName = "Security:JWT:Providers";
-}
-
 /// <summary><c>Security:JWT:RSA</c>.</summary>
 public sealed class JwtRsaOptions
 {

@@ -7,13 +7,9 @@ namespace AuthProxy.Configuration;
 /// Validates the trusted providers' configuration (<c>Security:JWT:Providers:NAME:*</c> and the CA
 /// bundles) with the other options at start-up, so every problem is reported together.
 /// </summary>
-internal sealed class JwtProvidersValidator(IConfiguration configuration, IHostEnvironment environment, IOptions<OwnTokenOptions> own) : IValidateOptions<JwtOptions>
+internal sealed class JwtProvidersValidator(IConfiguration configuration, IHostEnvironment environment, IOptions<OwnTokenOptions> own,
+    IOptions<JwtProvidersOptions> providers) : IValidateOptions<JwtOptions>
 {
-    public static readonly HashSet<string> ProviderKeys = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "Issuer", "Audiences", "Keys", "Secrets", "CaCertificate", "Algorithms",
-    };
-
     public ValidateOptionsResult Validate(string? name, JwtOptions options)
     {
         var problems = new List<string>();
@@ -35,15 +31,15 @@ internal sealed class JwtProvidersValidator(IConfiguration configuration, IHostE
         CheckUrl(options.RSA.PublicKey, $"{TrustedIssuers.TigerGraphProvider}:RSA:PublicKey", allowHttp, problems);
         CheckUrl(options.HMAC.Secret, $"{TrustedIssuers.TigerGraphProvider}:HMAC:Secret", allowHttp, problems);
 
-        foreach (var provider in configuration.GetSection(JwtProviders.SectionName).GetChildren())
+        foreach (var provider in providers.Value.Providers)
         {
-            var where = $"{JwtProviders.SectionName}:{provider.Key}";
-            foreach (var child in provider.GetChildren().Where(c => !ProviderKeys.Contains(c.Key)))
+            var where = provider.Path;
+            foreach (var unknown in provider.UnknownSettings)
             {
-                problems.Add($"{where}: unknown setting '{child.Key}' (expected {string.Join(", ", ProviderKeys)})");
+                problems.Add($"{where}: unknown setting '{unknown}' (expected {string.Join(", ", JwtProviderOptions.SettingNames)})");
             }
 
-            var issuer = provider["Issuer"];
+            var issuer = provider.Issuer;
             if (string.IsNullOrWhiteSpace(issuer))
             {
                 problems.Add($"{where}:Issuer: is required; the token's iss selects the provider");
@@ -53,31 +49,29 @@ internal sealed class JwtProvidersValidator(IConfiguration configuration, IHostE
                 problems.Add($"{where}:Issuer: '{UrlRedaction.Redact(issuer)}' is already declared by {issuers[issuer]}; each issuer belongs to one provider");
             }
 
-            foreach (var algorithm in ConfigurationLists.Read(provider.GetSection("Algorithms")).Where(a => !JwsAlgorithms.All.Contains(a)))
+            foreach (var algorithm in provider.Algorithms.Where(a => !JwsAlgorithms.All.Contains(a)))
             {
                 problems.Add($"{where}:Algorithms: '{algorithm}' is not one of {string.Join(", ", JwsAlgorithms.All.Order(StringComparer.Ordinal))}");
             }
 
-            if (provider["CaCertificate"] is { Length: > 0 } bundle)
+            if (provider.CaCertificate is { } bundle)
             {
                 CaBundle.Load(Path.GetFullPath(bundle, environment.ContentRootPath), $"{where}:CaCertificate", problems);
             }
 
-            var keys = ConfigurationLists.Read(provider.GetSection("Keys"));
-            for (var i = 0; i < keys.Count; i++)
+            for (var i = 0; i < provider.Keys.Count; i++)
             {
-                CheckUrl(keys[i], $"{where}:Keys:{i}", allowHttp, problems);
+                CheckUrl(provider.Keys[i], $"{where}:Keys:{i}", allowHttp, problems);
             }
 
-            var secrets = ConfigurationLists.Read(provider.GetSection("Secrets"));
-            for (var i = 0; i < secrets.Count; i++)
+            for (var i = 0; i < provider.Secrets.Count; i++)
             {
-                CheckUrl(secrets[i], $"{where}:Secrets:{i}", allowHttp, problems);
+                CheckUrl(provider.Secrets[i], $"{where}:Secrets:{i}", allowHttp, problems);
             }
 
-            if (keys.Count == 0 && secrets.Count == 0 && issuer is { Length: > 0 } && !IsFetchable(issuer, allowHttp))
+            if (provider.UsesDiscovery && issuer is { Length: > 0 } && !IsFetchable(issuer, allowHttp))
             {
-                problems.Add($"{where}: has no Keys, so its keys come from OIDC discovery, which needs an https Issuer URL (got '{UrlRedaction.Redact(issuer)}')");
+                problems.Add($"{where}: has no Keys, so its keys come from OIDC discovery, which needs an https Issuer URL (got '{UrlRedaction.Redact(issuer)}'; or give Keys or Secrets)");
             }
         }
 
@@ -100,13 +94,4 @@ internal sealed class JwtProvidersValidator(IConfiguration configuration, IHostE
 
     private static bool IsFetchable(string url, bool allowHttp) =>
         Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || (allowHttp && uri.Scheme == Uri.UriSchemeHttp));
-}
-
-/// <summary>Reads a list setting: its children in order, or its single value.</summary>
-internal static class ConfigurationLists
-{
-    public static List<string> Read(IConfigurationSection section) =>
-        !string.IsNullOrEmpty(section.Value)
-            ? [section.Value]
-            : section.GetChildren().Select(c => c.Value).Where(v => !string.IsNullOrEmpty(v)).Select(v => v!).ToList();
 }

@@ -63,8 +63,9 @@ public static class AuthProxyServiceCollectionExtensions
         services.TryAddSingleton<KeyHttp>();
         services.TryAddSingleton<KeyFetcher>();
         services.TryAddSingleton<KeySourceFactory>();
-        KeyHttp.Register(services, configuration.GetSection(JwtProviders.SectionName).GetChildren()
-            .Where(p => !string.IsNullOrEmpty(p["CaCertificate"])).Select(p => p.Key));
+        var providers = JwtProviders.Read(configuration);
+        services.AddOptions<JwtProvidersOptions>().Configure(o => o.Providers = providers);
+        KeyHttp.Register(services, providers.Where(p => p.CaCertificate is not null).Select(p => p.Name));
         services.AddHostedService<KeyRefreshService>();
 
         AddStore(services);

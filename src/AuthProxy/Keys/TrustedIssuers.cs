@@ -18,7 +18,7 @@ internal sealed class TrustedIssuers : IDisposable
     public const string TigerGraphProvider = "Security:JWT";
 
     private readonly JwtOptions _options;
-    private readonly IConfiguration _configuration;
+    private readonly JwtProvidersOptions _providers;
     private readonly string _contentRoot;
     private readonly KeySourceFactory _sources;
     private readonly KeyHttp _http;
@@ -32,14 +32,14 @@ internal sealed class TrustedIssuers : IDisposable
     private readonly SigningKeyRing _ring;
     private readonly OwnTokenOptions _own;
 
-    public TrustedIssuers(IOptions<JwtOptions> options, IOptions<OwnTokenOptions> own, IConfiguration configuration, IHostEnvironment environment,
+    public TrustedIssuers(IOptions<JwtOptions> options, IOptions<OwnTokenOptions> own, IOptions<JwtProvidersOptions> providers, IHostEnvironment environment,
         KeySourceFactory sources, KeyHttp http, SigningKeyRing ring, AuthProxyMetrics metrics, TimeProvider time)
     {
         metrics.ObserveKeys(this, time);
         _own = own.Value;
         _ring = ring;
         _options = options.Value;
-        _configuration = configuration;
+        _providers = providers.Value;
         _contentRoot = environment.ContentRootPath;
         _sources = sources;
         _http = http;
@@ -86,9 +86,9 @@ internal sealed class TrustedIssuers : IDisposable
             issuers.Add(tigerGraph);
         }
 
-        foreach (var section in _configuration.GetSection(JwtProviders.SectionName).GetChildren())
+        foreach (var provider in _providers.Providers)
         {
-            issuers.Add(BuildProvider(section, problems));
+            issuers.Add(BuildProvider(provider, problems));
         }
 
         if (problems.Count == 0)
@@ -131,31 +131,26 @@ internal sealed class TrustedIssuers : IDisposable
     }
 
     /// <summary>Builds a named provider; its settings were validated with the options (<see cref="JwtProvidersValidator"/>).</summary>
-    private TrustedIssuer BuildProvider(IConfigurationSection section, List<string> problems)
+    private TrustedIssuer BuildProvider(JwtProviderOptions provider, List<string> problems)
     {
-        var name = $"{JwtProviders.SectionName}:{section.Key}";
-        var issuer = section["Issuer"]!;
-        var listed = ConfigurationLists.Read(section.GetSection("Algorithms"));
-        var algorithms = listed.Count > 0 ? listed.ToFrozenSet(StringComparer.Ordinal) : null;
+        var name = provider.Path;
+        var algorithms = provider.Algorithms.Count > 0 ? provider.Algorithms.ToFrozenSet(StringComparer.Ordinal) : null;
 
         var client = KeyHttp.DefaultClient;
-        if (section["CaCertificate"] is { Length: > 0 } ca)
+        if (provider.CaCertificate is { } ca)
         {
-            client = KeyHttp.ClientFor(section.Key);
+            client = KeyHttp.ClientFor(provider.Name);
             _http.Trust(client, CaBundle.Load(Path.GetFullPath(ca, _contentRoot), $"{name}:CaCertificate", problems));
         }
 
         // Public keys and shared secrets come from separate settings: a key document fetched for
         // public keys can never become a secret that signs.
-        var keys = ConfigurationLists.Read(section.GetSection("Keys"));
-        var secrets = ConfigurationLists.Read(section.GetSection("Secrets"));
-        var sources = keys.Count == 0 && secrets.Count == 0
-            ? [_sources.CreateDiscovery($"{name} (discovery)", issuer, KeyRules.Provider(algorithms), client)]
-            : keys.Select((value, i) => _sources.Create($"{name}:Keys:{i}", value, KeyRules.Provider(algorithms), client, problems))
-                .Concat(secrets.Select((value, i) => _sources.Create($"{name}:Secrets:{i}", value, KeyRules.ProviderSecrets(algorithms), client, problems)))
+        var sources = provider.UsesDiscovery
+            ? [_sources.CreateDiscovery($"{name} (discovery)", provider.Issuer!, KeyRules.Provider(algorithms), client)]
+            : provider.Keys.Select((value, i) => _sources.Create($"{name}:Keys:{i}", value, KeyRules.Provider(algorithms), client, problems))
+                .Concat(provider.Secrets.Select((value, i) => _sources.Create($"{name}:Secrets:{i}", value, KeyRules.ProviderSecrets(algorithms), client, problems)))
                 .ToImmutableArray();
-        var audiences = ConfigurationLists.Read(section.GetSection("Audiences")).ToImmutableArray();
-        return new TrustedIssuer(name, issuer, audiences, sources, algorithms);
+        return new TrustedIssuer(name, provider.Issuer, [.. provider.Audiences], sources, algorithms);
     }
 
     public void Dispose()

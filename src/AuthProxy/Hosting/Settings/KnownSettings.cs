@@ -32,7 +32,8 @@ internal static partial class KnownSettings
     private static readonly HashSet<string> Exact = BuildExact();
 
     /// <summary>List settings: a comma-separated value is stored as a JSON array.</summary>
-    public static bool IsList(string key) => ProviderPattern().Match(key) is { Success: true } m && m.Groups[2].Value is "Audiences" or "Keys" or "Secrets" or "Algorithms";
+    public static bool IsList(string key) =>
+        ProviderPattern().Match(key) is { Success: true } m && JwtProviderOptions.ListNames.Contains(m.Groups[2].Value, StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Settings whose inline value is a secret and is never printed.</summary>
     public static bool IsSecret(string key) =>
@@ -50,7 +51,7 @@ internal static partial class KnownSettings
 
         if (ProviderPattern().Match(key) is { Success: true } provider)
         {
-            var setting = JwtProvidersValidator.ProviderKeys.First(k => string.Equals(k, provider.Groups[2].Value, StringComparison.OrdinalIgnoreCase));
+            var setting = JwtProviderOptions.SettingNames.First(k => string.Equals(k, provider.Groups[2].Value, StringComparison.OrdinalIgnoreCase));
             return $"{JwtProviders.SectionName}:{provider.Groups[1].Value}:{setting}";
         }
 

@@ -165,12 +165,16 @@ internal sealed class SettingsEditor(string path)
     {
         Check(configuration["Security:JWT:RSA:PublicKey"], "Security:JWT:RSA:PublicKey", KeyRules.TigerGraphRsa);
         Check(configuration["Security:JWT:HMAC:Secret"], "Security:JWT:HMAC:Secret", KeyRules.TigerGraphHmac);
-        foreach (var provider in configuration.GetSection(JwtProviders.SectionName).GetChildren())
+        foreach (var provider in JwtProviders.Read(configuration))
         {
-            var keys = ConfigurationLists.Read(provider.GetSection("Keys"));
-            for (var i = 0; i < keys.Count; i++)
+            for (var i = 0; i < provider.Keys.Count; i++)
             {
-                Check(keys[i], $"{JwtProviders.SectionName}:{provider.Key}:Keys:{i}", KeyRules.Provider(null));
+                Check(provider.Keys[i], $"{provider.Path}:Keys:{i}", KeyRules.Provider(null));
+            }
+
+            for (var i = 0; i < provider.Secrets.Count; i++)
+            {
+                Check(provider.Secrets[i], $"{provider.Path}:Secrets:{i}", KeyRules.ProviderSecrets(null));
             }
         }
 
