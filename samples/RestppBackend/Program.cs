@@ -17,6 +17,9 @@ public static class Program
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
         var app = builder.Build();
 
+        // How many requests carrying an X-Probe header reached this backend with their body whole:
+        // lets a caller check that a request a proxy refused mid-body was never complete here.
+        app.MapGet("/_received/{probe}", (string probe) => Results.Json(new { probe, count = Echo.ReceivedWhole(probe) }, Envelope.Json));
         app.MapGet("/restpp/version", () => Results.Json(new Envelope("", new { version = "4.1.2", server = "RestppBackend sample" }), Envelope.Json));
         app.MapGet("/restpp/sleep/{ms:int}", async (int ms, HttpContext context) =>
         {
@@ -50,11 +53,20 @@ internal sealed record Envelope(string Message, object Results)
 /// <summary>What the backend received.</summary>
 internal sealed record Echo(string Method, string Path, string RawTarget, string Query, Dictionary<string, string> Headers, string Body)
 {
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> Received = new(StringComparer.Ordinal);
+
+    public static int ReceivedWhole(string probe) => Received.GetValueOrDefault(probe);
+
     public static async Task<Echo> FromAsync(HttpContext context)
     {
         var request = context.Request;
         using var reader = new StreamReader(request.Body);
         var body = await reader.ReadToEndAsync(context.RequestAborted);
+        if (request.Headers.TryGetValue("X-Probe", out var probe))
+        {
+            Received.AddOrUpdate(probe.ToString(), 1, (_, count) => count + 1);
+        }
+
         var headers = request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
         var rawTarget = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget ?? string.Empty;
         return new Echo(request.Method, request.Path.Value ?? "", rawTarget, request.QueryString.Value ?? "", headers, body);

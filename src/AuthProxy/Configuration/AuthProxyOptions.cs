@@ -27,6 +27,16 @@ public sealed class AuthProxyOptions
     public bool AllowPathParameters { get; set; }
 
     /// <summary>
+    /// The largest request body AuthProxy reads, on routes whose policy takes the graph from a
+    /// query parameter (<c>"Graph": "query:NAME"</c>), to look for the name in a form or JSON body,
+    /// where PHP, Rails, Laravel and ASP.NET model binding would read it too. A larger form or JSON
+    /// body on such a route is refused; other routes never read a body for this. From 1024 to
+    /// 16777216 (16 MiB).
+    /// </summary>
+    /// <value>The default value is 65536 (64 KiB).</value>
+    public int MaxGraphBodyBytes { get; set; } = 65536;
+
+    /// <summary>
     /// Load balancers and proxies in front of AuthProxy (IP addresses or CIDR networks) whose
     /// <c>X-Forwarded-For</c> and <c>X-Forwarded-Proto</c> are believed: the client address then
     /// comes from them (for throttling and for the backend). Nobody else's are.

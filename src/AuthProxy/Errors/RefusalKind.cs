@@ -38,6 +38,11 @@ internal enum RefusalKind
     MethodNotAllowed,
     /// <summary>The request path is ambiguous (encoded slashes, dot segments, empty segments).</summary>
     BadPath,
+    /// <summary>
+    /// The request carries a parameter refused on every route (the method override <c>_method</c>,
+    /// or a route's own), or a body in which AuthProxy cannot look for one.
+    /// </summary>
+    BadParameter,
     /// <summary>The backend refused the connection or failed mid-response.</summary>
     UpstreamUnavailable,
     /// <summary>No healthy backend destination is available.</summary>

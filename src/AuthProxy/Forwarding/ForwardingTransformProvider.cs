@@ -1,4 +1,5 @@
 using AuthProxy.Configuration;
+using AuthProxy.Parameters;
 using AuthProxy.Routing;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Transforms.Builder;
@@ -8,12 +9,13 @@ namespace AuthProxy.Forwarding;
 /// <summary>
 /// AuthProxy's transforms on every route: first <see cref="StripHeadersTransform"/> (before the
 /// route's own transforms), last <see cref="IdentityTransform"/>. Also validates the route
-/// metadata AuthProxy reads, so a bad entry is a routes-file problem like any YARP error.
+/// metadata AuthProxy reads (<see cref="StrippedHeaders.MetadataKey"/>,
+/// <see cref="RefusedParameters.MetadataKey"/>), so a bad entry is a routes-file problem like any YARP error.
 /// </summary>
 internal sealed class ForwardingTransformProvider(IOptions<EnforcementOptions> enforcement) : ITransformProvider
 {
     /// <summary>The route metadata keys AuthProxy knows; any other <c>AuthProxy.</c> key is a typo.</summary>
-    private static readonly string[] KnownMetadataKeys = [StrippedHeaders.MetadataKey, RoutesSnapshot.RevisionMetadataKey];
+    private static readonly string[] KnownMetadataKeys = [StrippedHeaders.MetadataKey, RefusedParameters.MetadataKey, RoutesSnapshot.RevisionMetadataKey];
 
     private readonly bool _enableAuth = enforcement.Value.EnableAuth;
 
@@ -25,13 +27,21 @@ internal sealed class ForwardingTransformProvider(IOptions<EnforcementOptions> e
                 && !KnownMetadataKeys.Contains(key, StringComparer.OrdinalIgnoreCase))
             {
                 context.Errors.Add(new ArgumentException(
-                    $"Metadata {key}: unknown AuthProxy setting (route metadata AuthProxy reads: {StrippedHeaders.MetadataKey})"));
+                    $"Metadata {key}: unknown AuthProxy setting (route metadata AuthProxy reads: {StrippedHeaders.MetadataKey}, {RefusedParameters.MetadataKey})"));
             }
         }
 
         if (StrippedHeaders.ReadMetadata(context.Route.Metadata) is { } value)
         {
             foreach (var problem in StrippedHeaders.Validate(value))
+            {
+                context.Errors.Add(new ArgumentException(problem));
+            }
+        }
+
+        if (RefusedParameters.ReadMetadata(context.Route.Metadata) is { } parameters)
+        {
+            foreach (var problem in RefusedParameters.Validate(parameters))
             {
                 context.Errors.Add(new ArgumentException(problem));
             }

@@ -1,9 +1,11 @@
 namespace AuthProxy.Forwarding;
 
 /// <summary>
-/// Header names as backends match them: ignoring case, and with <c>_</c> and <c>-</c> alike
-/// (CGI, PHP, Python WSGI, Ruby Rack and nginx's <c>$http_</c> variables all read
-/// <c>X_Forwarded_User</c> as <c>X-Forwarded-User</c>).
+/// Header names as backends match them: ignoring case, and with <c>_</c>, <c>.</c> and <c>-</c>
+/// alike. CGI, PHP, Python WSGI, Ruby Rack and nginx's <c>$http_</c> variables all read
+/// <c>X_Forwarded_User</c> as <c>X-Forwarded-User</c>, and Apache's CGI environment (older
+/// versions, and set-ups that still convert every other character) maps <c>.</c> to <c>_</c> too,
+/// so <c>X.Forwarded.User</c> arrives as <c>HTTP_X_FORWARDED_USER</c>.
 /// </summary>
 internal static class HeaderSpelling
 {
@@ -30,9 +32,10 @@ internal static class HeaderSpelling
     public static bool StartsWith(ReadOnlySpan<char> name, ReadOnlySpan<char> prefix) =>
         name.Length >= prefix.Length && Same(name[..prefix.Length], prefix);
 
-    private static char Fold(char c) => c switch
+    /// <summary>One character as <see cref="Same"/> compares it: <c>_</c> and <c>.</c> as <c>-</c>, ASCII letters in lower case.</summary>
+    public static char Fold(char c) => c switch
     {
-        '_' => '-',
+        '_' or '.' => '-',
         >= 'A' and <= 'Z' => (char)(c | 0x20),
         _ => c,
     };

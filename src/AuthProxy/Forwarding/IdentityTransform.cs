@@ -5,9 +5,9 @@ using Yarp.ReverseProxy.Transforms;
 namespace AuthProxy.Forwarding;
 
 /// <summary>
-/// Before forwarding: removes the client's credentials, then adds the identity the policy
+/// Before forwarding: removes the client's <c>Authorization</c>, then adds the identity the policy
 /// established. Runs on every route, anonymous ones included; the client's own identity headers
-/// are already gone (<see cref="StripHeadersTransform"/>).
+/// and <c>Proxy-Authorization</c> in every spelling are already gone (<see cref="StripHeadersTransform"/>).
 /// </summary>
 internal sealed class IdentityTransform(bool enableAuth) : RequestTransform
 {
@@ -26,7 +26,6 @@ internal sealed class IdentityTransform(bool enableAuth) : RequestTransform
             outgoing.Remove(HeaderNames.Authorization);
         }
 
-        outgoing.Remove(HeaderNames.ProxyAuthorization);
         if (identity is not null)
         {
             outgoing.TryAddWithoutValidation(IdentityHeaders.User, IdentityHeaders.Encode(identity.Caller.User.Name));

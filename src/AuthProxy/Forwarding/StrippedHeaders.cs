@@ -9,8 +9,8 @@ namespace AuthProxy.Forwarding;
 /// in its <see cref="MetadataKey"/> metadata. An entry ending in <c>*</c> is a prefix.
 /// </summary>
 /// <remarks>
-/// The client's <c>Authorization</c> and <c>Proxy-Authorization</c> are removed separately, by
-/// <see cref="IdentityTransform"/>, because a policy may keep <c>Authorization</c>.
+/// The client's <c>Authorization</c> is removed separately, by <see cref="IdentityTransform"/>,
+/// because a policy may keep it.
 /// </remarks>
 internal sealed class StrippedHeaders
 {
@@ -24,33 +24,77 @@ internal sealed class StrippedHeaders
         IdentityHeaders.Prefix + "*",
         IdentityHeaders.DataHubActor,
 
+        // The client's proxy credentials: meant for AuthProxy, never for the backend. YARP drops the
+        // header itself as hop-by-hop; its other spellings (Proxy_Authorization) it would forward.
+        "Proxy-Authorization",
+
         // Method overrides: a GET the route allows must not run as DELETE at a backend that honours them.
         "X-HTTP-Method-Override",
         "X-HTTP-Method",
         "X-Method-Override",
 
-        // Identity that other auth proxies set and servers trust (Authelia, the Kubernetes front
-        // proxy, oauth2-proxy, Grafana, Kong and the like).
+        // Identity that other auth proxies, gateways and single-sign-on front ends set and servers
+        // trust: Authelia, the Kubernetes front proxy, oauth2-proxy, Grafana, Kong, AWS ALB, Google
+        // IAP and Cloud Endpoints, Cloudflare Access, Azure App Service, Pomerium and the like.
         "Remote-*",
         "X-Remote-*",
         "X-Auth-Request-*",
         "X-WEBAUTH-*",
         "X-Authenticated-*",
+        "X-User",
+        "X-Username",
+        "X-Auth-User",
+        "X-Amzn-Oidc-*",
+        "X-Goog-Authenticated-User-*",
+        "X-Goog-Iap-Jwt-Assertion",
+        "X-Endpoint-API-UserInfo",
+        "X-Apigateway-Api-Userinfo",
+        "Cf-Access-*",
+        "X-MS-CLIENT-PRINCIPAL*",
+        "X-MS-TOKEN-*",
+        "X-Consumer-*",
+        "X-Credential-Identifier",
+        "X-Userinfo",
+        "X-Pomerium-*",
+
+        // Client certificates as TLS-terminating proxies pass them on (IIS ARR, nginx, HAProxy, RFC 9440).
+        "X-ARR-ClientCert",
+        "X-Client-Cert*",
+        "Client-Cert*",
+        "X-SSL-*",
+        "SSL-Client-*",
 
         // Client address and the original request as proxies report them; YARP then sets
         // X-Forwarded-For, -Proto, -Host and -Prefix itself, from what AuthProxy saw.
         "X-Forwarded-*",
+        "X-Forwarded",
         "Forwarded",
+        "Forwarded-*",
         "X-Real-IP",
         "X-Client-IP",
+        "Client-IP",
         "True-Client-IP",
         "CF-Connecting-IP",
         "Fastly-Client-IP",
         "X-Cluster-Client-IP",
+        "X-Originating-IP",
+        "X-ProxyUser-Ip",
+        "X-ARR-ClientIP",
+        "X-Envoy-External-Address",
+        "X-Envoy-Internal",
 
-        // URL overrides that IIS, Symfony and Zend route on instead of the request line.
+        // URL and host overrides that IIS, Symfony, Zend and others route on instead of the request line.
         "X-Original-*",
+        "X-Envoy-Original-*",
         "X-Rewrite-URL",
+        "X-Host",
+        "X-HTTP-Host-Override",
+
+        // httpoxy: CGI makes "Proxy" the HTTP_PROXY variable, which HTTP clients take for their outgoing proxy.
+        "Proxy",
+
+        // Kestrel renames a Content-Length it ignored beside Transfer-Encoding to this, and backends may read it.
+        "X-Content-Length",
     ];
 
     /// <summary>Headers AuthProxy must forward for the request to work; no entry may strip them.</summary>
@@ -59,27 +103,41 @@ internal sealed class StrippedHeaders
     private static readonly SearchValues<char> TokenCharacters =
         SearchValues.Create("!#$%&'+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
 
-    private readonly string[] _names;
-    private readonly string[] _prefixes;
+    /// <summary>Prefix buckets: one per folded first character, and one per folded third character of names that start with <c>X-</c>.</summary>
+    private const int BucketCount = 256;
+
+    private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _names;
+    private readonly string[][] _prefixes;
+    private readonly string[] _shortPrefixes;
 
     private StrippedHeaders(IEnumerable<string> entries, bool hasRouteEntries)
     {
-        var names = new List<string>();
-        var prefixes = new List<string>();
+        var names = new HashSet<string>(HeaderNameComparer.Instance);
+        var buckets = new List<string>?[BucketCount];
+        var shortPrefixes = new List<string>();
         foreach (var entry in entries)
         {
-            if (entry.EndsWith('*'))
+            if (!entry.EndsWith('*'))
             {
-                prefixes.Add(entry[..^1]);
+                names.Add(entry);
+                continue;
+            }
+
+            var prefix = entry[..^1];
+            var bucket = BucketOf(prefix);
+            if (bucket < 0)
+            {
+                shortPrefixes.Add(prefix);
             }
             else
             {
-                names.Add(entry);
+                (buckets[bucket] ??= []).Add(prefix);
             }
         }
 
-        _names = [.. names];
-        _prefixes = [.. prefixes];
+        _names = names.GetAlternateLookup<ReadOnlySpan<char>>();
+        _prefixes = [.. buckets.Select(b => b is null ? [] : b.ToArray())];
+        _shortPrefixes = [.. shortPrefixes];
         HasRouteEntries = hasRouteEntries;
     }
 
@@ -131,18 +189,66 @@ internal sealed class StrippedHeaders
         return problems;
     }
 
-    /// <summary>Whether a request header named <paramref name="name"/> is stripped.</summary>
+    /// <summary>
+    /// Whether a request header named <paramref name="name"/> is stripped. Runs for every header of
+    /// every forwarded request: one hash look-up for the names, and only the prefixes that share the
+    /// name's bucket (<see cref="BucketOf"/>), without allocating.
+    /// </summary>
     public bool Matches(ReadOnlySpan<char> name)
     {
-        foreach (var exact in _names)
+        if (name.IsEmpty)
         {
-            if (HeaderSpelling.Same(name, exact))
-            {
-                return true;
-            }
+            return false;
         }
 
-        foreach (var prefix in _prefixes)
+        if (_names.Contains(name))
+        {
+            return true;
+        }
+
+        var bucket = BucketOf(name);
+        if (bucket >= 0 && StartsWithAny(name, _prefixes[bucket]))
+        {
+            return true;
+        }
+
+        return _shortPrefixes.Length > 0 && StartsWithAny(name, _shortPrefixes);
+    }
+
+    /// <summary>
+    /// The prefix bucket of a name or prefix: its folded first character, or for names starting with
+    /// <c>X-</c> (most of the list) <c>0x80</c> plus the folded third character. -1 when the text is
+    /// too short to say (a prefix such as <c>X</c> or <c>X-</c>, checked against every name).
+    /// </summary>
+    private static int BucketOf(ReadOnlySpan<char> text)
+    {
+        if (text.IsEmpty)
+        {
+            return -1;
+        }
+
+        var first = HeaderSpelling.Fold(text[0]);
+        if (first != 'x')
+        {
+            return first & 0x7F;
+        }
+
+        if (text.Length < 2)
+        {
+            return -1;
+        }
+
+        if (HeaderSpelling.Fold(text[1]) != '-')
+        {
+            return 'x';
+        }
+
+        return text.Length < 3 ? -1 : 0x80 | (HeaderSpelling.Fold(text[2]) & 0x7F);
+    }
+
+    private static bool StartsWithAny(ReadOnlySpan<char> name, string[] prefixes)
+    {
+        foreach (var prefix in prefixes)
         {
             if (HeaderSpelling.StartsWith(name, prefix))
             {

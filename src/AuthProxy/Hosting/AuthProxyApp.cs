@@ -4,6 +4,7 @@ using AuthProxy.Errors;
 using AuthProxy.Forwarding;
 using AuthProxy.Health;
 using AuthProxy.Keys;
+using AuthProxy.Parameters;
 using AuthProxy.Routing;
 using AuthProxy.Storage;
 using AuthProxy.Telemetry;
@@ -121,6 +122,7 @@ public static partial class AuthProxyApp
         app.MapReverseProxy(proxy =>
         {
             proxy.UseMiddleware<ProxyErrorMiddleware>();
+            proxy.UseMiddleware<ParameterGuardMiddleware>();
             proxy.UseSessionAffinity();
             proxy.UseLoadBalancing();
             proxy.UsePassiveHealthChecks();

@@ -1,7 +1,9 @@
 using System.Text;
 using AuthProxy.Authentication;
+using AuthProxy.Configuration;
 using AuthProxy.Errors;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.Options;
 
 namespace AuthProxy.Policy;
 
@@ -9,29 +11,34 @@ namespace AuthProxy.Policy;
 /// Decides graph scope and privileges for an authenticated caller. On success it records the
 /// <see cref="ForwardedIdentity"/> the forwarding step passes to the backend.
 /// </summary>
-internal sealed class AuthPolicyHandler : AuthorizationHandler<AuthPolicyRequirement>
+internal sealed class AuthPolicyHandler(IOptions<AuthProxyOptions> options) : AuthorizationHandler<AuthPolicyRequirement>
 {
-    protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, AuthPolicyRequirement requirement)
+    private readonly int _maxGraphBodyBytes = options.Value.MaxGraphBodyBytes;
+
+    protected override async Task HandleRequirementAsync(AuthorizationHandlerContext context, AuthPolicyRequirement requirement)
     {
         // Unauthenticated callers fail RequireAuthenticatedUser and are challenged; nothing to add.
         if (CallerIdentity.From(context.User) is not { } caller || context.Resource is not HttpContext http)
         {
-            return Task.CompletedTask;
+            return;
         }
 
         var definition = requirement.Definition;
-        if (Decide(http, caller, definition, out var graph) is { } refusal)
+        var bodyProblem = definition.Graph is { Kind: GraphSourceKind.Query } source
+            ? await GraphBodyCheck.RunAsync(http.Request, source, _maxGraphBodyBytes, http.RequestAborted)
+            : null;
+        if (Decide(http, caller, definition, out var graph, bodyProblem) is { } refusal)
         {
             context.Fail(new RefusalReason(this, refusal));
-            return Task.CompletedTask;
+            return;
         }
 
         http.Features.Set(new ForwardedIdentity(caller, graph, definition));
         context.Succeed(requirement);
-        return Task.CompletedTask;
     }
 
-    internal static Refusal? Decide(HttpContext http, CallerIdentity caller, AuthPolicyDefinition definition, out string? graph)
+    /// <param name="bodyProblem">For a <c>query:NAME</c> graph, why the body may name another graph (<see cref="GraphBodyCheck"/>), or null.</param>
+    internal static Refusal? Decide(HttpContext http, CallerIdentity caller, AuthPolicyDefinition definition, out string? graph, string? bodyProblem = null)
     {
         graph = null;
         var user = caller.User;
@@ -46,6 +53,15 @@ internal sealed class AuthPolicyHandler : AuthorizationHandler<AuthPolicyRequire
                 case GraphRead.Twin:
                     return Denials.Because(RefusalKind.GraphScope,
                         $"the request carries {source.Describe(Denials.Show(requested))}, which backends may read as {source.Describe()}; send the graph only as {source.Describe()}");
+                case GraphRead.CookieTwin:
+                    return Denials.Because(RefusalKind.GraphScope,
+                        $"the request carries cookie '{Denials.Show(requested)}', which backends (PHP's $_REQUEST, ASP.NET's Request[]) may read as {source.Describe()}; "
+                        + $"send the graph only as {source.Describe()}");
+            }
+
+            if (bodyProblem is not null)
+            {
+                return Denials.Because(RefusalKind.GraphScope, bodyProblem);
             }
 
             if (caller.TokenGraph is not null && !string.Equals(caller.TokenGraph, requested, StringComparison.Ordinal))

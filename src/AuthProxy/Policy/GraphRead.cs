@@ -14,4 +14,7 @@ internal enum GraphRead
 
     /// <summary>Another spelling of the name that some backend reads as the name (refused, fail closed).</summary>
     Twin,
+
+    /// <summary>For a query parameter: a cookie whose name some backend reads as the parameter (refused, fail closed).</summary>
+    CookieTwin,
 }

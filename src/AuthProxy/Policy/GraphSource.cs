@@ -36,7 +36,8 @@ internal sealed record GraphSource(GraphSourceKind Kind, string Name)
     /// <summary>
     /// Reads the request's graph into <paramref name="value"/>. More than one value is ambiguous;
     /// a twin (a spelling of the name that some backend reads as the name, such as <c>graph[]</c>
-    /// or <c>X_Graph</c>) is refused too, and <paramref name="value"/> is then its spelling.
+    /// or <c>X_Graph</c>, or for a query parameter a cookie of that name) is refused too, and
+    /// <paramref name="value"/> is then its spelling.
     /// Route values come from the path, which the path guard has already made unambiguous.
     /// </summary>
     public GraphRead TryRead(HttpContext context, out string value)
@@ -59,6 +60,12 @@ internal sealed record GraphSource(GraphSourceKind Kind, string Name)
                     return GraphRead.Twin;
                 }
 
+                if (FindCookieTwin(context.Request.Headers.Cookie) is { } cookieTwin)
+                {
+                    value = cookieTwin;
+                    return GraphRead.CookieTwin;
+                }
+
                 return FromValues(context.Request.Query[Name], out value);
             default:
                 if (FindHeaderTwin(context.Request.Headers) is { } headerTwin)
@@ -79,6 +86,32 @@ internal sealed record GraphSource(GraphSourceKind Kind, string Name)
             if (HeaderSpelling.Same(header.Key, Name) && !string.Equals(header.Key, Name, StringComparison.OrdinalIgnoreCase))
             {
                 return header.Key;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// A cookie whose name reads as <see cref="Name"/> (the exact name included): PHP's
+    /// <c>$_REQUEST</c> holds cookies too, over the query, when <c>request_order</c> is unset (the
+    /// default without a php.ini, as in the official images), and classic ASP.NET's <c>Request[name]</c>
+    /// reads cookies after the query and the form.
+    /// </summary>
+    private string? FindCookieTwin(StringValues cookies)
+    {
+        foreach (var header in cookies)
+        {
+            var text = (header ?? string.Empty).AsSpan();
+            foreach (var range in text.SplitAny(';', ','))
+            {
+                var pair = text[range];
+                var equals = pair.IndexOf('=');
+                var key = (equals < 0 ? pair : pair[..equals]).Trim();
+                if (QueryKeys.ReadsAsName(key, Name))
+                {
+                    return key.ToString();
+                }
             }
         }
 

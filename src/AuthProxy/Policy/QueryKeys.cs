@@ -16,7 +16,53 @@ internal static class QueryKeys
     /// The first key in <paramref name="query"/> (with or without its leading <c>?</c>) that is a
     /// twin of <paramref name="name"/>, as the client spelled it; null when there is none.
     /// </summary>
-    public static string? FindTwin(ReadOnlySpan<char> query, string name)
+    public static string? FindTwin(ReadOnlySpan<char> query, string name) => Find(query, name, exactIsTwin: false);
+
+    /// <summary>
+    /// The first key in <paramref name="query"/> that reads as any of <paramref name="names"/>,
+    /// the exact name included, as the client spelled it, and the name it reads as; null when none does.
+    /// </summary>
+    public static (string Key, string Name)? FindKey(ReadOnlySpan<char> query, IReadOnlyList<string> names)
+    {
+        foreach (var name in names)
+        {
+            if (Find(query, name, exactIsTwin: true) is { } key)
+            {
+                return (key, name);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Whether a key (as sent, percent-encoded or not) reads as <paramref name="name"/> to some backend, the exact name included.</summary>
+    public static bool ReadsAsName(ReadOnlySpan<char> rawKey, string name) => !rawKey.IsEmpty && ReadsAs(Normalize(rawKey), Normalize(name));
+
+    /// <summary>
+    /// For the first characters of a key too long to keep whole: whether the whole key could read as
+    /// <paramref name="name"/>. True when the decoded start (cut at a NUL, leading whitespace
+    /// removed) begins with the name in any spelling, and when it cannot be told (the start is too
+    /// short, or an escape may have been cut off): fail closed.
+    /// </summary>
+    public static bool MayReadAsName(ReadOnlySpan<char> rawPrefix, string name)
+    {
+        var expected = Normalize(name);
+        var decoded = Decode(rawPrefix, out var cut);
+        if (cut)
+        {
+            return ReadsAs(decoded.Trim(), expected); // the key ends at the NUL, within what was kept
+        }
+
+        var start = decoded.TrimStart();
+        if (start.Length <= expected.Length || start[..(expected.Length + 1)].ContainsAny('%', '+'))
+        {
+            return true;
+        }
+
+        return SameKey(start[..expected.Length], expected);
+    }
+
+    private static string? Find(ReadOnlySpan<char> query, string name, bool exactIsTwin)
     {
         if (query.StartsWith('?'))
         {
@@ -38,7 +84,7 @@ internal static class QueryKeys
                 var piece = part[pieceRange];
                 var pieceEquals = piece.IndexOf('=');
                 var key = pieceEquals < 0 ? piece : piece[..pieceEquals];
-                var readByAspNet = first && firstIsAspNetKey;
+                var readByAspNet = first && firstIsAspNetKey && !exactIsTwin;
                 first = false;
                 if (key.IsEmpty || !ReadsAs(Normalize(key), expected) || (readByAspNet && IsExactly(key, name)))
                 {
@@ -60,7 +106,10 @@ internal static class QueryKeys
     /// What a lenient backend makes of a key: decoded until stable, cut at NUL, trimmed.
     /// Allocates only for keys that hold an escape or '+'.
     /// </summary>
-    internal static ReadOnlySpan<char> Normalize(ReadOnlySpan<char> key)
+    internal static ReadOnlySpan<char> Normalize(ReadOnlySpan<char> key) => Decode(key, out _).Trim();
+
+    /// <summary>A key decoded until stable (at most <see cref="MaxDecodePasses"/> times) and cut at its first NUL, if any (<paramref name="cut"/>).</summary>
+    private static ReadOnlySpan<char> Decode(ReadOnlySpan<char> key, out bool cut)
     {
         if (key.ContainsAny('%', '+'))
         {
@@ -79,12 +128,9 @@ internal static class QueryKeys
             key = decoded;
         }
 
-        if (key.IndexOf('\0') is var nul and >= 0)
-        {
-            key = key[..nul];
-        }
-
-        return key.Trim();
+        var nul = key.IndexOf('\0');
+        cut = nul >= 0;
+        return cut ? key[..nul] : key;
     }
 
     /// <summary>
@@ -100,6 +146,29 @@ internal static class QueryKeys
 
         var bracket = key.IndexOf('[');
         return bracket >= 0 && SameKey(key[..bracket].TrimEnd(), name);
+    }
+
+    /// <summary>
+    /// Whether a key of printable ASCII that no rule decodes, trims or cuts (no '%', '+', '[',
+    /// whitespace or control character) reads as <paramref name="name"/>: compared as it is,
+    /// ignoring case, with '.' read as '_'. Such a key is its own normal form.
+    /// </summary>
+    internal static bool SamePlainKey(ReadOnlySpan<byte> key, string name)
+    {
+        if (key.Length != name.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < key.Length; i++)
+        {
+            if (Fold((char)key[i]) != Fold(name[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Keys compared ignoring case, with PHP's '.', ' ' and '[' read as '_'.</summary>
@@ -121,7 +190,19 @@ internal static class QueryKeys
         return true;
     }
 
-    private static char Fold(char c) => c is '.' or ' ' or '[' ? '_' : char.ToUpperInvariant(c);
+    /// <summary>
+    /// One character as lenient backends compare keys: PHP's '.', ' ' and '[' as '_', and case
+    /// ignored the way Java's <c>equalsIgnoreCase</c> ignores it, which also reads the Kelvin sign
+    /// as 'k', the long s as 's', and the dotted capital and dotless small i as 'i'.
+    /// </summary>
+    private static char Fold(char c) => c switch
+    {
+        '.' or ' ' or '[' => '_',
+        '\u212A' => 'K', // KELVIN SIGN
+        '\u017F' => 'S', // LATIN SMALL LETTER LONG S
+        '\u0130' or '\u0131' => 'I', // LATIN CAPITAL LETTER I WITH DOT ABOVE, LATIN SMALL LETTER DOTLESS I
+        _ => char.ToUpperInvariant(c),
+    };
 
     /// <summary>One form-decoding pass, as ASP.NET decodes query keys: '+' is a space, then percent-decoding.</summary>
     private static string DecodeOnce(string key) => Uri.UnescapeDataString(key.Replace('+', ' '));

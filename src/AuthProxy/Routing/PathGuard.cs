@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Text;
 using AuthProxy.Errors;
 
 namespace AuthProxy.Routing;
@@ -75,6 +76,12 @@ internal sealed class PathGuard(bool allowEncodedSlashes, bool allowPathParamete
                     {
                         return new PathProblem(PathRule.LookAlike,
                             $"it contains U+{codePoint.ToString("X4", CultureInfo.InvariantCulture)}, which Unicode compatibility normalisation (NFKC) turns into '{form}'");
+                    }
+
+                    if (LookAlikes.BestFitOf(codePoint) is { } bestFit)
+                    {
+                        return new PathProblem(PathRule.LookAlike,
+                            $"it contains U+{codePoint.ToString("X4", CultureInfo.InvariantCulture)}, which Windows best-fit conversion to {bestFit.CodePages} turns into '{bestFit.Form}'");
                     }
 
                     break;
@@ -179,13 +186,13 @@ internal sealed class PathGuard(bool allowEncodedSlashes, bool allowPathParamete
         }
 
         var dots = false;
-        foreach (var c in name)
+        foreach (var rune in name.EnumerateRunes())
         {
-            if (c == '.')
+            if (rune.Value == '.')
             {
                 dots = true;
             }
-            else if (!char.IsWhiteSpace(c) && CharUnicodeInfo.GetUnicodeCategory(c) != UnicodeCategory.Format)
+            else if (!IsInvisible(rune))
             {
                 return null;
             }
@@ -194,15 +201,24 @@ internal sealed class PathGuard(bool allowEncodedSlashes, bool allowPathParamete
         var shown = Denials.Show(segment.ToString());
         if (!dots)
         {
-            return new PathProblem(PathRule.EmptySegment, $"it contains a segment made only of whitespace ('{shown}'), which backends that trim it read as empty");
+            return new PathProblem(PathRule.EmptySegment,
+                $"it contains a segment made only of whitespace and invisible characters ('{shown}'), which backends that trim or drop them read as empty");
         }
 
         return parameter >= 0
             ? new PathProblem(PathRule.DotSegment,
                 $"it contains a segment made only of dots once its ';' path parameter is removed ('{shown}'), which Tomcat, Jetty and Spring then read as '.' or '..'")
             : new PathProblem(PathRule.DotSegment,
-                $"it contains a segment made only of dots and whitespace ('{shown}'), which backends read as '.' or '..' (Windows and IIS drop trailing dots and spaces)");
+                $"it contains a segment made only of dots, whitespace and invisible characters ('{shown}'), which backends read as '.' or '..' "
+                + "(Windows and IIS drop trailing dots and spaces; normalisers drop zero-width and other default-ignorable characters)");
     }
+
+    /// <summary>
+    /// Whitespace, a default-ignorable code point (zero-width space, variation selector, Hangul
+    /// filler, ...) or a format character: nothing a reader sees, and something backends trim or drop.
+    /// </summary>
+    private static bool IsInvisible(Rune rune) =>
+        Rune.IsWhiteSpace(rune) || DefaultIgnorables.Contains(rune.Value) || Rune.GetUnicodeCategory(rune) == UnicodeCategory.Format;
 
     private static bool IsHex(ReadOnlySpan<char> text) => !text.ContainsAnyExcept(HexDigits);
 }

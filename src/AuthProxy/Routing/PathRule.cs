@@ -27,12 +27,12 @@ internal enum PathRule
     /// <summary><c>path-parameter</c>: <c>;</c>, unless <c>AuthProxy:AllowPathParameters</c>.</summary>
     PathParameter,
 
-    /// <summary><c>empty-segment</c>: an empty or blank segment, or one empty before its <c>;</c>.</summary>
+    /// <summary><c>empty-segment</c>: an empty segment, one of only whitespace and invisible characters, or one empty before its <c>;</c>.</summary>
     EmptySegment,
 
-    /// <summary><c>dot-segment</c>: a segment made only of dots and whitespace, before any <c>;</c>.</summary>
+    /// <summary><c>dot-segment</c>: a segment made only of dots, whitespace and invisible (default-ignorable or format) characters, before any <c>;</c>.</summary>
     DotSegment,
 
-    /// <summary><c>look-alike</c>: a character that Unicode compatibility normalisation turns into path syntax.</summary>
+    /// <summary><c>look-alike</c>: a character that Unicode compatibility normalisation or Windows best-fit conversion turns into path syntax.</summary>
     LookAlike,
 }

@@ -54,14 +54,18 @@ public static class Http
         return body.GetProperty("results");
     }
 
-    /// <summary>Sends bytes exactly as given, bypassing HttpClient's URI normalisation.</summary>
-    public static async Task<(int Status, string Body)> RawAsync(Uri server, string requestTarget, string extraHeaders = "", string method = "GET")
+    /// <summary>
+    /// Sends bytes exactly as given, bypassing HttpClient's URI normalisation. With a
+    /// <paramref name="body"/>, the caller frames it (Content-Length or Transfer-Encoding in
+    /// <paramref name="extraHeaders"/>); without one, a request other than GET or HEAD gets Content-Length: 0.
+    /// </summary>
+    public static async Task<(int Status, string Body)> RawAsync(Uri server, string requestTarget, string extraHeaders = "", string method = "GET", string? body = null)
     {
         using var tcp = new TcpClient();
         await tcp.ConnectAsync(server.Host, server.Port);
         await using var stream = tcp.GetStream();
-        var length = method is "GET" or "HEAD" ? string.Empty : "Content-Length: 0\r\n";
-        var request = $"{method} {requestTarget} HTTP/1.1\r\nHost: {server.Authority}\r\n{length}{extraHeaders}Connection: close\r\n\r\n";
+        var length = body is not null || method is "GET" or "HEAD" ? string.Empty : "Content-Length: 0\r\n";
+        var request = $"{method} {requestTarget} HTTP/1.1\r\nHost: {server.Authority}\r\n{length}{extraHeaders}Connection: close\r\n\r\n{body}";
         await stream.WriteAsync(Encoding.ASCII.GetBytes(request));
         using var reader = new StreamReader(stream, Encoding.UTF8);
         var response = await reader.ReadToEndAsync();

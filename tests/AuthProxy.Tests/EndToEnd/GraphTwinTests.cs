@@ -67,6 +67,43 @@ public sealed class GraphTwinTests(BackendProcess backend) : IAsyncLifetime
         Assert.Contains("query parameter 'graph', which backends may read", semicolonBody, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Java's equalsIgnoreCase (and Unicode case folding) reads the Kelvin sign as k, the long s as
+    /// s, and the dotless and dotted i as i; ToUpperInvariant alone does not.
+    /// </summary>
+    [Fact]
+    public async Task QueryTwins_ThatFoldToTheNameUnderUnicodeCaseRules_AreRefused()
+    {
+        await using var proxy = await ProxyHost.StartAsync(TestRoutes.Standard(backend.BaseAddress,
+            extraPolicies: """, "by-workspace": { "Schemes": [ "Bearer" ], "Graph": "query:workspace_id", "Privileges": [ "READ_DATA" ] }""",
+            extraRoutes: """, "by-workspace": { "ClusterId": "restpp", "AuthorizationPolicy": "by-workspace", "Match": { "Path": "/workspace/items" } }"""));
+        var bearer = Bearer("kevin", "social");
+        string[] twins = ["wor%E2%84%AAspace_id", "WOR%E2%84%AASPACE_ID", "work%C5%BFpace_id", "workspace_%C4%B1d", "WORKSPACE_%C4%B0D"];
+
+        foreach (var twin in twins)
+        {
+            var (status, body) = await Http.RawAsync(proxy.BaseAddress, $"/workspace/items?workspace_id=social&{twin}=finance", bearer);
+
+            Assert.True(status == 403, $"{twin}: {status} {body}");
+            Assert.True(body.Contains($"the request carries query parameter '{twin}', which backends may read as query parameter 'workspace_id'", StringComparison.Ordinal),
+                $"{twin}: {body}");
+        }
+
+        var (plain, plainBody) = await Http.RawAsync(proxy.BaseAddress, "/workspace/items?workspace_id=social", bearer);
+        Assert.Equal(200, plain);
+        Assert.Contains("\"X-AuthProxy-Graph\":\"social\"", plainBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task HeaderTwin_WithDots_IsRefused()
+    {
+        // Older Apache CGI maps '.' to '_' as well: GSQL.GRAPH arrives as HTTP_GSQL_GRAPH.
+        var (status, body) = await Http.RawAsync(_proxy.BaseAddress, "/gsql/v1/schema", Bearer("kevin") + "GSQL-GRAPH: social\r\nGSQL.GRAPH: finance\r\n");
+
+        Assert.Equal(403, status);
+        Assert.Contains("the request carries header 'GSQL.GRAPH', which backends may read as header 'GSQL-GRAPH'", body, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task PlainAndEncodedSpellingsOfTheName_AreStillForwarded()
     {

@@ -83,6 +83,74 @@ public sealed class PathTrickTests(BackendProcess backend) : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// A backend that passes its path through an ANSI code page (Windows best-fit conversion) reads
+    /// these as separators: "social/..¥..¥finance" is "social/..\..\finance" on Japanese Windows.
+    /// </summary>
+    [Fact]
+    public async Task WindowsBestFitLookAlikes_AreRefused()
+    {
+        var authorization = $"Authorization: Bearer {TestTokens.Hs256(TestTokens.Claims("kevin", "social"))}\r\n";
+        (string Target, string Character, string Becomes)[] cases =
+        [
+            ("/restpp/query/social/..%C2%A5..%C2%A5finance", "U+00A5", "code page 932 (Japanese) turns into '\\\\'"), // yen sign
+            ("/restpp/query/social/..%E2%82%A9..%E2%82%A9finance", "U+20A9", "code pages 949 and 1361 (Korean) turns into '\\\\'"), // won sign
+            ("/restpp/query/social/..%E2%88%95finance", "U+2215", "turns into '/'"), // division slash
+            ("/restpp/query/social/..%E2%81%84finance", "U+2044", "turns into '/'"), // fraction slash
+            ("/restpp/query/social/..%E2%88%96finance", "U+2216", "turns into '\\\\'"), // set minus
+            ("/restpp/query/social/..%C2%B4finance", "U+00B4", "code page 1253 (Greek) turns into '/'"), // acute accent
+            ("/restpp/query/social/x%D9%AA2e", "U+066A", "turns into '%'"), // Arabic percent sign
+        ];
+
+        foreach (var (target, character, becomes) in cases)
+        {
+            var (status, body) = await Http.RawAsync(_proxy.BaseAddress, target, authorization);
+
+            AssertRefusedBy("look-alike", status, body, target);
+            Assert.True(body.Contains($"it contains {character}, which Windows best-fit conversion to ", StringComparison.Ordinal), $"{target}: {body}");
+            Assert.True(body.Contains(becomes, StringComparison.Ordinal), $"{target}: {body}");
+        }
+    }
+
+    /// <summary>
+    /// Characters that render as nothing and that normalisers drop (Default_Ignorable_Code_Point)
+    /// leave ".." behind: a segment of dots, whitespace and such characters is a dot segment.
+    /// </summary>
+    [Fact]
+    public async Task DotSegmentsWithDefaultIgnorables_AreRefused()
+    {
+        string[] ignorables =
+        [
+            "%CD%8F", // U+034F COMBINING GRAPHEME JOINER
+            "%E1%85%9F", // U+115F HANGUL CHOSEONG FILLER
+            "%E3%85%A4", // U+3164 HANGUL FILLER
+            "%EF%BE%A0", // U+FFA0 HALFWIDTH HANGUL FILLER
+            "%EF%B8%80", // U+FE00 VARIATION SELECTOR-1
+            "%EF%B8%8F", // U+FE0F VARIATION SELECTOR-16
+            "%E2%80%8B", // U+200B ZERO WIDTH SPACE
+            "%E2%81%A0", // U+2060 WORD JOINER
+            "%E1%A0%8B", // U+180B MONGOLIAN FREE VARIATION SELECTOR ONE
+            "%E1%9E%B4", // U+17B4 KHMER VOWEL INHERENT AQ
+            "%F3%A0%80%81", // U+E0001 LANGUAGE TAG
+            "%F3%A0%84%80", // U+E0100 VARIATION SELECTOR-17
+        ];
+
+        foreach (var ignorable in ignorables)
+        {
+            foreach (var segment in new[] { $".{ignorable}.", $"..{ignorable}", $"{ignorable}..", $".{ignorable}" })
+            {
+                var target = $"/restpp/echo/{segment}/query/social/q";
+                var (status, body) = await Http.RawAsync(_proxy.BaseAddress, target);
+
+                AssertRefusedBy("dot-segment", status, body, target);
+            }
+
+            var blank = $"/restpp/echo/{ignorable}/query/social/q";
+            var (blankStatus, blankBody) = await Http.RawAsync(_proxy.BaseAddress, blank);
+            AssertRefusedBy("empty-segment", blankStatus, blankBody, blank);
+        }
+    }
+
     [Fact]
     public async Task OtherSpellingsOfDotSegments_AreRefused_NamingTheRule()
     {

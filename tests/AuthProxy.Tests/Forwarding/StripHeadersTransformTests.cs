@@ -58,10 +58,23 @@ public sealed class StripHeadersTransformTests
     }
 
     [Fact]
+    public async Task ProxyAuthorization_IsRemovedInEverySpelling()
+    {
+        var (context, request) = Context(true, ("Proxy-Authorization", "Basic a"), ("Proxy_Authorization", "Basic b"), ("proxy.authorization", "Basic c"), ("Accept", "*/*"));
+
+        await new StripHeadersTransform(StrippedHeaders.Default).ApplyAsync(context);
+
+        Assert.Equal(["Accept"], request.Headers.Select(h => h.Key));
+    }
+
+    [Fact]
     public async Task NothingToStrip_AllocatesNothing()
     {
+        // Near misses of the list: the same first characters and buckets, other names.
         var (context, _) = Context(true, ("Accept", "application/json"), ("User-Agent", "pyTigerGraph"), ("X-Request-Id", "1"), ("traceparent", "00-1-2-01"),
-            ("Accept-Encoding", "gzip"), ("Cookie", "a=b"), ("X-Requested-With", "XMLHttpRequest"));
+            ("Accept-Encoding", "gzip"), ("Cookie", "a=b"), ("X-Requested-With", "XMLHttpRequest"), ("X-Forwarde", "1"), ("X-Original", "1"),
+            ("X-Correlation-Id", "1"), ("X-Api-Key", "k"), ("Prefer", "x"), ("Client-Request-Id", "1"), ("X-Users", "1"), ("X-Hostname", "h"),
+            ("Proxy-Connection", "keep-alive"), ("If-None-Match", "\"e\""), ("GSQL-GRAPH", "social"), ("Origin", "https://a.example"));
         var transform = new StripHeadersTransform(StrippedHeaders.Default);
         await transform.ApplyAsync(context); // warm up
 

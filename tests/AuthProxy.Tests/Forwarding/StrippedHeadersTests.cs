@@ -47,6 +47,63 @@ public sealed class StrippedHeadersTests
     [InlineData("X-Original-Forwarded-For")]
     [InlineData("X-Rewrite-URL")]
     [InlineData("x_rewrite_url")]
+    [InlineData("X.AuthProxy.User")]
+    [InlineData("X-Forwarded.For")]
+    [InlineData("X-HTTP-Method.Override")]
+    [InlineData("x.http.method.override")]
+    [InlineData("Proxy")]
+    [InlineData("PROXY")]
+    [InlineData("Client-IP")]
+    [InlineData("client_ip")]
+    [InlineData("X-Forwarded")]
+    [InlineData("X_Forwarded")]
+    [InlineData("Forwarded-For")]
+    [InlineData("Forwarded-Host")]
+    [InlineData("X-Originating-IP")]
+    [InlineData("X-ProxyUser-Ip")]
+    [InlineData("X-ARR-ClientIP")]
+    [InlineData("X-Envoy-External-Address")]
+    [InlineData("X-Envoy-Internal")]
+    [InlineData("X-Envoy-Original-Path")]
+    [InlineData("X-ARR-ClientCert")]
+    [InlineData("X-Client-Cert")]
+    [InlineData("X-Client-Cert-Chain")]
+    [InlineData("Client-Cert")]
+    [InlineData("Client-Cert-Chain")]
+    [InlineData("X-SSL-Client-DN")]
+    [InlineData("X-SSL-Client-Verify")]
+    [InlineData("SSL_CLIENT_S_DN")]
+    [InlineData("SSL_CLIENT_CERT")]
+    [InlineData("X-Amzn-Oidc-Identity")]
+    [InlineData("X-Amzn-Oidc-Data")]
+    [InlineData("X-Amzn-Oidc-Accesstoken")]
+    [InlineData("X-Goog-Authenticated-User-Email")]
+    [InlineData("X-Goog-Authenticated-User-Id")]
+    [InlineData("X-Goog-Iap-Jwt-Assertion")]
+    [InlineData("X-Endpoint-API-UserInfo")]
+    [InlineData("X-Apigateway-Api-Userinfo")]
+    [InlineData("Cf-Access-Jwt-Assertion")]
+    [InlineData("Cf-Access-Authenticated-User-Email")]
+    [InlineData("X-MS-CLIENT-PRINCIPAL")]
+    [InlineData("X-MS-CLIENT-PRINCIPAL-NAME")]
+    [InlineData("X-MS-CLIENT-PRINCIPAL-ID")]
+    [InlineData("X-MS-TOKEN-AAD-ACCESS-TOKEN")]
+    [InlineData("X-Consumer-Username")]
+    [InlineData("X-Consumer-ID")]
+    [InlineData("X-Credential-Identifier")]
+    [InlineData("X-Userinfo")]
+    [InlineData("X-Pomerium-Jwt-Assertion")]
+    [InlineData("X-Pomerium-Claim-Email")]
+    [InlineData("X-User")]
+    [InlineData("X-Username")]
+    [InlineData("X-Auth-User")]
+    [InlineData("X-Host")]
+    [InlineData("X-HTTP-Host-Override")]
+    [InlineData("X-Content-Length")]
+    [InlineData("x_content_length")]
+    [InlineData("Proxy-Authorization")]
+    [InlineData("Proxy_Authorization")]
+    [InlineData("proxy.authorization")]
     public void Default_StripsEverySpelling(string name) => Assert.True(StrippedHeaders.Default.Matches(name), name);
 
     [Theory]
@@ -58,8 +115,15 @@ public sealed class StrippedHeadersTests
     [InlineData("X-Request-Id")]
     [InlineData("X-HTTP-Method-Overrides")]
     [InlineData("GSQL-GRAPH")]
-    [InlineData("Forwarded-For")]
     [InlineData("traceparent")]
+    [InlineData("Proxy-Connection")]
+    [InlineData("X-Users")]
+    [InlineData("X-Hostname")]
+    [InlineData("X-Api-Key")]
+    [InlineData("Content-Length")]
+    [InlineData("X-Forwarde")]
+    [InlineData("X")]
+    [InlineData("")]
     public void Default_KeepsOtherHeaders(string name) => Assert.False(StrippedHeaders.Default.Matches(name), name);
 
     [Fact]
@@ -107,7 +171,39 @@ public sealed class StrippedHeadersTests
     [InlineData("X-Graph", "X_GRAPH", true)]
     [InlineData("X_Graph", "x-graph", true)]
     [InlineData("X-Graph", "X-Graphs", false)]
-    [InlineData("X-Graph", "X.Graph", false)]
-    public void HeaderSpelling_IgnoresCaseAndUnderscores(string header, string name, bool same) =>
+    [InlineData("X-Graph", "X.Graph", true)] // older Apache CGI maps '.' to '_' too
+    [InlineData("X-Graph", "x.GRAPH", true)]
+    [InlineData("X-Graph", "X,Graph", false)]
+    public void HeaderSpelling_IgnoresCaseUnderscoresAndDots(string header, string name, bool same) =>
         Assert.Equal(same, HeaderSpelling.Same(name, header));
+
+    /// <summary>The bucketed look-up answers exactly as comparing the name with every entry would.</summary>
+    [Fact]
+    public void Matches_AgreesWithComparingEveryEntry()
+    {
+        var stripped = StrippedHeaders.ForRoute(new Dictionary<string, string> { [StrippedHeaders.MetadataKey] = "X-*, Y, Z-Tenant-*, x_i*" });
+        string[] entries = [.. StrippedHeaders.DefaultEntries, "X-*", "Y", "Z-Tenant-*", "x_i*"];
+        var names = new HashSet<string>(StringComparer.Ordinal) { "", "X", "x", "X-", "x.", "Y", "Yy", "Z-Tenant", "Z-Tenant-1", "Xi", "X-i", "Accept" };
+        foreach (var entry in entries)
+        {
+            var name = entry.TrimEnd('*');
+            for (var length = 0; length <= name.Length; length++)
+            {
+                var start = name[..length];
+                names.Add(start);
+                names.Add(start + "a");
+                names.Add(start + "-");
+                names.Add(start.ToUpperInvariant().Replace('-', '_'));
+                names.Add(start.ToLowerInvariant().Replace('-', '.'));
+            }
+        }
+
+        foreach (var name in names)
+        {
+            var expected = entries.Any(e => e.EndsWith('*') ? HeaderSpelling.StartsWith(name, e.AsSpan(0, e.Length - 1)) : HeaderSpelling.Same(name, e));
+            Assert.True(expected == stripped.Matches(name), name);
+            var expectedDefault = StrippedHeaders.DefaultEntries.Any(e => e.EndsWith('*') ? HeaderSpelling.StartsWith(name, e.AsSpan(0, e.Length - 1)) : HeaderSpelling.Same(name, e));
+            Assert.True(expectedDefault == StrippedHeaders.Default.Matches(name), name);
+        }
+    }
 }

@@ -23,6 +23,9 @@ public sealed class PathGuardTests
     [InlineData("/restpp/graph/social/vertices/person/Jr. ")]
     [InlineData("/a/ b")]
     [InlineData("/a/K\u00e9vin/\u00c5sa/\u3002")]
+    [InlineData("/a/.\u0301./b")] // a combining accent is not default-ignorable: the segment is not dots
+    [InlineData("/a/\u3164x/b")] // a Hangul filler beside a letter
+    [InlineData("/a/caf\u00e9\ufe0f")]
     [InlineData("/a/100%u00")]
     [InlineData("/a/%zz")]
     [InlineData("/a/%2")]
@@ -77,6 +80,24 @@ public sealed class PathGuardTests
     [InlineData("/a/x\uff03y", "look-alike")]
     [InlineData("/a/\u2100", "look-alike")]
     [InlineData("/a/\U0001F100", "look-alike")]
+    [InlineData("/a/..\u00a5..\u00a5b", "look-alike")] // yen sign: '\\' in code page 932
+    [InlineData("/a/..\u20a9b", "look-alike")] // won sign: '\\' in code page 949
+    [InlineData("/a/..\u2215b", "look-alike")] // division slash: '/'
+    [InlineData("/a/..\u2044b", "look-alike")] // fraction slash: '/'
+    [InlineData("/a/..\u2216b", "look-alike")] // set minus: '\\'
+    [InlineData("/a/..\u00b4b", "look-alike")] // acute accent: '/' in code page 1253
+    [InlineData("/a/x\u066a2e", "look-alike")] // Arabic percent sign: '%'
+    [InlineData("/a/.\u034f./b", "dot-segment")] // combining grapheme joiner
+    [InlineData("/a/..\u115f/b", "dot-segment")] // Hangul choseong filler
+    [InlineData("/a/..\u3164/b", "dot-segment")] // Hangul filler
+    [InlineData("/a/\uffa0../b", "dot-segment")] // halfwidth Hangul filler
+    [InlineData("/a/..\ufe0f/b", "dot-segment")] // variation selector-16
+    [InlineData("/a/..\u17b4/b", "dot-segment")] // Khmer vowel inherent
+    [InlineData("/a/..\u180b/b", "dot-segment")] // Mongolian free variation selector
+    [InlineData("/a/..\U000E0001/b", "dot-segment")] // language tag
+    [InlineData("/a/..\U000E0100/b", "dot-segment")] // variation selector-17
+    [InlineData("/a/\u3164/b", "empty-segment")]
+    [InlineData("/a/\u034f\ufe00/b", "empty-segment")]
     public void Refuses_AmbiguousPaths_NamingTheRule(string path, string rule)
     {
         var problem = Strict.Check(path, path);
@@ -135,6 +156,55 @@ public sealed class PathGuardTests
         // If this starts failing, the project no longer runs with InvariantGlobalization and
         // string.Normalize could check LookAlikes against the platform's Unicode data.
         Assert.Equal("\uff0e", "\uff0e".Normalize(NormalizationForm.FormKC));
+    }
+
+    [Fact]
+    public void BestFit_MessageNamesTheCharacterTheCodePageAndWhatItBecomes()
+    {
+        var problem = Strict.Check("/a/..\u00a5b", "/a/..\u00a5b");
+
+        Assert.Equal("The request path is refused by rule look-alike: it contains U+00A5, which Windows best-fit conversion to code page 932 (Japanese) turns into '\\'",
+            problem!.Value.Message);
+    }
+
+    [Fact]
+    public void BestFitLookAlikes_CoverTheTables_AndOnlyWhatNfkcDoesNot()
+    {
+        var found = new List<int>();
+        for (var codePoint = 0; codePoint <= 0x10FFFF; codePoint++)
+        {
+            if (LookAlikes.BestFitOf(codePoint) is { } bestFit)
+            {
+                Assert.Null(LookAlikes.PathSyntaxOf(codePoint));
+                Assert.True(bestFit.Form is "/" or "\\" or "." or ";" or "%", $"U+{codePoint:X4} -> {bestFit.Form}");
+                found.Add(codePoint);
+            }
+        }
+
+        // Every code point that a Windows best-fit table (874, 932, 936, 949, 950, 1250-1258, 1361) maps to / \ . ; or %, less those NFKC maps.
+        Assert.Equal([0x00A5, 0x00B4, 0x066A, 0x2044, 0x20A9, 0x2215, 0x2216], found);
+    }
+
+    [Fact]
+    public void DefaultIgnorables_AreTheWholeProperty()
+    {
+        var count = 0;
+        for (var codePoint = 0; codePoint <= 0x10FFFF; codePoint++)
+        {
+            if (DefaultIgnorables.Contains(codePoint))
+            {
+                count++;
+            }
+        }
+
+        // DerivedCoreProperties.txt (Unicode 14 to 16): 17 ranges, 4174 code points.
+        Assert.Equal(4174, count);
+        Assert.True(DefaultIgnorables.Contains(0x034F));
+        Assert.True(DefaultIgnorables.Contains(0x3164));
+        Assert.True(DefaultIgnorables.Contains(0xE0FFF));
+        Assert.False(DefaultIgnorables.Contains(0xE1000));
+        Assert.False(DefaultIgnorables.Contains(0x0300)); // combining grave accent: visible on its base
+        Assert.False(DefaultIgnorables.Contains(0x00A0)); // no-break space: whitespace, not ignorable
     }
 
     [Fact]
