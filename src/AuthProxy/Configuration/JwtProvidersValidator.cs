@@ -71,7 +71,7 @@ internal sealed class JwtProvidersValidator(IConfiguration configuration, IHostE
 
             if (provider.UsesDiscovery && issuer is { Length: > 0 } && !IsFetchable(issuer, allowHttp))
             {
-                problems.Add($"{where}: has no Keys, so its keys come from OIDC discovery, which needs an https Issuer URL (got '{UrlRedaction.Redact(issuer)}'; or give Keys or Secrets)");
+                problems.Add($"{where}: has no Keys, so its keys come from OIDC discovery, which needs an https Issuer URL (got '{UrlRedaction.Redact(issuer)}')");
             }
         }
 
