@@ -60,6 +60,7 @@ public static class AuthProxyServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.TryAddSingleton<AuthProxyMetrics>();
+        services.TryAddSingleton<DecisionTelemetry>();
         services.TryAddSingleton<KeyHttp>();
         services.TryAddSingleton<KeyFetcher>();
         services.TryAddSingleton<KeySourceFactory>();
@@ -69,7 +70,12 @@ public static class AuthProxyServiceCollectionExtensions
         services.AddHostedService<KeyRefreshService>();
 
         AddStore(services);
-        services.TryAddSingleton<RevocationList>();
+        services.TryAddSingleton(sp =>
+        {
+            var revocations = new RevocationList();
+            sp.GetRequiredService<AuthProxyMetrics>().ObserveRevocations(() => revocations.Count);
+            return revocations;
+        });
         services.TryAddSingleton<SigningKeyRing>();
         services.TryAddSingleton<SecretHasher>();
         services.TryAddSingleton<TokenIssuer>();

@@ -35,7 +35,8 @@ internal sealed class TrustedIssuers : IDisposable
     public TrustedIssuers(IOptions<JwtOptions> options, IOptions<OwnTokenOptions> own, IOptions<JwtProvidersOptions> providers, IHostEnvironment environment,
         KeySourceFactory sources, KeyHttp http, SigningKeyRing ring, AuthProxyMetrics metrics, TimeProvider time)
     {
-        metrics.ObserveKeys(this, time);
+        metrics.ObserveKeySources(() => _all.SelectMany(i => i.Sources)
+            .Select(s => new KeySourceReading(s.Description, s.Current.Keys.Length, s.IsLoaded ? s.Current.LoadedAt : null)), time);
         _own = own.Value;
         _ring = ring;
         _options = options.Value;

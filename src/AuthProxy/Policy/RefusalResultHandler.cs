@@ -1,6 +1,5 @@
 using AuthProxy.Authentication;
 using AuthProxy.Errors;
-using System.Diagnostics;
 using AuthProxy.Routing;
 using AuthProxy.Telemetry;
 using Microsoft.AspNetCore.Authorization;
@@ -18,14 +17,12 @@ internal sealed class RefusalResultHandler : IAuthorizationMiddlewareResultHandl
     private static readonly string[] BearerForbidden = [RefusalWriter.BearerForbidden];
 
     private readonly ActiveRoutes _routes;
-    private readonly AuthProxyMetrics _metrics;
-    private readonly TimeProvider _time;
+    private readonly DecisionTelemetry _decisions;
 
-    public RefusalResultHandler(ActiveRoutes routes, AuthProxyMetrics metrics, TimeProvider time)
+    public RefusalResultHandler(ActiveRoutes routes, DecisionTelemetry decisions)
     {
         _routes = routes;
-        _metrics = metrics;
-        _time = time;
+        _decisions = decisions;
     }
 
     public async Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
@@ -61,54 +58,11 @@ internal sealed class RefusalResultHandler : IAuthorizationMiddlewareResultHandl
         await RefusalWriter.WriteAsync(context, challenge, style, definition?.Challenges);
     }
 
-    /// <summary>Counts the decision, records its latency and, when traced, its span (never the credential).</summary>
     private void Record(HttpContext context, AuthPolicyDefinition? definition, Refusal? refusal)
     {
-        var route = RouteOf(context);
-        var result = refusal is null ? "allowed" : "refused";
-        var reason = refusal?.Reason ?? "none";
-        var start = context.Features.Get<DecisionStart>();
-        var elapsed = start is null ? TimeSpan.Zero : _time.GetElapsedTime(start.Timestamp);
-        _metrics.Decided(route, result, reason, elapsed);
-
-        if (!AuthProxyTelemetry.Source.HasListeners())
-        {
-            return;
-        }
-
         var caller = CallerIdentity.From(context.User);
-        using var activity = AuthProxyTelemetry.Source.StartActivity(AuthProxyTelemetry.DecisionSpan, ActivityKind.Internal, parentContext: default,
-            startTime: start?.At ?? _time.GetUtcNow());
-        if (activity is null)
-        {
-            return;
-        }
-
-        activity.SetTag(AuthProxyTelemetry.RouteTag, route);
-        activity.SetTag(AuthProxyTelemetry.PolicyTag, definition?.Name ?? PolicyNames.Default);
-        activity.SetTag(AuthProxyTelemetry.SchemeTag, caller?.Scheme ?? AuthorizationHeader.SchemeOf(context.Request.Headers.Authorization));
-        activity.SetTag(AuthProxyTelemetry.ResultTag, result);
-        activity.SetTag(AuthProxyTelemetry.ReasonTag, reason);
-        if (caller is not null)
-        {
-            activity.SetTag(AuthProxyTelemetry.UserTag, caller.User.Name);
-        }
-
-        if (refusal is not null)
-        {
-            activity.SetStatus(ActivityStatusCode.Error, reason);
-        }
-
-        activity.SetEndTime((start?.At ?? _time.GetUtcNow()).UtcDateTime + elapsed);
-    }
-
-    /// <summary>The YARP route id, or the pattern of one of AuthProxy's own endpoints: a tag of bounded cardinality.</summary>
-    internal static string RouteOf(HttpContext context)
-    {
-        var endpoint = context.GetEndpoint();
-        return endpoint?.Metadata.GetMetadata<Yarp.ReverseProxy.Model.RouteModel>()?.Config.RouteId
-            ?? (endpoint as RouteEndpoint)?.RoutePattern.RawText
-            ?? "none";
+        _decisions.Record(context, definition?.Name ?? PolicyNames.Default,
+            caller?.Scheme ?? AuthorizationHeader.SchemeOf(context.Request.Headers.Authorization), caller?.User.Name, refusal?.Reason);
     }
 
     private static Refusal? FirstRefusal(AuthorizationFailure? failure)

@@ -1,14 +1,13 @@
 using System.Diagnostics.Metrics;
-using AuthProxy.Keys;
-using AuthProxy.Storage;
-using AuthProxy.Tokens;
 
 namespace AuthProxy.Telemetry;
 
 /// <summary>
 /// AuthProxy's <see cref="Meter"/> (<c>AuthProxy</c>) and its instruments, named, described and
 /// given units once. Prometheus sees them as <c>authproxy_decisions_total</c>,
-/// <c>authproxy_decision_duration_seconds</c>, and so on (the README lists them).
+/// <c>authproxy_decision_duration_seconds</c>, and so on (the README lists them). Features report
+/// here with plain values (as YARP's forwarder telemetry is fed); the gauges read what the features
+/// that own the state hand over (<see cref="ObserveKeySources"/>, <see cref="ObserveRevocations"/>).
 /// </summary>
 internal sealed class AuthProxyMetrics
 {
@@ -22,10 +21,11 @@ internal sealed class AuthProxyMetrics
     private readonly Counter<long> _throttled;
     private readonly Counter<long> _passwordHashes;
     private readonly Histogram<double> _upstreamDuration;
-    private TrustedIssuers? _issuers;
+    private Func<IEnumerable<KeySourceReading>> _keySources = () => [];
+    private Func<int> _revocations = () => 0;
     private TimeProvider _time = TimeProvider.System;
 
-    public AuthProxyMetrics(IMeterFactory meters, RevocationList revocations)
+    public AuthProxyMetrics(IMeterFactory meters)
     {
         var meter = meters.Create(MeterName);
         _decisions = meter.CreateCounter<long>("authproxy.decisions", unit: "{decision}",
@@ -43,7 +43,7 @@ internal sealed class AuthProxyMetrics
             description: "Tokens AuthProxy issued, by family (gsql, gridgain, personal).");
         _tokensRevoked = meter.CreateCounter<long>("authproxy.tokens.revoked", unit: "{token}",
             description: "Tokens revoked or blocked, by family (gsql, gridgain, personal, or all for a user-wide revocation).");
-        meter.CreateObservableGauge("authproxy.revocations", () => revocations.Count, unit: "{token}",
+        meter.CreateObservableGauge("authproxy.revocations", () => _revocations(), unit: "{token}",
             description: "Revoked and blocked tokens held in memory (until their tokens expire).");
         _throttled = meter.CreateCounter<long>("authproxy.throttled", unit: "{attempt}",
             description: "Password, login, secret and token-check attempts refused by throttling, by budget (account, address, capacity, hashing).");
@@ -53,12 +53,15 @@ internal sealed class AuthProxyMetrics
             description: "Time from forwarding a request to the backend's answer (or failure), by cluster and outcome (status class or error).");
     }
 
-    /// <summary>Lets the key gauges read the providers once they exist (they depend on these metrics).</summary>
-    public void ObserveKeys(TrustedIssuers issuers, TimeProvider time)
+    /// <summary>Lets the key gauges read the key sources' state (from the feature that owns them).</summary>
+    public void ObserveKeySources(Func<IEnumerable<KeySourceReading>> read, TimeProvider time)
     {
-        _issuers = issuers;
+        _keySources = read;
         _time = time;
     }
+
+    /// <summary>Lets the revocations gauge read how many revocations and blocks are in force.</summary>
+    public void ObserveRevocations(Func<int> count) => _revocations = count;
 
     public void Decided(string route, string result, string reason, TimeSpan elapsed)
     {
@@ -69,14 +72,16 @@ internal sealed class AuthProxyMetrics
     public void KeyFetched(string source, string outcome) =>
         _keyFetches.Add(1, new KeyValuePair<string, object?>("source", source), new KeyValuePair<string, object?>("outcome", outcome));
 
-    public void TokenIssued(TokenFamily family) =>
-        _tokensIssued.Add(1, new KeyValuePair<string, object?>("family", FamilyTag(family)));
+    /// <param name="family">The issuing service's tag: <c>gsql</c>, <c>gridgain</c> or <c>personal</c>.</param>
+    public void TokenIssued(string family) =>
+        _tokensIssued.Add(1, new KeyValuePair<string, object?>("family", family));
 
-    public void TokensRevoked(TokenFamily? family, int count)
+    /// <param name="family">The family's tag, or <c>all</c> for a user-wide revocation.</param>
+    public void TokensRevoked(string family, int count)
     {
         if (count > 0)
         {
-            _tokensRevoked.Add(count, new KeyValuePair<string, object?>("family", family is { } f ? FamilyTag(f) : "all"));
+            _tokensRevoked.Add(count, new KeyValuePair<string, object?>("family", family));
         }
     }
 
@@ -87,22 +92,13 @@ internal sealed class AuthProxyMetrics
     public void Forwarded(string cluster, string outcome, TimeSpan elapsed) =>
         _upstreamDuration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("cluster", cluster), new KeyValuePair<string, object?>("outcome", outcome));
 
-    public static string FamilyTag(TokenFamily family) => family switch
-    {
-        TokenFamily.Gsql => "gsql",
-        TokenFamily.GridGain => "gridgain",
-        _ => "personal",
-    };
-
     private IEnumerable<Measurement<int>> ObserveKeyCounts() =>
-        Sources().Select(s => new Measurement<int>(s.Current.Keys.Length, new KeyValuePair<string, object?>("source", s.Description)));
+        _keySources().Select(s => new Measurement<int>(s.Keys, new KeyValuePair<string, object?>("source", s.Source)));
 
     private IEnumerable<Measurement<double>> ObserveKeyAges()
     {
         var now = _time.GetUtcNow();
-        return Sources().Where(s => s.IsLoaded)
-            .Select(s => new Measurement<double>((now - s.Current.LoadedAt).TotalSeconds, new KeyValuePair<string, object?>("source", s.Description)));
+        return _keySources().Where(s => s.LoadedAt is not null)
+            .Select(s => new Measurement<double>((now - s.LoadedAt!.Value).TotalSeconds, new KeyValuePair<string, object?>("source", s.Source)));
     }
-
-    private IEnumerable<KeySource> Sources() => _issuers?.All.SelectMany(i => i.Sources) ?? [];
 }

@@ -33,7 +33,7 @@ internal sealed class TokenIssuer(SigningKeyRing ring, IAuthProxyStore store, IO
     public async Task<IssuedTokenResult?> IssueAsync(TokenRequest request, CancellationToken cancellationToken)
     {
         using var activity = AuthProxyTelemetry.Source.StartActivity(AuthProxyTelemetry.TokenIssueSpan);
-        activity?.SetTag(AuthProxyTelemetry.FamilyTag, AuthProxyMetrics.FamilyTag(request.Family));
+        activity?.SetTag(AuthProxyTelemetry.FamilyTag, TokenFamilies.Tag(request.Family));
         activity?.SetTag(AuthProxyTelemetry.UserTag, request.User);
         var credentials = await ring.GetSigningKeyAsync(cancellationToken);
         var now = time.GetUtcNow();
@@ -87,7 +87,7 @@ internal sealed class TokenIssuer(SigningKeyRing ring, IAuthProxyStore store, IO
         }
 
         ring.NoteIssued(kid, expiresAt);
-        metrics.TokenIssued(request.Family);
+        metrics.TokenIssued(TokenFamilies.Tag(request.Family));
         return new IssuedTokenResult(token, record);
     }
 

@@ -28,7 +28,7 @@ internal sealed class TokenRevoker(IAuthProxyStore store, RevocationList revocat
         revocations.Revoke(key, keepUntil);
         if (revoked)
         {
-            metrics.TokensRevoked(family, 1);
+            metrics.TokensRevoked(TokenFamilies.Tag(family), 1);
         }
 
         return revoked;
@@ -44,7 +44,7 @@ internal sealed class TokenRevoker(IAuthProxyStore store, RevocationList revocat
             revocations.Revoke(token.Key, token.ExpiresAt);
         }
 
-        metrics.TokensRevoked(null, revoked.Count);
+        metrics.TokensRevoked(TokenFamilies.All, revoked.Count);
         activity?.SetTag(AuthProxyTelemetry.CountTag, revoked.Count);
         return revoked.Count;
     }
@@ -62,7 +62,7 @@ internal sealed class TokenRevoker(IAuthProxyStore store, RevocationList revocat
                 revocations.Block(token);
             }
 
-            metrics.TokensRevoked(TokenFamily.Gsql, tokens.Count);
+            metrics.TokensRevoked(TokenFamilies.Tag(TokenFamily.Gsql), tokens.Count);
         }
 
         return outcome;
@@ -74,7 +74,7 @@ internal sealed class TokenRevoker(IAuthProxyStore store, RevocationList revocat
     private static System.Diagnostics.Activity? Span(TokenFamily? family, int? count)
     {
         var activity = AuthProxyTelemetry.Source.StartActivity(AuthProxyTelemetry.TokenRevokeSpan);
-        activity?.SetTag(AuthProxyTelemetry.FamilyTag, family is { } f ? AuthProxyMetrics.FamilyTag(f) : "all");
+        activity?.SetTag(AuthProxyTelemetry.FamilyTag, TokenFamilies.Tag(family));
         if (count is { } n)
         {
             activity?.SetTag(AuthProxyTelemetry.CountTag, n);

@@ -1,7 +1,6 @@
 using System.Net;
 using AuthProxy.Configuration;
 using AuthProxy.Telemetry;
-using AuthProxy.Tokens;
 using AuthProxy.Users;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -14,7 +13,7 @@ public sealed class LoginThrottleTests
     private static LoginThrottle Create(FakeTimeProvider time, ThrottlingOptions? options = null)
     {
         var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
-        var metrics = new AuthProxyMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), new RevocationList());
+        var metrics = new AuthProxyMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
         return new LoginThrottle(Options.Create(options ?? new ThrottlingOptions()), time, metrics);
     }
 
