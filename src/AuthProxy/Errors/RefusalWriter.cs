@@ -37,12 +37,14 @@ internal static class RefusalWriter
     private static readonly JsonEncodedText Detail = JsonEncodedText.Encode("detail");
 
     /// <summary>
-    /// Writes <paramref name="refusal"/> unless the response has already started (then the
-    /// connection is the only thing left to signal with, and the caller aborts it).
+    /// Writes <paramref name="refusal"/> in the request's error style (<see cref="ErrorStyleFeature"/>),
+    /// unless the response has already started (then the connection is the only thing left to
+    /// signal with, and it is aborted).
     /// </summary>
     /// <param name="challenges">The <c>WWW-Authenticate</c> values for a 401 or 403; may be empty.</param>
-    public static Task WriteAsync(HttpContext context, Refusal refusal, ErrorStyle style, ReadOnlySpan<string> challenges = default)
+    public static Task WriteAsync(HttpContext context, Refusal refusal, ReadOnlySpan<string> challenges = default)
     {
+        var style = context.Features.Get<ErrorStyleFeature>()?.Style ?? ErrorStyle.Restpp;
         var response = context.Response;
         if (response.HasStarted)
         {

@@ -6,7 +6,7 @@ namespace AuthProxy.Errors;
 /// Gives the documented body to requests no endpoint answered: no route (404) or a route that
 /// does not take the method (405). Responses from a backend are never touched.
 /// </summary>
-internal sealed class UnmatchedRequestMiddleware(RequestDelegate next, Routing.ActiveRoutes routes)
+internal sealed class UnmatchedRequestMiddleware(RequestDelegate next)
 {
     public async Task InvokeAsync(HttpContext context)
     {
@@ -32,7 +32,7 @@ internal sealed class UnmatchedRequestMiddleware(RequestDelegate next, Routing.A
         if (refusal is not null)
         {
             var allow = response.Headers.Allow;
-            await RefusalWriter.WriteAsync(context, refusal.Value, routes.Current.DefaultPolicy.ErrorStyle);
+            await RefusalWriter.WriteAsync(context, refusal.Value);
             if (!string.IsNullOrEmpty(allow) && !response.HasStarted)
             {
                 response.Headers.Allow = allow;

@@ -1,5 +1,4 @@
 using AuthProxy.Errors;
-using AuthProxy.Routing;
 using AuthProxy.Telemetry;
 using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Model;
@@ -11,7 +10,7 @@ namespace AuthProxy.Forwarding;
 /// backend's response started, answers in the route's error style instead of YARP's empty
 /// 502/503/504.
 /// </summary>
-internal sealed partial class ProxyErrorMiddleware(RequestDelegate next, ActiveRoutes routes, AuthProxyMetrics metrics, TimeProvider time,
+internal sealed partial class ProxyErrorMiddleware(RequestDelegate next, AuthProxyMetrics metrics, TimeProvider time,
     ILogger<ProxyErrorMiddleware> logger)
 {
     public async Task InvokeAsync(HttpContext context)
@@ -42,9 +41,7 @@ internal sealed partial class ProxyErrorMiddleware(RequestDelegate next, ActiveR
         }
 
         Log.ForwardingFailed(logger, route?.RouteId ?? "?", cluster, error.Error.ToString(), error.Exception?.GetType().Name, error.Exception?.Message);
-        var snapshot = routes.Current;
-        var style = (route is null ? null : snapshot.PolicyOf(route))?.ErrorStyle ?? snapshot.DefaultPolicy.ErrorStyle;
-        await RefusalWriter.WriteAsync(context, refusal.Value, style);
+        await RefusalWriter.WriteAsync(context, refusal.Value);
     }
 
     private static string StatusClass(int status) => status switch

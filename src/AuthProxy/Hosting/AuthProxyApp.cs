@@ -81,17 +81,18 @@ public static partial class AuthProxyApp
             app.UseForwardedHeaders(forwarded);
         }
 
+        app.UseMiddleware<ErrorStyleMiddleware>(); // the default style, before anything can refuse
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             ExceptionHandler = context =>
             {
-                var style = context.RequestServices.GetRequiredService<ActiveRoutes>().Current.DefaultPolicy.ErrorStyle;
-                return RefusalWriter.WriteAsync(context, Failure(context.Features.Get<Microsoft.AspNetCore.Diagnostics.IExceptionHandlerFeature>()?.Error), style);
+                return RefusalWriter.WriteAsync(context, Failure(context.Features.Get<Microsoft.AspNetCore.Diagnostics.IExceptionHandlerFeature>()?.Error));
             },
         });
         app.UseMiddleware<UnmatchedRequestMiddleware>();
         app.UseMiddleware<PathGuardMiddleware>();
         app.UseRouting();
+        app.UseMiddleware<ErrorStyleMiddleware>(); // the endpoint's style
         if (app.Services.GetRequiredService<ManagementListener>().Enabled)
         {
             app.UseMiddleware<ManagementListenerMiddleware>();

@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
 using AuthProxy.Errors;
 using AuthProxy.Policy;
-using AuthProxy.Routing;
 using Yarp.ReverseProxy.Configuration;
 
 namespace AuthProxy.Parameters;
@@ -14,7 +13,7 @@ namespace AuthProxy.Parameters;
 /// (<see cref="ParameterScanningStream"/>). Requests without a query string or such a body pay
 /// one look-up.
 /// </summary>
-internal sealed class ParameterGuardMiddleware(RequestDelegate next, ActiveRoutes routes)
+internal sealed class ParameterGuardMiddleware(RequestDelegate next)
 {
     private readonly ConditionalWeakTable<RouteConfig, RefusedParameters> _byRoute = [];
 
@@ -25,7 +24,7 @@ internal sealed class ParameterGuardMiddleware(RequestDelegate next, ActiveRoute
         var request = context.Request;
         if (request.QueryString.HasValue && QueryKeys.FindKey(request.QueryString.Value, parameters.Names) is { } found)
         {
-            await RefuseAsync(context, route, RefusedParameters.InQuery(found.Key, found.Name));
+            await RefuseAsync(context, RefusedParameters.InQuery(found.Key, found.Name));
             return;
         }
 
@@ -38,7 +37,7 @@ internal sealed class ParameterGuardMiddleware(RequestDelegate next, ActiveRoute
 
         if (shape.Problem is { } problem)
         {
-            await RefuseAsync(context, route, RefusedParameters.Unreadable(shape.MediaType, problem));
+            await RefuseAsync(context, RefusedParameters.Unreadable(shape.MediaType, problem));
             return;
         }
 
@@ -50,15 +49,11 @@ internal sealed class ParameterGuardMiddleware(RequestDelegate next, ActiveRoute
         var matcher = scan.Matcher;
         if (matcher.Refused && !context.Response.HasStarted)
         {
-            await RefuseAsync(context, route, matcher.Found is { } key
+            await RefuseAsync(context, matcher.Found is { } key
                 ? RefusedParameters.InBody(key, matcher.Name!, shape.MediaType)
                 : RefusedParameters.Unreadable(shape.MediaType, matcher.Problem!));
         }
     }
 
-    private Task RefuseAsync(HttpContext context, RouteConfig route, Refusal refusal)
-    {
-        var snapshot = routes.Current;
-        return RefusalWriter.WriteAsync(context, refusal, (snapshot.PolicyOf(route) ?? snapshot.DefaultPolicy).ErrorStyle);
-    }
+    private static Task RefuseAsync(HttpContext context, Refusal refusal) => RefusalWriter.WriteAsync(context, refusal);
 }

@@ -35,11 +35,10 @@ internal sealed class RefusalResultHandler : IAuthorizationMiddlewareResultHandl
             return;
         }
 
-        var style = definition?.ErrorStyle ?? _routes.Current.DefaultPolicy.ErrorStyle;
         if (AuthPolicyProvider.IsUndefined(policy))
         {
             Record(context, definition, AuthPolicyProvider.UndefinedPolicy);
-            await RefusalWriter.WriteAsync(context, AuthPolicyProvider.UndefinedPolicy, style);
+            await RefusalWriter.WriteAsync(context, AuthPolicyProvider.UndefinedPolicy);
             return;
         }
 
@@ -49,13 +48,13 @@ internal sealed class RefusalResultHandler : IAuthorizationMiddlewareResultHandl
                 ?? Denials.Because(RefusalKind.Privilege, "the caller is not allowed on this route");
             var bearer = CallerIdentity.From(context.User)?.Scheme == AuthSchemes.Bearer;
             Record(context, definition, refusal);
-            await RefusalWriter.WriteAsync(context, refusal, style, bearer ? BearerForbidden : default);
+            await RefusalWriter.WriteAsync(context, refusal, bearer ? BearerForbidden : default);
             return;
         }
 
         var challenge = await CallerAuthentication.FailureAsync(context, policy.AuthenticationSchemes);
         Record(context, definition, challenge);
-        await RefusalWriter.WriteAsync(context, challenge, style, definition?.Challenges);
+        await RefusalWriter.WriteAsync(context, challenge, definition?.Challenges);
     }
 
     private void Record(HttpContext context, AuthPolicyDefinition? definition, Refusal? refusal)

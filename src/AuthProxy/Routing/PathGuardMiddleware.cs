@@ -10,7 +10,7 @@ namespace AuthProxy.Routing;
 /// backend, before any route is chosen (see <see cref="PathGuard"/>), so the path the policy
 /// checked is the path the backend routes on.
 /// </summary>
-internal sealed class PathGuardMiddleware(RequestDelegate next, IOptions<AuthProxyOptions> options, ActiveRoutes routes)
+internal sealed class PathGuardMiddleware(RequestDelegate next, IOptions<AuthProxyOptions> options)
 {
     private readonly PathGuard _guard = new(options.Value.AllowEncodedSlashes, options.Value.AllowPathParameters);
 
@@ -21,7 +21,7 @@ internal sealed class PathGuardMiddleware(RequestDelegate next, IOptions<AuthPro
         var rawTarget = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? string.Empty;
         if (_guard.Check(rawTarget, path) is { } problem)
         {
-            return RefusalWriter.WriteAsync(context, new Refusal(RefusalKind.BadPath, problem.Message), routes.Current.DefaultPolicy.ErrorStyle);
+            return RefusalWriter.WriteAsync(context, new Refusal(RefusalKind.BadPath, problem.Message));
         }
 
         return next(context);

@@ -17,13 +17,12 @@ internal sealed class CrossSiteGuard(RequestDelegate next, IOptions<TokenService
 
     public Task InvokeAsync(HttpContext context)
     {
-        if (context.GetEndpoint()?.Metadata.GetMetadata<RefuseCrossSiteRequests>() is { } guard
+        if (context.GetEndpoint()?.Metadata.GetMetadata<RefuseCrossSiteRequests>() is not null
             && !HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method) && !HttpMethods.IsOptions(context.Request.Method)
             && CrossSite(context.Request) is { } from)
         {
             return RefusalWriter.WriteAsync(context,
-                new Refusal(RefusalKind.CrossSite, $"Access Denied because this request comes from another site ({Denials.Show(from)}); token services accept only same-origin browser requests"),
-                guard.Style);
+                new Refusal(RefusalKind.CrossSite, $"Access Denied because this request comes from another site ({Denials.Show(from)}); token services accept only same-origin browser requests"));
         }
 
         return next(context);
@@ -64,15 +63,15 @@ internal sealed class CrossSiteGuard(RequestDelegate next, IOptions<TokenService
         && uri.Port == (request.Host.Port ?? (request.IsHttps ? 443 : 80));
 }
 
-/// <summary>Marks an endpoint whose unsafe methods refuse cross-site requests, and the error style to refuse in.</summary>
-internal sealed class RefuseCrossSiteRequests(ErrorStyle style)
+/// <summary>Marks an endpoint whose unsafe methods refuse cross-site requests.</summary>
+internal sealed class RefuseCrossSiteRequests
 {
-    public ErrorStyle Style { get; } = style;
+    public static readonly RefuseCrossSiteRequests Instance = new();
 }
 
 /// <summary>Marks token service endpoints with <see cref="RefuseCrossSiteRequests"/>.</summary>
 internal static class CrossSiteEndpointExtensions
 {
-    public static TBuilder RefuseCrossSite<TBuilder>(this TBuilder builder, ErrorStyle style)
-        where TBuilder : IEndpointConventionBuilder => builder.WithMetadata(new RefuseCrossSiteRequests(style));
+    public static TBuilder RefuseCrossSite<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder => builder.WithMetadata(RefuseCrossSiteRequests.Instance);
 }

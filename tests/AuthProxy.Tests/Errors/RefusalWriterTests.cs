@@ -38,7 +38,8 @@ public sealed class RefusalWriterTests
         var context = new DefaultHttpContext();
         var body = new MemoryStream();
         context.Response.Body = body;
-        await RefusalWriter.WriteAsync(context, new Refusal(Enum.Parse<RefusalKind>(kind), message), style, challenges);
+        context.Features.Set(new ErrorStyleFeature(style));
+        await RefusalWriter.WriteAsync(context, new Refusal(Enum.Parse<RefusalKind>(kind), message), challenges);
         return (context.Response, System.Text.Encoding.UTF8.GetString(body.ToArray()));
     }
 

@@ -1,3 +1,4 @@
+using AuthProxy.Errors;
 using AuthProxy.Policy;
 using Microsoft.AspNetCore.Mvc;
 
@@ -17,7 +18,7 @@ internal static class GraphQLEndpoint
         foreach (var path in new[] { "/api/graphql", "/api/v2/graphql" })
         {
             app.MapPost(path, (HttpContext context, [FromServices] GraphQLRequestHandler handler) => handler.HandleAsync(context))
-                .RequireAuthorization(BuiltInPolicies.DataHub.Name).RefuseCrossSite(Errors.ErrorStyle.Problem);
+                .RequireAuthorization(BuiltInPolicies.DataHub.Name).WithErrorStyle(ErrorStyle.Problem).RefuseCrossSite();
         }
     }
 }

@@ -13,11 +13,12 @@ internal static class GridGainEndpoints
 {
     private const string JwtMediaType = "application/jwt";
 
-    public static void Map(IEndpointRouteBuilder app)
+    public static void Map(IEndpointRouteBuilder routes)
     {
-        app.MapPost("/management/v1/authentication/login", LoginAsync).AllowAnonymous().RefuseCrossSite(ErrorStyle.Problem);
-        app.MapDelete("/management/v1/authentication/jwt", RevokeUserAsync).RequireAuthorization(BuiltInPolicies.GridGain.Name).RefuseCrossSite(ErrorStyle.Problem);
-        app.MapDelete("/management/v1/authentication/jwt/{token}", RevokeTokenAsync).RequireAuthorization(BuiltInPolicies.GridGain.Name).RefuseCrossSite(ErrorStyle.Problem);
+        var app = routes.MapGroup(string.Empty).WithErrorStyle(ErrorStyle.Problem);
+        app.MapPost("/management/v1/authentication/login", LoginAsync).AllowAnonymous().RefuseCrossSite();
+        app.MapDelete("/management/v1/authentication/jwt", RevokeUserAsync).RequireAuthorization(BuiltInPolicies.GridGain.Name).RefuseCrossSite();
+        app.MapDelete("/management/v1/authentication/jwt/{token}", RevokeTokenAsync).RequireAuthorization(BuiltInPolicies.GridGain.Name).RefuseCrossSite();
     }
 
     /// <summary><c>POST /management/v1/authentication/login</c> <c>{"username","password"}</c>.</summary>
@@ -110,5 +111,5 @@ internal static class GridGainEndpoints
             || (best.MediaType.Value?.EndsWith("+json", StringComparison.OrdinalIgnoreCase) ?? false);
     }
 
-    private static Task RefuseAsync(HttpContext context, Refusal refusal) => RefusalWriter.WriteAsync(context, refusal, ErrorStyle.Problem);
+    private static Task RefuseAsync(HttpContext context, Refusal refusal) => RefusalWriter.WriteAsync(context, refusal);
 }

@@ -17,14 +17,15 @@ internal static class GsqlEndpoints
     public static void Map(IEndpointRouteBuilder app)
     {
         var policy = BuiltInPolicies.Gsql.Name;
-        app.MapPost("/gsql/v1/tokens", CreateTokenAsync).AllowAnonymous().RefuseCrossSite(ErrorStyle.Restpp);
-        app.MapDelete("/gsql/v1/tokens", DropTokensAsync).RequireAuthorization(policy).RefuseCrossSite(ErrorStyle.Restpp);
-        app.MapPost("/gsql/v1/tokens/check", CheckTokenAsync).AllowAnonymous().RefuseCrossSite(ErrorStyle.Restpp);
-        app.MapPost("/gsql/v1/secrets", CreateSecretAsync).RequireAuthorization(policy).RefuseCrossSite(ErrorStyle.Restpp);
-        app.MapGet("/gsql/v1/secrets", ListSecretsAsync).RequireAuthorization(policy);
-        app.MapGet("/gsql/v1/secrets/{alias}", GetSecretAsync).RequireAuthorization(policy);
-        app.MapDelete("/gsql/v1/secrets/{alias}", DropSecretAsync).RequireAuthorization(policy).RefuseCrossSite(ErrorStyle.Restpp);
-        app.MapDelete("/gsql/v1/secrets", DropSecretsAsync).RequireAuthorization(policy).RefuseCrossSite(ErrorStyle.Restpp);
+        var gsql = app.MapGroup(string.Empty).WithErrorStyle(ErrorStyle.Restpp);
+        gsql.MapPost("/gsql/v1/tokens", CreateTokenAsync).AllowAnonymous().RefuseCrossSite();
+        gsql.MapDelete("/gsql/v1/tokens", DropTokensAsync).RequireAuthorization(policy).RefuseCrossSite();
+        gsql.MapPost("/gsql/v1/tokens/check", CheckTokenAsync).AllowAnonymous().RefuseCrossSite();
+        gsql.MapPost("/gsql/v1/secrets", CreateSecretAsync).RequireAuthorization(policy).RefuseCrossSite();
+        gsql.MapGet("/gsql/v1/secrets", ListSecretsAsync).RequireAuthorization(policy);
+        gsql.MapGet("/gsql/v1/secrets/{alias}", GetSecretAsync).RequireAuthorization(policy);
+        gsql.MapDelete("/gsql/v1/secrets/{alias}", DropSecretAsync).RequireAuthorization(policy).RefuseCrossSite();
+        gsql.MapDelete("/gsql/v1/secrets", DropSecretsAsync).RequireAuthorization(policy).RefuseCrossSite();
     }
 
     /// <summary><c>POST /gsql/v1/tokens</c> <c>{"secret"?, "graph"?, "lifetime"?}</c>.</summary>
@@ -69,7 +70,7 @@ internal static class GsqlEndpoints
             var (caller, refusal) = await CallerAuthentication.AuthenticateAsync(context, BuiltInPolicies.Gsql);
             if (caller is null)
             {
-                await RefusalWriter.WriteAsync(context, refusal, ErrorStyle.Restpp, BuiltInPolicies.Gsql.Challenges);
+                await RefusalWriter.WriteAsync(context, refusal, BuiltInPolicies.Gsql.Challenges);
                 return;
             }
 
@@ -306,5 +307,5 @@ internal static class GsqlEndpoints
         return items.Select(t => t?.Trim()).Where(t => !string.IsNullOrEmpty(t)).Select(t => t!).Distinct(StringComparer.Ordinal).ToList();
     }
 
-    private static Task RefuseAsync(HttpContext context, Refusal refusal) => RefusalWriter.WriteAsync(context, refusal, ErrorStyle.Restpp);
+    private static Task RefuseAsync(HttpContext context, Refusal refusal) => RefusalWriter.WriteAsync(context, refusal);
 }
