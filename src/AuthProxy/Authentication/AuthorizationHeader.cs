@@ -53,10 +53,3 @@ internal static class AuthorizationHeader
         return (space < 0 ? value : value[..space]).ToString();
     }
 }
-
-internal enum HeaderRead
-{
-    Absent,
-    Found,
-    Ambiguous,
-}

@@ -49,28 +49,3 @@ public sealed class JwtOptions
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromMinutes(1);
 }
-
-/// <summary><c>Security:JWT:RSA</c>.</summary>
-public sealed class JwtRsaOptions
-{
-    /// <summary>
-    /// Key for RS256/384/512 tokens: PEM content (<c>PUBLIC KEY</c>, <c>RSA PUBLIC KEY</c> or
-    /// <c>CERTIFICATE</c>), <c>@path</c> to a PEM file, or an <c>https</c> URL serving PEM or a
-    /// JWKS. At least 2048 bits.
-    /// </summary>
-    /// <value>The default value is none.</value>
-    public string? PublicKey { get; set; }
-}
-
-/// <summary><c>Security:JWT:HMAC</c>.</summary>
-public sealed class JwtHmacOptions
-{
-    /// <summary>
-    /// Secret for HS256/384/512 tokens: the text itself, <c>@path</c> to a file, or an
-    /// <c>https</c> URL serving the secret (or a JWKS of <c>oct</c> keys); surrounding whitespace
-    /// of a file or URL is trimmed. The key bytes are the UTF-8 text; a <c>base64:</c> prefix marks
-    /// base64-encoded bytes. At least 32 bytes; HS384 needs 48 and HS512 64.
-    /// </summary>
-    /// <value>The default value is none.</value>
-    public string? Secret { get; set; }
-}

@@ -2,12 +2,6 @@ using Microsoft.Extensions.Options;
 
 namespace AuthProxy.Configuration;
 
-/// <summary>Validates <see cref="KeyFetchOptions"/>: data annotations (source-generated) and the rules between fields.</summary>
-[OptionsValidator]
-internal sealed partial class KeyFetchOptionsDataValidator : IValidateOptions<KeyFetchOptions>
-{
-}
-
 /// <summary>The rules that tie <see cref="KeyFetchOptions"/> fields together.</summary>
 internal sealed class KeyFetchOptionsValidator : IValidateOptions<KeyFetchOptions>
 {

@@ -35,10 +35,3 @@ internal readonly record struct ValueReference(ValueReferenceKind Kind, string V
         _ => $"{key} (inline)",
     };
 }
-
-internal enum ValueReferenceKind
-{
-    Inline,
-    File,
-    Url,
-}

@@ -5,10 +5,3 @@ internal sealed class ErrorStyleMetadata(ErrorStyle style)
 {
     public ErrorStyle Style { get; } = style;
 }
-
-/// <summary>Gives an endpoint its error style.</summary>
-internal static class ErrorStyleEndpointExtensions
-{
-    public static TBuilder WithErrorStyle<TBuilder>(this TBuilder builder, ErrorStyle style)
-        where TBuilder : IEndpointConventionBuilder => builder.WithMetadata(new ErrorStyleMetadata(style));
-}

@@ -62,16 +62,3 @@ internal sealed class CrossSiteGuard(RequestDelegate next, IOptions<TokenService
         && string.Equals(uri.IdnHost, request.Host.Host, StringComparison.OrdinalIgnoreCase)
         && uri.Port == (request.Host.Port ?? (request.IsHttps ? 443 : 80));
 }
-
-/// <summary>Marks an endpoint whose unsafe methods refuse cross-site requests.</summary>
-internal sealed class RefuseCrossSiteRequests
-{
-    public static readonly RefuseCrossSiteRequests Instance = new();
-}
-
-/// <summary>Marks token service endpoints with <see cref="RefuseCrossSiteRequests"/>.</summary>
-internal static class CrossSiteEndpointExtensions
-{
-    public static TBuilder RefuseCrossSite<TBuilder>(this TBuilder builder)
-        where TBuilder : IEndpointConventionBuilder => builder.WithMetadata(RefuseCrossSiteRequests.Instance);
-}

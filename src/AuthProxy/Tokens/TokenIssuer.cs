@@ -108,17 +108,3 @@ internal sealed class TokenIssuer(SigningKeyRing ring, IAuthProxyStore store, IO
         return ReferenceEquals(low, signature) ? token : string.Concat(token.AsSpan(0, lastDot + 1), Base64UrlEncoder.Encode(low));
     }
 }
-
-/// <summary>
-/// What to issue: for whom (and, when someone else asks, by whom), by which service, scoped to which
-/// graph, for how long (null: never expires), and the latest it may expire (the expiry of the token
-/// presented to ask for it).
-/// </summary>
-internal sealed record TokenRequest(string User, TokenFamily Family, string? Graph, TimeSpan? Lifetime,
-    string? Name = null, string? Description = null, string? Owner = null, DateTimeOffset? NotAfter = null);
-
-/// <summary>An issued token and the record kept of it.</summary>
-internal sealed record IssuedTokenResult(string Token, IssuedToken Record)
-{
-    public DateTimeOffset? ExpiresAt => Record.ExpiresAt;
-}

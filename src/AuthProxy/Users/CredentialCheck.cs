@@ -89,9 +89,3 @@ internal sealed class CredentialCheck : IDisposable
 
     public void Dispose() => _hashing.Dispose();
 }
-
-/// <summary>A checked credential: the user, or why not.</summary>
-internal readonly record struct CredentialResult(User? User, Refusal Refusal)
-{
-    public bool Succeeded => User is not null;
-}

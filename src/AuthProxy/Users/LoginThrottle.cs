@@ -363,9 +363,3 @@ internal sealed class LoginThrottle : IDisposable
         }
     }
 }
-
-/// <summary>One reserved attempt: the budgets it holds a unit of (unused slots have kind 0), and in which segment.</summary>
-internal readonly record struct ThrottleAttempt(ThrottleKey[]? Keys, long Segment, string? Account, string Address);
-
-/// <summary>One budget: an address (<c>a</c>), an account from an address (<c>u</c>), or an account from anywhere (<c>w</c>).</summary>
-internal readonly record struct ThrottleKey(char Kind, string? Account, string Address);

@@ -265,10 +265,3 @@ internal abstract class PasswordHash
         }
     }
 }
-
-/// <summary>The algorithms <c>hash-password</c> can produce.</summary>
-internal enum PasswordAlgorithm
-{
-    Argon2id,
-    Pbkdf2Sha256,
-}

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using Microsoft.Extensions.Configuration.Json;
-
 namespace AuthProxy.Hosting.Settings;
 
 /// <summary>
@@ -55,45 +52,5 @@ internal static class SettingsFile
         var index = sources.ToList().FindIndex(s => s is Microsoft.Extensions.Configuration.EnvironmentVariables.EnvironmentVariablesConfigurationSource);
         sources.Insert(index < 0 ? sources.Count : index, source);
         return files;
-    }
-}
-
-/// <summary>Owns the settings file's file provider for the application's lifetime: the container disposes it with the application.</summary>
-internal sealed class SettingsFileLease(IDisposable files) : IDisposable
-{
-    public void Dispose() => files.Dispose();
-}
-
-/// <summary>A JSON source whose reload keeps the last good data when the file is broken.</summary>
-internal sealed class LastGoodJsonConfigurationSource : JsonConfigurationSource
-{
-    public override IConfigurationProvider Build(IConfigurationBuilder builder)
-    {
-        EnsureDefaults(builder);
-        return new LastGoodJsonConfigurationProvider(this);
-    }
-}
-
-internal sealed class LastGoodJsonConfigurationProvider(JsonConfigurationSource source) : JsonConfigurationProvider(source)
-{
-    private bool _loaded;
-
-    /// <summary>Why the last reload was refused, or null.</summary>
-    public string? LastError { get; private set; }
-
-    public override void Load(Stream stream)
-    {
-        try
-        {
-            base.Load(stream);
-            LastError = null;
-        }
-        catch (Exception ex) when (_loaded && ex is FormatException or JsonException or InvalidDataException)
-        {
-            // A start with a broken file fails (with the problem listed); a later broken edit keeps what was good.
-            LastError = ex.InnerException?.Message ?? ex.Message;
-        }
-
-        _loaded = true;
     }
 }

@@ -177,6 +177,3 @@ internal sealed partial class PersonalTokenService(TokenIssuer issuer, TokenRevo
     [GeneratedRegex(@"^urn:li:corpuser:([^\s:]{1,128})$")]
     private static partial Regex UserUrnPattern();
 }
-
-/// <summary>A new token (shown this once) and its metadata.</summary>
-internal sealed record CreatedAccessToken(string AccessToken, IssuedToken Metadata);

@@ -164,6 +164,3 @@ internal sealed partial class GsqlSecretService(
         public static partial void SecretRetired(ILogger logger, string alias, string user, string creator);
     }
 }
-
-/// <summary>A new secret: its alias and its value (shown this once).</summary>
-internal sealed record CreatedSecret(string Alias, string Value);

@@ -184,6 +184,3 @@ internal sealed class GsqlTokenService(
     private Refusal LimitReached(string user) => new(RefusalKind.LimitExceeded,
         $"user {user} already holds {issuer.LimitFor(TokenFamily.Gsql)} live tokens ({LimitsOptions.SectionName}:TokensPerUser); none was created: drop some or wait for them to expire");
 }
-
-/// <summary>The answer of a token check: the valid token's caller, or why one of AuthProxy's tokens is not valid (or that it is not one).</summary>
-internal readonly record struct CheckedToken(CallerIdentity? Caller, Refusal Refusal);

@@ -1,0 +1,8 @@
+namespace AuthProxy.Authentication;
+
+internal enum HeaderRead
+{
+    Absent,
+    Found,
+    Ambiguous,
+}

@@ -1,0 +1,8 @@
+namespace AuthProxy.Configuration;
+
+internal enum ValueReferenceKind
+{
+    Inline,
+    File,
+    Url,
+}

@@ -1,0 +1,4 @@
+namespace AuthProxy.Storage;
+
+/// <summary>A cap on the live (unexpired, unrevoked) tokens of one user, counted over some families.</summary>
+internal sealed record TokenLimit(int Max, IReadOnlyList<TokenFamily> Families);

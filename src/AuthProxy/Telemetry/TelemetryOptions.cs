@@ -1,0 +1,19 @@
+namespace AuthProxy.Telemetry;
+
+/// <summary><c>AuthProxy:Telemetry</c>: where telemetry goes.</summary>
+public sealed class TelemetryOptions
+{
+    public const string SectionName = "AuthProxy:Telemetry";
+
+    /// <summary>Whether <c>GET /metrics</c> serves the metrics in Prometheus format (on the management listener when <c>AuthProxy:Management:Urls</c> is set).</summary>
+    /// <value>The default value is true.</value>
+    public bool Prometheus { get; set; } = true;
+
+    /// <summary>Whether traces, metrics and logs are exported over OTLP (configured by the standard <c>OTEL_EXPORTER_OTLP_*</c> variables).</summary>
+    /// <value>The default value is: when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set.</value>
+    public bool? Otlp { get; set; }
+
+    /// <summary>The <c>service.name</c> resource attribute.</summary>
+    /// <value>The default value is <c>authproxy</c>.</value>
+    public string ServiceName { get; set; } = "authproxy";
+}
