@@ -25,9 +25,7 @@ internal sealed class LoginThrottle : IDisposable
     /// <summary>How long a successful login exempts its address from the account-wide budget.</summary>
     public static readonly TimeSpan KnownAddressLifetime = TimeSpan.FromDays(1);
 
-    private const int Segments = 6;
     private const int MaxTracked = 100_000;
-    private const int KnownAddressesPerAccount = 16;
 
     private readonly ThrottlingOptions _options;
     private readonly TimeProvider _time;
@@ -46,7 +44,7 @@ internal sealed class LoginThrottle : IDisposable
         _metrics = metrics;
         _options = options.Value;
         _time = time;
-        _segmentTicks = Math.Max(1, _options.Window.Ticks / Segments);
+        _segmentTicks = Math.Max(1, _options.Window.Ticks / FailureWindow.Segments);
         var every = TimeSpan.FromTicks(_segmentTicks);
         _sweep = time.CreateTimer(_ => Sweep(), null, every, every);
     }
@@ -81,10 +79,7 @@ internal sealed class LoginThrottle : IDisposable
         var segment = Segment();
         lock (_gate)
         {
-            var exempt = wideKey is { } wide && IsKnown(wide.Account!, addressKey.Address);
-            var spent = Spent(addressKey, _options.AddressFailures, segment, "address")
-                ?? (accountKey is { } a ? Spent(a, _options.AccountFailures, segment, "account") : null)
-                ?? (wideKey is { } w && !exempt ? Spent(w, _options.AccountWideFailures, segment, "account") : null);
+            var spent = SpentBudget(addressKey, accountKey, wideKey, segment, out _);
             if (spent is not null)
             {
                 _metrics.Throttled(spent);
@@ -106,10 +101,7 @@ internal sealed class LoginThrottle : IDisposable
         var segment = Segment();
         lock (_gate)
         {
-            var exempt = wideKey is { } wide && IsKnown(wide.Account!, addressKey.Address);
-            spent = Spent(addressKey, _options.AddressFailures, segment, "address")
-                ?? (accountKey is { } a ? Spent(a, _options.AccountFailures, segment, "account") : null)
-                ?? (wideKey is { } w && !exempt ? Spent(w, _options.AccountWideFailures, segment, "account") : null);
+            spent = SpentBudget(addressKey, accountKey, wideKey, segment, out var exempt);
             if (spent is null && !HasRoom(addressKey, accountKey, exempt ? null : wideKey))
             {
                 spent = "capacity";
@@ -183,6 +175,19 @@ internal sealed class LoginThrottle : IDisposable
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// The first spent budget of an attempt (<c>address</c> or <c>account</c>), or null; the
+    /// account-wide budget does not count for an address that logged in as the account lately
+    /// (<paramref name="exempt"/>). Callers hold the lock.
+    /// </summary>
+    private string? SpentBudget(ThrottleKey address, ThrottleKey? account, ThrottleKey? wide, long segment, out bool exempt)
+    {
+        exempt = wide is { } known && IsKnown(known.Account!, address.Address);
+        return Spent(address, _options.AddressFailures, segment, "address")
+            ?? (account is { } a ? Spent(a, _options.AccountFailures, segment, "account") : null)
+            ?? (wide is { } w && !exempt ? Spent(w, _options.AccountWideFailures, segment, "account") : null);
     }
 
     private string? Spent(ThrottleKey key, int budget, long segment, string name) =>
@@ -291,75 +296,4 @@ internal sealed class LoginThrottle : IDisposable
     }
 
     public void Dispose() => _sweep.Dispose();
-
-    /// <summary>Attempts per segment over the last <see cref="Segments"/> segments (callers hold the throttle's lock).</summary>
-    private sealed class FailureWindow
-    {
-        private readonly int[] _counts = new int[Segments];
-        private long _latest = long.MinValue;
-
-        public void Add(long segment, int delta)
-        {
-            Slide(segment);
-            if (segment > _latest - Segments)
-            {
-                var index = (int)(segment % Segments);
-                _counts[index] = Math.Max(0, _counts[index] + delta);
-            }
-        }
-
-        public int Count(long segment)
-        {
-            Slide(segment);
-            return _counts.Sum();
-        }
-
-        private void Slide(long segment)
-        {
-            if (segment <= _latest)
-            {
-                return;
-            }
-
-            if (_latest == long.MinValue || segment - _latest >= Segments)
-            {
-                Array.Clear(_counts);
-            }
-            else
-            {
-                for (var s = _latest + 1; s <= segment; s++)
-                {
-                    _counts[s % Segments] = 0;
-                }
-            }
-
-            _latest = segment;
-        }
-    }
-
-    /// <summary>The few addresses an account logged in from lately (callers hold the throttle's lock).</summary>
-    private sealed class KnownAddresses
-    {
-        private readonly List<(string Address, DateTimeOffset At)> _entries = [];
-
-        public void Add(string address, DateTimeOffset at)
-        {
-            _entries.RemoveAll(e => e.Address == address);
-            if (_entries.Count == KnownAddressesPerAccount)
-            {
-                _entries.RemoveAt(0);
-            }
-
-            _entries.Add((address, at));
-        }
-
-        public bool Contains(string address, DateTimeOffset since) => _entries.Exists(e => e.Address == address && e.At > since);
-
-        /// <summary>Forgets old entries; true when none is left.</summary>
-        public bool Forget(DateTimeOffset before)
-        {
-            _entries.RemoveAll(e => e.At <= before);
-            return _entries.Count == 0;
-        }
-    }
 }
