@@ -60,7 +60,7 @@ public sealed class KeyMaterialTests
         var pem = rsa.ExportSubjectPublicKeyInfoPem() + "\n" + rsa.ExportRSAPublicKeyPem() + "\n" + certificate.ExportCertificatePem();
 
         var problems = new List<string>();
-        var keys = KeyMaterial.ParsePem(pem, "test", KeyRules.TigerGraphRsa, problems);
+        var keys = PemKeys.Parse(pem, "test", KeyRules.TigerGraphRsa, problems);
 
         Assert.Empty(problems);
         Assert.Equal(3, keys.Count);
@@ -74,9 +74,9 @@ public sealed class KeyMaterialTests
         using var strong = RSA.Create(2048);
         var problems = new List<string>();
 
-        Assert.Empty(KeyMaterial.ParsePem(weak.ExportSubjectPublicKeyInfoPem(), "a", KeyRules.TigerGraphRsa, problems));
-        Assert.Empty(KeyMaterial.ParsePem(strong.ExportPkcs8PrivateKeyPem(), "b", KeyRules.TigerGraphRsa, problems));
-        Assert.Empty(KeyMaterial.ParsePem("-----BEGIN PUBLIC KEY-----\nnot base64\n----END PUBLIC KEY----", "c", KeyRules.TigerGraphRsa, problems));
+        Assert.Empty(PemKeys.Parse(weak.ExportSubjectPublicKeyInfoPem(), "a", KeyRules.TigerGraphRsa, problems));
+        Assert.Empty(PemKeys.Parse(strong.ExportPkcs8PrivateKeyPem(), "b", KeyRules.TigerGraphRsa, problems));
+        Assert.Empty(PemKeys.Parse("-----BEGIN PUBLIC KEY-----\nnot base64\n----END PUBLIC KEY----", "c", KeyRules.TigerGraphRsa, problems));
 
         Assert.Collection(problems,
             p => Assert.Contains("1024 bits; at least 2048", p, StringComparison.Ordinal),
