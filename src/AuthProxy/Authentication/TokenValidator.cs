@@ -1,14 +1,10 @@
 using System.Buffers;
-using System.Buffers.Text;
-using System.Security.Cryptography;
-using System.Text;
 using AuthProxy.Configuration;
 using AuthProxy.Errors;
 using AuthProxy.Keys;
 using AuthProxy.Tokens;
 using AuthProxy.Users;
 using Microsoft.Extensions.Options;
-using Microsoft.IdentityModel.Tokens;
 
 namespace AuthProxy.Authentication;
 
@@ -101,7 +97,7 @@ internal sealed class TokenValidator
         }
 
         var algorithm = header.Algorithm!;
-        if (await VerifySignatureAsync(token, algorithm, header.KeyId, issuer, masked, cancellationToken) is { } signatureRefusal)
+        if (await SignatureVerifier.VerifyAsync(token, algorithm, header.KeyId, issuer, masked, cancellationToken) is { } signatureRefusal)
         {
             return signatureRefusal;
         }
@@ -223,140 +219,6 @@ internal sealed class TokenValidator
 
     private static DateTimeOffset? Time(long? seconds) => seconds is { } s ? DateTimeOffset.FromUnixTimeSeconds(s) : null;
 
-    private static async ValueTask<Refusal?> VerifySignatureAsync(string token, string algorithm, string? kid, TrustedIssuer issuer, string masked, CancellationToken cancellationToken)
-    {
-        if (issuer.Algorithms is { } allowed && !allowed.Contains(algorithm))
-        {
-            return Denials.Token(RefusalKind.Verification, masked, $"uses algorithm {algorithm}, which {issuer.Name} does not accept");
-        }
-
-        var outcome = Verify(token, algorithm, kid, issuer);
-        if (outcome == SignatureOutcome.NoKey && kid is not null)
-        {
-            // An unknown kid may be a key the provider has just rotated in: ask the sources once.
-            var refreshed = false;
-            foreach (var source in issuer.Sources)
-            {
-                refreshed |= await source.RefreshForUnknownKidAsync(cancellationToken);
-            }
-
-            if (refreshed)
-            {
-                outcome = Verify(token, algorithm, kid, issuer);
-            }
-        }
-
-        return outcome switch
-        {
-            SignatureOutcome.Verified => null,
-            SignatureOutcome.Invalid => Denials.Token(RefusalKind.Verification, masked, "failed signature verification"),
-            SignatureOutcome.KeysUnavailable => Denials.Token(RefusalKind.KeyUnavailable, masked,
-                $"cannot be verified because the keys of {issuer.Name} are not available"),
-            _ when kid is not null => Denials.Token(RefusalKind.Verification, masked,
-                $"names key {Denials.Show(kid)}, which {issuer.Name} does not have for {algorithm}"),
-            _ => Denials.Token(RefusalKind.Verification, masked, $"uses {algorithm}, for which {issuer.Name} has no key"),
-        };
-    }
-
-    private static SignatureOutcome Verify(string token, string algorithm, string? kid, TrustedIssuer issuer)
-    {
-        var lastDot = token.LastIndexOf('.');
-        byte[]? input = null;
-        byte[]? signature = null;
-        var signatureLength = 0;
-        var candidate = false;
-        var unusable = false;
-        try
-        {
-            foreach (var source in issuer.Sources)
-            {
-                if (!source.IsUsable)
-                {
-                    unusable = true;
-                    continue;
-                }
-
-                foreach (var key in source.Current.Keys)
-                {
-                    if (!key.Accepts(algorithm, kid))
-                    {
-                        continue;
-                    }
-
-                    candidate = true;
-                    if (input is null)
-                    {
-                        input = ArrayPool<byte>.Shared.Rent(lastDot);
-                        Encoding.ASCII.GetBytes(token.AsSpan(0, lastDot), input);
-                        var encoded = token.AsSpan(lastDot + 1);
-                        signature = ArrayPool<byte>.Shared.Rent(Base64Url.GetMaxDecodedLength(encoded.Length));
-                        if (Base64Url.DecodeFromChars(encoded, signature, out _, out signatureLength) != OperationStatus.Done || signatureLength == 0)
-                        {
-                            return SignatureOutcome.Invalid;
-                        }
-
-                        // AuthProxy signs with low S only: the high-S twin of one of its tokens is refused, so each has one text.
-                        if (issuer.IsAuthProxy && EcdsaSignatures.IsHighS(algorithm, signature.AsSpan(0, signatureLength)))
-                        {
-                            return SignatureOutcome.Invalid;
-                        }
-                    }
-
-                    if (VerifyWith(key.Key, algorithm, input, lastDot, signature!, signatureLength))
-                    {
-                        return SignatureOutcome.Verified;
-                    }
-                }
-            }
-        }
-        finally
-        {
-            if (input is not null)
-            {
-                ArrayPool<byte>.Shared.Return(input);
-            }
-
-            if (signature is not null)
-            {
-                ArrayPool<byte>.Shared.Return(signature);
-            }
-        }
-
-        return candidate ? SignatureOutcome.Invalid : unusable ? SignatureOutcome.KeysUnavailable : SignatureOutcome.NoKey;
-    }
-
-    private static bool VerifyWith(SecurityKey key, string algorithm, byte[] input, int inputLength, byte[] signature, int signatureLength)
-    {
-        if (key is EdDsaSecurityKey edDsa)
-        {
-            return algorithm == "EdDSA" && edDsa.Verify(input.AsSpan(0, inputLength), signature.AsSpan(0, signatureLength));
-        }
-
-        var factory = key.CryptoProviderFactory ?? CryptoProviderFactory.Default;
-        if (!factory.IsSupportedAlgorithm(algorithm, key))
-        {
-            return false;
-        }
-
-        SignatureProvider? provider = null;
-        try
-        {
-            provider = factory.CreateForVerifying(key, algorithm);
-            return provider.Verify(input, 0, inputLength, signature, 0, signatureLength);
-        }
-        catch (Exception ex) when (ex is CryptographicException or ArgumentException or NotSupportedException or InvalidOperationException)
-        {
-            return false;
-        }
-        finally
-        {
-            if (provider is not null)
-            {
-                factory.ReleaseSignatureProvider(provider);
-            }
-        }
-    }
-
     private Refusal? CheckLifetime(DateTimeOffset? expires, DateTimeOffset? notBefore, DateTimeOffset? issuedAt, string masked)
     {
         // NumericDates are bounded at 9999-12-31T23:59:59Z when read; the skew is at most an hour, so
@@ -397,12 +259,4 @@ internal sealed class TokenValidator
     }
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
-
-    private enum SignatureOutcome
-    {
-        Verified,
-        Invalid,
-        NoKey,
-        KeysUnavailable,
-    }
 }
