@@ -35,4 +35,96 @@ internal sealed class DefinitionSummary(string subject, bool isMutation)
 
     /// <summary>0 not yet summarised, 1 being summarised (meeting it again is a cycle), 2 summarised.</summary>
     public int State { get; set; }
+
+    /// <summary>
+    /// Completes this definition from the summaries of the fragments it spreads
+    /// (<paramref name="byName"/>), completing each of them first (once). The recursion is at most
+    /// as deep as the document has fragments.
+    /// </summary>
+    public bool Complete(IReadOnlyDictionary<string, DefinitionSummary> byName, BoundsTally tally)
+    {
+        if (State == 2)
+        {
+            return true;
+        }
+
+        if (State == 1)
+        {
+            return tally.Refuse(new BoundViolation(BoundViolation.FragmentCycleCode,
+                $"{Subject} spreads itself through the fragments it spreads; fragments must not form cycles."));
+        }
+
+        State = 1;
+        foreach (var (name, level) in Spreads)
+        {
+            tally.Step();
+            if (!byName.TryGetValue(name, out var fragment))
+            {
+                // An unknown fragment adds nothing; validation reports it.
+                continue;
+            }
+
+            if (!fragment.Complete(byName, tally))
+            {
+                return false;
+            }
+
+            Selections += fragment.Selections;
+            if (Selections > tally.Limits.MaxSelections)
+            {
+                return tally.Refuse(GraphQLBound.Selections, Subject);
+            }
+
+            Aliases += fragment.Aliases;
+            if (Aliases > tally.Limits.MaxAliases)
+            {
+                return tally.Refuse(GraphQLBound.Aliases, Subject);
+            }
+
+            Depth = Math.Max(Depth, level + fragment.Depth);
+            if (Depth > tally.Limits.MaxDepth)
+            {
+                return tally.Refuse(GraphQLBound.Depth, Subject);
+            }
+
+            if (level == 0)
+            {
+                RootFields += fragment.RootFields;
+                if (IsMutation && RootFields > tally.Limits.MaxMutations)
+                {
+                    return tally.Refuse(GraphQLBound.Mutations, Subject);
+                }
+            }
+        }
+
+        // The counts above bound the names merged here: a set holds no more names than fields.
+        foreach (var (names, fragments, isTop) in OpenSets)
+        {
+            foreach (var name in fragments)
+            {
+                if (!byName.TryGetValue(name, out var fragment))
+                {
+                    continue;
+                }
+
+                foreach (var (responseName, count) in fragment.TopNames!)
+                {
+                    tally.Step();
+                    if (!tally.AddName(names, responseName, count, this))
+                    {
+                        return false;
+                    }
+                }
+            }
+
+            if (isTop)
+            {
+                TopNames = names;
+            }
+        }
+
+        TopNames ??= [];
+        State = 2;
+        return true;
+    }
 }
