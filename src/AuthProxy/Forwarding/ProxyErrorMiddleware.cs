@@ -55,7 +55,7 @@ internal sealed partial class ProxyErrorMiddleware(RequestDelegate next, AuthPro
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1501, Level = LogLevel.Warning, Message = "Forwarding on route {Route} to cluster {Cluster} failed: {Error} ({ExceptionType}: {ExceptionMessage})")]
+        [LoggerMessage(EventId = LogEvents.ForwardingFailed, Level = LogLevel.Warning, Message = "Forwarding on route {Route} to cluster {Cluster} failed: {Error} ({ExceptionType}: {ExceptionMessage})")]
         public static partial void ForwardingFailed(ILogger logger, string route, string cluster, string error, string? exceptionType, string? exceptionMessage);
     }
 }

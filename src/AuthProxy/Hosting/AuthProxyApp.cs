@@ -250,10 +250,10 @@ public static partial class AuthProxyApp
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1, Level = LogLevel.Critical, Message = "Configuration problem: {Problem}")]
+        [LoggerMessage(EventId = LogEvents.StartupProblem, Level = LogLevel.Critical, Message = "Configuration problem: {Problem}")]
         public static partial void StartupProblem(ILogger logger, string problem);
 
-        [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "RESTPP:Factory:EnableAuth is false: every route is proxied WITHOUT authentication")]
+        [LoggerMessage(EventId = LogEvents.AuthenticationDisabled, Level = LogLevel.Warning, Message = "RESTPP:Factory:EnableAuth is false: every route is proxied WITHOUT authentication")]
         public static partial void AuthenticationDisabled(ILogger logger);
     }
 }

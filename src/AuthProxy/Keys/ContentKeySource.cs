@@ -1,4 +1,5 @@
 using AuthProxy.Configuration;
+using AuthProxy.Telemetry;
 
 namespace AuthProxy.Keys;
 
@@ -116,10 +117,10 @@ internal sealed partial class ContentKeySource : KeySource
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1301, Level = LogLevel.Information, Message = "Keys reloaded from {Source}: {Count} key(s) in force")]
+        [LoggerMessage(EventId = LogEvents.KeyFileReloaded, Level = LogLevel.Information, Message = "Keys reloaded from {Source}: {Count} key(s) in force")]
         public static partial void Reloaded(ILogger logger, string source, int count);
 
-        [LoggerMessage(EventId = 1302, Level = LogLevel.Error, Message = "Key file change refused, the last good keys stay in force: {Problem}")]
+        [LoggerMessage(EventId = LogEvents.KeyFileChangeRefused, Level = LogLevel.Error, Message = "Key file change refused, the last good keys stay in force: {Problem}")]
         public static partial void ReloadRefused(ILogger logger, string problem);
     }
 }

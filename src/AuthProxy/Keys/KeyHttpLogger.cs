@@ -1,4 +1,5 @@
 using AuthProxy.Configuration;
+using AuthProxy.Telemetry;
 using Microsoft.Extensions.Http.Logging;
 
 namespace AuthProxy.Keys;
@@ -31,10 +32,10 @@ internal sealed partial class KeyHttpLogger(ILogger<KeyHttpLogger> logger) : IHt
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1320, Level = LogLevel.Debug, Message = "Key request {Method} {Url} answered {Status} in {ElapsedMs:0.0} ms")]
+        [LoggerMessage(EventId = LogEvents.KeyRequestAnswered, Level = LogLevel.Debug, Message = "Key request {Method} {Url} answered {Status} in {ElapsedMs:0.0} ms")]
         public static partial void Answered(ILogger logger, string method, string url, int status, double elapsedMs);
 
-        [LoggerMessage(EventId = 1321, Level = LogLevel.Debug, Message = "Key request {Method} {Url} failed after {ElapsedMs:0.0} ms: {Error}: {Message}")]
+        [LoggerMessage(EventId = LogEvents.KeyRequestFailed, Level = LogLevel.Debug, Message = "Key request {Method} {Url} failed after {ElapsedMs:0.0} ms: {Error}: {Message}")]
         public static partial void Failed(ILogger logger, string method, string url, double elapsedMs, string error, string message);
     }
 }

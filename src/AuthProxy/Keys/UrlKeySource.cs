@@ -220,16 +220,16 @@ internal partial class UrlKeySource : KeySource
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1310, Level = LogLevel.Information, Message = "Keys fetched for {Source}: {Count} key(s), kids [{Kids}] (trigger: {Trigger})")]
+        [LoggerMessage(EventId = LogEvents.KeysFetched, Level = LogLevel.Information, Message = "Keys fetched for {Source}: {Count} key(s), kids [{Kids}] (trigger: {Trigger})")]
         public static partial void Fetched(ILogger logger, string source, int count, string kids, string trigger);
 
-        [LoggerMessage(EventId = 1311, Level = LogLevel.Warning, Message = "Key fetch for {Source} from {Url} failed ({Outcome}): {Cause} (trigger: {Trigger}); {State}")]
+        [LoggerMessage(EventId = LogEvents.KeyFetchFailed, Level = LogLevel.Warning, Message = "Key fetch for {Source} from {Url} failed ({Outcome}): {Cause} (trigger: {Trigger}); {State}")]
         public static partial void FetchFailed(ILogger logger, string source, string url, string outcome, string cause, string trigger, string state);
 
-        [LoggerMessage(EventId = 1312, Level = LogLevel.Warning, Message = "Some keys from {Source} were skipped: {Problems}")]
+        [LoggerMessage(EventId = LogEvents.KeysSkipped, Level = LogLevel.Warning, Message = "Some keys from {Source} were skipped: {Problems}")]
         public static partial void KeysSkipped(ILogger logger, string source, string problems);
 
-        [LoggerMessage(EventId = 1313, Level = LogLevel.Warning, Message = "Keys for {Source} are not loaded yet; starting anyway (not ready) and retrying in the background")]
+        [LoggerMessage(EventId = LogEvents.KeysStillLoading, Level = LogLevel.Warning, Message = "Keys for {Source} are not loaded yet; starting anyway (not ready) and retrying in the background")]
         public static partial void StillLoading(ILogger logger, string source);
     }
 }

@@ -1,5 +1,6 @@
 using AuthProxy.Errors;
 using AuthProxy.Routing;
+using AuthProxy.Telemetry;
 using Microsoft.AspNetCore.Authorization;
 
 namespace AuthProxy.Policy;
@@ -74,7 +75,7 @@ internal sealed partial class AuthPolicyProvider : IAuthorizationPolicyProvider
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1401, Level = LogLevel.Error, Message = "Authorization policy {Policy} is not defined; requests on its routes are refused")]
+        [LoggerMessage(EventId = LogEvents.UnknownPolicy, Level = LogLevel.Error, Message = "Authorization policy {Policy} is not defined; requests on its routes are refused")]
         public static partial void UnknownPolicy(ILogger logger, string policy);
     }
 }

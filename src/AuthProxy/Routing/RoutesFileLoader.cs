@@ -1,4 +1,5 @@
 using AuthProxy.Configuration;
+using AuthProxy.Telemetry;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Configuration;
 
@@ -90,16 +91,16 @@ internal sealed partial class RoutesFileLoader : IDisposable
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Routes loaded from {File}: {Routes} routes, {Clusters} clusters, {Policies} policies (revision {Revision})")]
+        [LoggerMessage(EventId = LogEvents.RoutesLoaded, Level = LogLevel.Information, Message = "Routes loaded from {File}: {Routes} routes, {Clusters} clusters, {Policies} policies (revision {Revision})")]
         public static partial void Loaded(ILogger logger, string file, int routes, int clusters, int policies, string revision);
 
-        [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "Routes reloaded from {File}: {Routes} routes, {Clusters} clusters, {Policies} policies (revision {Revision})")]
+        [LoggerMessage(EventId = LogEvents.RoutesReloaded, Level = LogLevel.Information, Message = "Routes reloaded from {File}: {Routes} routes, {Clusters} clusters, {Policies} policies (revision {Revision})")]
         public static partial void Reloaded(ILogger logger, string file, int routes, int clusters, int policies, string revision);
 
-        [LoggerMessage(EventId = 1003, Level = LogLevel.Error, Message = "Routes change in {File} refused: {Problem}")]
+        [LoggerMessage(EventId = LogEvents.RoutesChangeProblem, Level = LogLevel.Error, Message = "Routes change in {File} refused: {Problem}")]
         public static partial void ReloadProblem(ILogger logger, string file, string problem);
 
-        [LoggerMessage(EventId = 1004, Level = LogLevel.Error, Message = "Routes change in {File} refused with {Count} problem(s); revision {Revision} stays in force")]
+        [LoggerMessage(EventId = LogEvents.RoutesChangeRefused, Level = LogLevel.Error, Message = "Routes change in {File} refused with {Count} problem(s); revision {Revision} stays in force")]
         public static partial void ReloadRefused(ILogger logger, string file, int count, string revision);
     }
 }

@@ -1,3 +1,5 @@
+using AuthProxy.Telemetry;
+
 namespace AuthProxy.Storage;
 
 /// <summary>The SQLite store's files on disk: created and kept readable by their owner only.</summary>
@@ -69,7 +71,7 @@ internal static partial class SqliteFiles
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1801, Level = LogLevel.Warning, Message = "The store file {File} had mode {Mode}, open to other users; it is now {Tightened}")]
+        [LoggerMessage(EventId = LogEvents.StoreFileModeTightened, Level = LogLevel.Warning, Message = "The store file {File} had mode {Mode}, open to other users; it is now {Tightened}")]
         public static partial void ModeTightened(ILogger logger, string file, string mode, string tightened);
     }
 }

@@ -1,4 +1,5 @@
 using AuthProxy.Storage;
+using AuthProxy.Telemetry;
 using AuthProxy.Users;
 
 namespace AuthProxy.Tokens;
@@ -57,11 +58,11 @@ internal sealed partial class RemovedUserCleanup(UserDirectory users, IAuthProxy
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1712, Level = LogLevel.Warning,
+        [LoggerMessage(EventId = LogEvents.RemovedUserRevoked, Level = LogLevel.Warning,
             Message = "User {User} is no longer declared: {Tokens} token(s) AuthProxy issued to them revoked, {Secrets} secret(s) dropped")]
         public static partial void Cleaned(ILogger logger, string user, int tokens, int secrets);
 
-        [LoggerMessage(EventId = 1713, Level = LogLevel.Error, Message = "The credentials of removed user {User} could not all be revoked; they are retried at the next start")]
+        [LoggerMessage(EventId = LogEvents.RemovedUserCleanupFailed, Level = LogLevel.Error, Message = "The credentials of removed user {User} could not all be revoked; they are retried at the next start")]
         public static partial void Failed(ILogger logger, string user, Exception exception);
     }
 }

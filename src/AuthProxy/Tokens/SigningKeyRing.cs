@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using AuthProxy.Configuration;
 using AuthProxy.Keys;
 using AuthProxy.Storage;
+using AuthProxy.Telemetry;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
@@ -282,13 +283,13 @@ internal sealed partial class SigningKeyRing : IDisposable
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1601, Level = LogLevel.Information, Message = "New signing key {Kid} ({Algorithm}) signs until {RetireAt:o}")]
+        [LoggerMessage(EventId = LogEvents.SigningKeyRotated, Level = LogLevel.Information, Message = "New signing key {Kid} ({Algorithm}) signs until {RetireAt:o}")]
         public static partial void Rotated(ILogger logger, string kid, string algorithm, DateTimeOffset retireAt);
 
-        [LoggerMessage(EventId = 1602, Level = LogLevel.Information, Message = "Signing key {Kid} removed: it no longer signs and its last token has expired")]
+        [LoggerMessage(EventId = LogEvents.SigningKeyRemoved, Level = LogLevel.Information, Message = "Signing key {Kid} removed: it no longer signs and its last token has expired")]
         public static partial void Pruned(ILogger logger, string kid);
 
-        [LoggerMessage(EventId = 1603, Level = LogLevel.Error, Message = "Signing key {Kid} cannot be decrypted (were the Data Protection keys lost?); it is ignored and its tokens are refused")]
+        [LoggerMessage(EventId = LogEvents.SigningKeyUnreadable, Level = LogLevel.Error, Message = "Signing key {Kid} cannot be decrypted (were the Data Protection keys lost?); it is ignored and its tokens are refused")]
         public static partial void KeyUnreadable(ILogger logger, string kid);
     }
 }

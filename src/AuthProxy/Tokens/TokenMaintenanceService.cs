@@ -1,4 +1,5 @@
 using AuthProxy.Storage;
+using AuthProxy.Telemetry;
 
 namespace AuthProxy.Tokens;
 
@@ -44,10 +45,10 @@ internal sealed partial class TokenMaintenanceService(IAuthProxyStore store, Rev
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1701, Level = LogLevel.Debug, Message = "Token maintenance purged {Rows} expired row(s)")]
+        [LoggerMessage(EventId = LogEvents.TokenMaintenanceRan, Level = LogLevel.Debug, Message = "Token maintenance purged {Rows} expired row(s)")]
         public static partial void Ran(ILogger logger, int rows);
 
-        [LoggerMessage(EventId = 1702, Level = LogLevel.Error, Message = "Token maintenance failed; it runs again at the next interval")]
+        [LoggerMessage(EventId = LogEvents.TokenMaintenanceFailed, Level = LogLevel.Error, Message = "Token maintenance failed; it runs again at the next interval")]
         public static partial void Failed(ILogger logger, Exception exception);
     }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using AuthProxy.Configuration;
+using AuthProxy.Telemetry;
 using Microsoft.Extensions.Primitives;
 
 namespace AuthProxy.Users;
@@ -133,16 +134,16 @@ internal sealed partial class UserDirectory : IDisposable
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1201, Level = LogLevel.Information, Message = "Users reloaded: {Count} users in force")]
+        [LoggerMessage(EventId = LogEvents.UsersReloaded, Level = LogLevel.Information, Message = "Users reloaded: {Count} users in force")]
         public static partial void Reloaded(ILogger logger, int count);
 
-        [LoggerMessage(EventId = 1202, Level = LogLevel.Error, Message = "Users change refused: {Problem}")]
+        [LoggerMessage(EventId = LogEvents.UsersChangeProblem, Level = LogLevel.Error, Message = "Users change refused: {Problem}")]
         public static partial void ReloadProblem(ILogger logger, string problem);
 
-        [LoggerMessage(EventId = 1203, Level = LogLevel.Error, Message = "Users change refused with {Count} problem(s); the last good {InForce} users stay in force")]
+        [LoggerMessage(EventId = LogEvents.UsersChangeRefused, Level = LogLevel.Error, Message = "Users change refused with {Count} problem(s); the last good {InForce} users stay in force")]
         public static partial void ReloadRefused(ILogger logger, int count, int inForce);
 
-        [LoggerMessage(EventId = 1204, Level = LogLevel.Warning, Message = "User {User} has a password hash below OWASP's current strength; make a new one with 'hash-password'")]
+        [LoggerMessage(EventId = LogEvents.WeakPasswordHash, Level = LogLevel.Warning, Message = "User {User} has a password hash below OWASP's current strength; make a new one with 'hash-password'")]
         public static partial void WeakHash(ILogger logger, string user);
     }
 }

@@ -1,3 +1,4 @@
+using AuthProxy.Telemetry;
 using Microsoft.Extensions.Primitives;
 
 namespace AuthProxy.Hosting.Settings;
@@ -71,10 +72,10 @@ internal sealed partial class SettingsWatcher : IHostedService, IDisposable
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 10, Level = LogLevel.Error, Message = "Settings file change refused, the last good settings stay: {Problem}")]
+        [LoggerMessage(EventId = LogEvents.SettingsRefused, Level = LogLevel.Error, Message = "Settings file change refused, the last good settings stay: {Problem}")]
         public static partial void SettingsRefused(ILogger logger, string problem);
 
-        [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "Settings changed that take effect only after a restart: {Keys}")]
+        [LoggerMessage(EventId = LogEvents.SettingsNeedRestart, Level = LogLevel.Warning, Message = "Settings changed that take effect only after a restart: {Keys}")]
         public static partial void RestartNeeded(ILogger logger, string keys);
     }
 }

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using AuthProxy.Authentication;
 using AuthProxy.Configuration;
+using AuthProxy.Telemetry;
 using GraphQL;
 using GraphQL.Execution;
 using GraphQL.Transport;
@@ -168,13 +169,13 @@ internal sealed partial class GraphQLRequestHandler(ISchema schema, IDocumentExe
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1901, Level = LogLevel.Information, Message = "GraphQL request from {User} refused before validation: {Code}: {Detail}")]
+        [LoggerMessage(EventId = LogEvents.GraphQLRefused, Level = LogLevel.Information, Message = "GraphQL request from {User} refused before validation: {Code}: {Detail}")]
         public static partial void Refused(ILogger logger, string user, string code, string detail);
 
-        [LoggerMessage(EventId = 1902, Level = LogLevel.Warning, Message = "GraphQL request from {User} stopped at its deadline ({Timeout}) while {Stage}")]
+        [LoggerMessage(EventId = LogEvents.GraphQLDeadlinePassed, Level = LogLevel.Warning, Message = "GraphQL request from {User} stopped at its deadline ({Timeout}) while {Stage}")]
         public static partial void DeadlinePassed(ILogger logger, string user, TimeSpan timeout, string stage);
 
-        [LoggerMessage(EventId = 1903, Level = LogLevel.Information, Message = "GraphQL request from {User} stopped while {Stage}: {Reason}")]
+        [LoggerMessage(EventId = LogEvents.GraphQLAbandoned, Level = LogLevel.Information, Message = "GraphQL request from {User} stopped while {Stage}: {Reason}")]
         public static partial void Abandoned(ILogger logger, string user, string stage, string reason);
     }
 }

@@ -5,6 +5,7 @@ using AuthProxy.Authentication;
 using AuthProxy.Configuration;
 using AuthProxy.Errors;
 using AuthProxy.Storage;
+using AuthProxy.Telemetry;
 using AuthProxy.Users;
 using Microsoft.Extensions.Options;
 
@@ -159,7 +160,7 @@ internal sealed partial class GsqlSecretService(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1711, Level = LogLevel.Warning,
+        [LoggerMessage(EventId = LogEvents.SecretRetired, Level = LogLevel.Warning,
             Message = "Secret {Alias} of user {User} was retired: user {Creator} created a secret with the same value, so it is known to someone else")]
         public static partial void SecretRetired(ILogger logger, string alias, string user, string creator);
     }
