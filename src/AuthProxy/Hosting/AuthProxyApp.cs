@@ -59,7 +59,7 @@ public static partial class AuthProxyApp
             },
         });
         builder.Services.AddAuthProxy(builder.Configuration);
-        builder.AddAuthProxyTelemetry();
+        builder.AddAuthProxyOpenTelemetry();
         configure?.Invoke(builder);
 
         // Read before the management addresses join Kestrel's, so the validator compares them with the operator's main listener.
@@ -102,7 +102,8 @@ public static partial class AuthProxyApp
         app.UseMiddleware<DecisionTimerMiddleware>();
         app.UseAuthorization();
         HealthEndpoints.Map(app);
-        app.MapAuthProxyTelemetry();
+        // Anonymous: with a management listener it is served there only (see ManagementListenerMiddleware).
+        app.MapAuthProxyTelemetry()?.WithMetadata(ManagementEndpoint.Only);
         var tokenServices = app.Services.GetRequiredService<IOptions<TokenServicesOptions>>().Value;
         JwksEndpoint.Map(app);
         if (tokenServices.Gsql)

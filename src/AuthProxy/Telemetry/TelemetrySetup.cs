@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -19,16 +21,19 @@ internal static class TelemetrySetup
 
     private static readonly string[] UntracedPaths = ["/healthz", "/readyz", MetricsPath];
 
-    public static void AddAuthProxyTelemetry(this WebApplicationBuilder builder)
+    /// <summary>
+    /// Adds OpenTelemetry as <see cref="TelemetryOptions"/> say. The options are bound here, once,
+    /// because they decide what is registered; the same instance is what <see cref="IOptions{TOptions}"/> serves.
+    /// </summary>
+    public static void AddAuthProxyOpenTelemetry(this WebApplicationBuilder builder)
     {
         var configuration = builder.Configuration;
-        var prometheus = configuration.GetValue($"{TelemetryOptions.SectionName}:{nameof(TelemetryOptions.Prometheus)}", true);
-        var otlp = configuration.GetValue<bool?>($"{TelemetryOptions.SectionName}:{nameof(TelemetryOptions.Otlp)}")
-            ?? !string.IsNullOrEmpty(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
-        var serviceName = configuration[$"{TelemetryOptions.SectionName}:{nameof(TelemetryOptions.ServiceName)}"] ?? "authproxy";
+        var options = configuration.GetSection(TelemetryOptions.SectionName).Get<TelemetryOptions>() ?? new TelemetryOptions();
+        builder.Services.TryAddSingleton(Options.Create(options));
+        var otlp = options.Otlp ?? !string.IsNullOrEmpty(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
 
         var telemetry = builder.Services.AddOpenTelemetry()
-            .ConfigureResource(resource => resource.AddService(serviceName, serviceVersion: typeof(TelemetrySetup).Assembly.GetName().Version?.ToString()))
+            .ConfigureResource(resource => resource.AddService(options.ServiceName, serviceVersion: typeof(TelemetrySetup).Assembly.GetName().Version?.ToString()))
             .WithTracing(tracing => tracing
                 .AddSource(AuthProxyTelemetry.SourceName, "Yarp.ReverseProxy")
                 .AddAspNetCoreInstrumentation(options =>
@@ -62,7 +67,7 @@ internal static class TelemetrySetup
             .WithMetrics(metrics =>
             {
                 metrics.AddMeter(AuthProxyMetrics.MeterName).AddAspNetCoreInstrumentation().AddHttpClientInstrumentation();
-                if (prometheus)
+                if (options.Prometheus)
                 {
                     metrics.AddPrometheusExporter();
                 }
@@ -82,12 +87,9 @@ internal static class TelemetrySetup
         }
     }
 
-    public static void MapAuthProxyTelemetry(this WebApplication app)
-    {
-        if (app.Configuration.GetValue($"{TelemetryOptions.SectionName}:{nameof(TelemetryOptions.Prometheus)}", true))
-        {
-            // Anonymous: with a management listener it is served there only (see ManagementListenerMiddleware).
-            app.MapPrometheusScrapingEndpoint(MetricsPath).AllowAnonymous().WithMetadata(Hosting.ManagementEndpoint.Only);
-        }
-    }
+    /// <summary>Maps <c>GET /metrics</c> (anonymous) when <see cref="TelemetryOptions.Prometheus"/> is on; null when it is off.</summary>
+    public static IEndpointConventionBuilder? MapAuthProxyTelemetry(this WebApplication app) =>
+        app.Services.GetRequiredService<IOptions<TelemetryOptions>>().Value.Prometheus
+            ? app.MapPrometheusScrapingEndpoint(MetricsPath).AllowAnonymous()
+            : null;
 }

@@ -2,6 +2,9 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.RegularExpressions;
 using AuthProxy.Tests.Common;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace AuthProxy.Tests.EndToEnd;
 
@@ -27,6 +30,15 @@ public sealed partial class LifecycleTests(BackendProcess backend)
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("slept", (await response.JsonAsync()).GetProperty("message").GetString());
         await Assert.ThrowsAsync<HttpRequestException>(() => proxy.Client.GetAsync("/restpp/echo/x"));
+    }
+
+    [Fact]
+    public async Task ShutdownTimeout_IsHowLongTheHostWaits()
+    {
+        await using var proxy = await ProxyHost.StartAsync(TestRoutes.Standard(backend.BaseAddress),
+            settings: new Dictionary<string, string> { ["AuthProxy:ShutdownTimeout"] = "00:00:07" });
+
+        Assert.Equal(TimeSpan.FromSeconds(7), proxy.Services.GetRequiredService<IOptions<HostOptions>>().Value.ShutdownTimeout);
     }
 
     [Fact]

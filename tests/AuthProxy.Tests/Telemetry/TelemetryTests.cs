@@ -230,4 +230,16 @@ public sealed partial class TelemetryTests(BackendProcess backend) : IAsyncLifet
 
     [GeneratedRegex(@"authproxy_[a-z_]+")]
     private static partial Regex MetricNamePattern();
+
+    [Fact]
+    public async Task PrometheusOff_LeavesMetricsUnserved()
+    {
+        await using var proxy = await ProxyHost.StartAsync(TestRoutes.Standard(backend.BaseAddress),
+            settings: new Dictionary<string, string> { ["AuthProxy:Telemetry:Prometheus"] = "false" });
+
+        using var metrics = await proxy.Client.GetAsync("/metrics");
+
+        Assert.Equal(HttpStatusCode.NotFound, metrics.StatusCode);
+        Assert.DoesNotContain("authproxy_", await metrics.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
 }
