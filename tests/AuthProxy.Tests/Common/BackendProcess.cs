@@ -56,9 +56,3 @@ public sealed partial class BackendProcess : IAsyncLifetime
     [GeneratedRegex(@"Now listening on: (http://[^\s]+)")]
     private static partial Regex ListeningPattern();
 }
-
-[CollectionDefinition(Name)]
-public sealed class EndToEndCollection : ICollectionFixture<BackendProcess>
-{
-    public const string Name = "end-to-end";
-}

@@ -2,7 +2,7 @@ using System.Net;
 using AuthProxy.Hosting;
 using AuthProxy.Tests.Common;
 
-namespace AuthProxy.Tests.Hosting;
+namespace AuthProxy.Tests.Hosting.Settings;
 
 /// <summary>The operator's settings file through the <c>config</c> verbs, and a running proxy reading it.</summary>
 [Collection(EndToEndCollection.Name)]
