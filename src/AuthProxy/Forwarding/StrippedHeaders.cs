@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections.Immutable;
+using AuthProxy.Routing;
 
 namespace AuthProxy.Forwarding;
 
@@ -161,18 +162,7 @@ internal sealed class StrippedHeaders
     }
 
     /// <summary>The route's <see cref="MetadataKey"/> value (the key in any case), or null.</summary>
-    public static string? ReadMetadata(IReadOnlyDictionary<string, string>? metadata)
-    {
-        foreach (var (key, value) in metadata ?? ImmutableDictionary<string, string>.Empty)
-        {
-            if (string.Equals(key, MetadataKey, StringComparison.OrdinalIgnoreCase))
-            {
-                return value;
-            }
-        }
-
-        return null;
-    }
+    public static string? ReadMetadata(IReadOnlyDictionary<string, string>? metadata) => RouteMetadata.Read(metadata, MetadataKey);
 
     /// <summary>Every problem with a <see cref="MetadataKey"/> value; empty when it is valid.</summary>
     public static List<string> Validate(string value)

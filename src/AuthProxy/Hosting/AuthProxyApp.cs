@@ -177,20 +177,7 @@ public static partial class AuthProxyApp
     {
         var services = app.Services;
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("AuthProxy.Startup");
-        var problems = new List<string>();
-
-        try
-        {
-            services.GetRequiredService<IStartupValidator>().Validate();
-        }
-        catch (OptionsValidationException ex)
-        {
-            problems.AddRange(ex.Failures);
-        }
-        catch (AggregateException ex)
-        {
-            problems.AddRange(ex.InnerExceptions.OfType<OptionsValidationException>().SelectMany(e => e.Failures));
-        }
+        var problems = new List<string>(StartupValidation.Problems(services));
 
         if (problems.Count == 0)
         {

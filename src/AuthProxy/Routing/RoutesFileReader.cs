@@ -64,16 +64,12 @@ internal sealed class RoutesFileReader
         foreach (var entry in section.GetChildren())
         {
             var where = $"{ReverseProxySection}:Clusters:{entry.Key}";
-            ClusterConfig cluster;
-            try
+            if (Bind<ClusterConfig>(entry, where, problems) is not { } bound)
             {
-                cluster = (entry.Get<ClusterConfig>(o => o.ErrorOnUnknownConfiguration = true) ?? new ClusterConfig()) with { ClusterId = entry.Key };
-            }
-            catch (InvalidOperationException ex)
-            {
-                problems.Add($"{where}: {ex.Message}");
                 continue;
             }
+
+            var cluster = bound with { ClusterId = entry.Key };
 
             foreach (var error in await _yarpValidator.ValidateClusterAsync(cluster))
             {
@@ -99,16 +95,12 @@ internal sealed class RoutesFileReader
         foreach (var entry in section.GetChildren())
         {
             var where = $"{ReverseProxySection}:Routes:{entry.Key}";
-            RouteConfig route;
-            try
+            if (Bind<RouteConfig>(entry, where, problems) is not { } bound)
             {
-                route = (entry.Get<RouteConfig>(o => o.ErrorOnUnknownConfiguration = true) ?? new RouteConfig()) with { RouteId = entry.Key };
-            }
-            catch (InvalidOperationException ex)
-            {
-                problems.Add($"{where}: {ex.Message}");
                 continue;
             }
+
+            var route = bound with { RouteId = entry.Key };
 
             // YARP checks the route itself; the policy name is checked below against this file's policies.
             foreach (var error in await _yarpValidator.ValidateRouteAsync(route with { AuthorizationPolicy = null }))
@@ -147,6 +139,21 @@ internal sealed class RoutesFileReader
         }
 
         return routes;
+    }
+
+    /// <summary>Binds one entry strictly (an unknown setting is a problem); null, with the binder's complaint among the problems, when it cannot.</summary>
+    private static T? Bind<T>(IConfigurationSection entry, string where, List<string> problems)
+        where T : class, new()
+    {
+        try
+        {
+            return entry.Get<T>(o => o.ErrorOnUnknownConfiguration = true) ?? new T();
+        }
+        catch (InvalidOperationException ex)
+        {
+            problems.Add($"{where}: {ex.Message}");
+            return null;
+        }
     }
 
     private static bool HasRouteParameter(RouteConfig route, string name)

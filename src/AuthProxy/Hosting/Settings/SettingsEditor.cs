@@ -5,7 +5,6 @@ using AuthProxy.Configuration;
 using AuthProxy.Keys;
 using AuthProxy.Users;
 using Microsoft.Extensions.Hosting.Internal;
-using Microsoft.Extensions.Options;
 
 namespace AuthProxy.Hosting.Settings;
 
@@ -115,18 +114,7 @@ internal sealed class SettingsEditor(string path)
         services.AddSingleton<IHostEnvironment>(new HostingEnvironment { ContentRootPath = contentRoot, ApplicationName = "AuthProxy", EnvironmentName = "Production" });
         services.AddAuthProxy(configuration);
         using var provider = services.BuildServiceProvider();
-        try
-        {
-            provider.GetRequiredService<IStartupValidator>().Validate();
-        }
-        catch (OptionsValidationException ex)
-        {
-            problems.AddRange(ex.Failures);
-        }
-        catch (AggregateException ex)
-        {
-            problems.AddRange(ex.InnerExceptions.OfType<OptionsValidationException>().SelectMany(e => e.Failures));
-        }
+        problems.AddRange(StartupValidation.Problems(provider));
 
         CheckKeys(configuration, contentRoot, problems);
         if (configuration.GetSection(UsersReader.SectionName).Exists())
