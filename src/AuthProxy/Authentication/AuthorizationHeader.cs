@@ -41,6 +41,12 @@ internal static class AuthorizationHeader
     }
 
     /// <summary>The scheme word of the request's <c>Authorization</c> header, or empty.</summary>
+    /// <remarks>
+    /// Only a word that can be a scheme is returned: letters, digits and <c>-._~+</c>, at most
+    /// <see cref="MaxSchemeLength"/> of them, followed by a space. Anything else (no separator, a
+    /// colon or a tab in its place, no scheme at all) may be the credential itself, and is never
+    /// echoed: the answer is empty.
+    /// </remarks>
     public static string SchemeOf(StringValues values)
     {
         if (values.Count != 1)
@@ -48,8 +54,19 @@ internal static class AuthorizationHeader
             return string.Empty;
         }
 
-        var value = values[0].AsSpan().Trim();
+        var value = values[0].AsSpan().TrimStart();
         var space = value.IndexOf(' ');
-        return (space < 0 ? value : value[..space]).ToString();
+        if (space <= 0 || space > MaxSchemeLength || value[..space].ContainsAnyExcept(SchemeCharacters))
+        {
+            return string.Empty;
+        }
+
+        return value[..space].ToString();
     }
+
+    /// <summary>The longest word shown as a scheme; real ones (Basic, Bearer, Negotiate, DPoP) are far shorter.</summary>
+    public const int MaxSchemeLength = 20;
+
+    private static readonly System.Buffers.SearchValues<char> SchemeCharacters =
+        System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~+");
 }

@@ -45,7 +45,9 @@ internal static class CallerAuthentication
             return Denials.Missing;
         }
 
-        return Denials.Because(RefusalKind.Format,
-            $"the Authorization header uses scheme {Denials.Show(AuthorizationHeader.SchemeOf(header))}, which this route does not accept (accepted: {string.Join(", ", schemes)})");
+        var named = AuthorizationHeader.SchemeOf(header);
+        return Denials.Because(RefusalKind.Format, named.Length == 0
+            ? $"the Authorization header names no scheme this route accepts (accepted: {string.Join(", ", schemes)})"
+            : $"the Authorization header uses scheme {Denials.Show(named)}, which this route does not accept (accepted: {string.Join(", ", schemes)})");
     }
 }

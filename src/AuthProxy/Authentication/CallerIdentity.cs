@@ -44,6 +44,12 @@ internal sealed class CallerIdentity : ClaimsIdentity
     /// <summary>When the token expires; null for Basic and for tokens that never expire.</summary>
     public DateTimeOffset? ExpiresAt { get; }
 
+    /// <summary>The token itself, for Bearer callers (never shown: it names the token when another is made with it).</summary>
+    internal string? Token { get; init; }
+
+    /// <summary>The revocation keys of the tokens this token was made with (AuthProxy's own tokens only).</summary>
+    internal string[] Ancestors { get; init; } = [];
+
     public override string Name => User.Name;
 
     public static CallerIdentity? From(ClaimsPrincipal? principal)

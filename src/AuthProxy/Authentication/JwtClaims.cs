@@ -10,6 +10,10 @@ namespace AuthProxy.Authentication;
 /// <param name="TokenId">The <c>jti</c>, or null.</param>
 /// <param name="Type">The <c>type</c> claim (<c>PERSONAL</c> for a personal access token), or null.</param>
 /// <param name="Audiences">The <c>aud</c> values: one for a string, each for an array; empty when absent.</param>
+/// <param name="Ancestors">
+/// The <c>anc</c> claim of AuthProxy's own tokens: the revocation keys of the tokens presented to
+/// make this one (the nearest last); empty when it was made with a password or a secret.
+/// </param>
 internal readonly record struct JwtClaims(
     long? Expires, long? NotBefore, long? IssuedAt,
-    string? Issuer, string? Subject, string? Graph, string? TokenId, string? Type, string[] Audiences);
+    string? Issuer, string? Subject, string? Graph, string? TokenId, string? Type, string[] Audiences, string[] Ancestors);

@@ -16,6 +16,7 @@ internal static class JwtClaimsReader
         long? exp = null, nbf = null, iat = null;
         string? iss = null, sub = null, graph = null, jti = null, type = null;
         string[]? audiences = null;
+        string[]? ancestors = null;
         var reader = new Utf8JsonReader(json, isFinalBlock: true, new JsonReaderState(CompactJwsReader.Options));
         var names = new MemberNames(json.Length);
         try
@@ -61,6 +62,14 @@ internal static class JwtClaimsReader
                         if (!TryReadAudiences(ref reader, out audiences))
                         {
                             problem = "has an audience (aud) that is neither a string nor an array of strings";
+                            return false;
+                        }
+
+                        break;
+                    case var n when n.SequenceEqual("anc"u8):
+                        if (!TryReadStrings(ref reader, out ancestors))
+                        {
+                            problem = "has an ancestors claim (anc) that is not an array of strings";
                             return false;
                         }
 
@@ -116,7 +125,7 @@ internal static class JwtClaimsReader
             names.Dispose();
         }
 
-        claims = new JwtClaims(exp, nbf, iat, iss, sub, graph, jti, type, audiences ?? []);
+        claims = new JwtClaims(exp, nbf, iat, iss, sub, graph, jti, type, audiences ?? [], ancestors ?? []);
         problem = null;
         return true;
     }
@@ -136,6 +145,12 @@ internal static class JwtClaimsReader
 
         seconds = (long)Math.Floor(value);
         return true;
+    }
+
+    private static bool TryReadStrings(ref Utf8JsonReader reader, out string[]? values)
+    {
+        values = null;
+        return reader.TokenType == JsonTokenType.StartArray && TryReadAudiences(ref reader, out values);
     }
 
     private static bool TryReadAudiences(ref Utf8JsonReader reader, out string[]? audiences)

@@ -110,12 +110,13 @@ internal sealed class TokenValidator
         }
 
         var tokenId = NullIfEmpty(claims.TokenId);
-        if (use == TokenUse.Request && _revocations.IsRevoked(token, issuer.IsAuthProxy ? tokenId : null))
+        var ancestors = issuer.IsAuthProxy ? claims.Ancestors : [];
+        if (use == TokenUse.Request && _revocations.IsRevoked(token, issuer.IsAuthProxy ? tokenId : null, ancestors))
         {
             return new TokenValidation(Denials.Token(RefusalKind.Revoked, masked, "has been revoked"), issuer);
         }
 
-        return new CallerIdentity(user!, AuthSchemes.Bearer, claims.Graph, tokenId, masked, issuer, expires);
+        return new CallerIdentity(user!, AuthSchemes.Bearer, claims.Graph, tokenId, masked, issuer, expires) { Token = token, Ancestors = ancestors };
     }
 
     /// <summary>The checks after the signature: lifetime, issuer, audience, user.</summary>

@@ -48,10 +48,10 @@ internal static class KeyMaterial
             return [];
         }
 
-        if (trimmed.StartsWith('<') || trimmed.AsSpan().ContainsAny('\r', '\n'))
+        if (Document(trimmed) is { } document)
         {
-            // A page or a multi-line document (an HTML page starting with a comment, an error page) is public text, not a secret.
-            problems.Add($"{source}: holds {(trimmed.StartsWith('<') ? "an HTML or XML document" : "several lines")}, not a secret (a secret is one line of text)");
+            // A page, a JSON document or a multi-line text (an HTML page starting with a comment, an error page) is public text, not a secret.
+            problems.Add($"{source}: holds {document}, not a secret (a secret is one line of text)");
             return [];
         }
 
@@ -59,6 +59,15 @@ internal static class KeyMaterial
     }
 
     private static string Looks(string text) => text.Length == 0 ? " (it is empty)" : text[0] == '<' ? " (it looks like an HTML or XML page)" : string.Empty;
+
+    /// <summary>What kind of document the text of a secrets slot is, when it is one; null for a line of text.</summary>
+    private static string? Document(string text) => text switch
+    {
+        _ when text.StartsWith('<') => "an HTML or XML document",
+        _ when text.StartsWith('[') || text.StartsWith('"') => "a JSON document",
+        _ when text.AsSpan().ContainsAny('\r', '\n') => "several lines",
+        _ => null,
+    };
 
     /// <summary>
     /// An HMAC secret: the UTF-8 bytes of the text as given, or the bytes after a <c>base64:</c>

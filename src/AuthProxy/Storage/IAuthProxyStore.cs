@@ -22,7 +22,9 @@ internal interface IAuthProxyStore
 
     /// <summary>
     /// Records an issued token, and extends its signing key's last expiry, in one transaction;
-    /// false (and nothing written) when the user already holds <paramref name="limit"/>'s number of live tokens.
+    /// false (and nothing written) when the user already holds <paramref name="limit"/>'s number of
+    /// unexpired tokens (revoked ones count until they expire: revoking never makes room, so a user
+    /// cannot grow the revocation list without bound).
     /// </summary>
     Task<bool> RecordIssuedTokenAsync(IssuedToken token, TokenLimit? limit, DateTimeOffset now, CancellationToken cancellationToken);
 

@@ -76,7 +76,7 @@ internal sealed class SqliteStore : IAuthProxyStore
                 var families = string.Join(", ", limit.Families.Select(f => $"'{f}'"));
                 var live = Convert.ToInt32(await ScalarAsync(c, t, $"""
                     SELECT count(*) FROM issued_tokens WHERE user_name = $user AND family IN ({families})
-                    AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $now);
+                    AND (expires_at IS NULL OR expires_at > $now);
                     """, cancellationToken, ("$user", token.User), ("$now", Ms(now))), System.Globalization.CultureInfo.InvariantCulture);
                 if (live >= limit.Max)
                 {

@@ -1,4 +1,4 @@
 namespace AuthProxy.Storage;
 
-/// <summary>A cap on the live (unexpired, unrevoked) tokens of one user, counted over some families.</summary>
+/// <summary>A cap on the unexpired (revoked ones included) tokens of one user, counted over some families.</summary>
 internal sealed record TokenLimit(int Max, IReadOnlyList<TokenFamily> Families);

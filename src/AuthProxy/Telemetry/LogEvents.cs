@@ -51,6 +51,9 @@ internal static class LogEvents
     /// <summary>A user's password hash is below the current strength (Warning).</summary>
     public const int WeakPasswordHash = 1204;
 
+    /// <summary>A user's password hash has other parameters than most users' (its timing tells the name apart) (Warning).</summary>
+    public const int UnusualHashParameters = 1205;
+
     // Keys
 
     /// <summary>Keys were reloaded from a file (Information).</summary>

@@ -22,6 +22,16 @@ internal static class RevocationKeys
 
     public static string ForSigningInput(ReadOnlySpan<char> token) => SigningInputPrefix + SigningInputHash(token).ToString();
 
+    /// <summary>Most tokens a chain of tokens made with tokens may hold: a deeper one is not made.</summary>
+    public const int MaxAncestors = 8;
+
+    /// <summary>
+    /// The ancestors a token made by presenting <paramref name="caller"/>'s token carries: the
+    /// caller's own, then the caller's; empty for a caller who used a password.
+    /// </summary>
+    public static string[] LineageOf(CallerIdentity caller) =>
+        caller.Token is { } token ? [.. caller.Ancestors, Of(token, caller)] : [];
+
     /// <summary>The key of a token that validated as <paramref name="caller"/>.</summary>
     public static string Of(string token, CallerIdentity caller) =>
         caller.Issuer is { IsAuthProxy: true } && caller.TokenId is { } tokenId ? ForOwnToken(tokenId) : ForSigningInput(token);

@@ -18,8 +18,12 @@ internal sealed class RevocationList
     /// <summary>How many revocations and block list entries are in force.</summary>
     public int Count => _revoked.Count + _blocked.Count;
 
-    /// <summary>Whether a token is revoked or blocked; <paramref name="ownTokenId"/> is the <c>jti</c> of one of AuthProxy's own tokens, null for any other token.</summary>
-    public bool IsRevoked(ReadOnlySpan<char> token, string? ownTokenId)
+    /// <summary>
+    /// Whether a token is revoked or blocked, or any token it was made with is:
+    /// <paramref name="ownTokenId"/> is the <c>jti</c> of one of AuthProxy's own tokens (null for any
+    /// other token), <paramref name="ancestors"/> the revocation keys of the tokens it was made with.
+    /// </summary>
+    public bool IsRevoked(ReadOnlySpan<char> token, string? ownTokenId, ReadOnlySpan<string> ancestors = default)
     {
         if (_revoked.Count + _blocked.Count == 0)
         {
@@ -39,6 +43,14 @@ internal sealed class RevocationList
             if (_revoked.HasHash(hash) || _blocked.HasHash(hash))
             {
                 return true;
+            }
+        }
+
+        foreach (var ancestor in ancestors)
+        {
+            if (_revoked.HasKey(ancestor) || _blocked.HasKey(ancestor))
+            {
+                return true; // the token it was made with is revoked: so is every token made with it
             }
         }
 
@@ -103,6 +115,17 @@ internal sealed class RevocationList
         public bool HasTokenId(string tokenId) => Volatile.Read(ref _tokenIdCount) > 0 && _tokenIds.ContainsKey(tokenId);
 
         public bool HasHash(TokenHash hash) => _hashes.ContainsKey(hash);
+
+        /// <summary>Whether an entry has this revocation key (any form).</summary>
+        public bool HasKey(string key)
+        {
+            if (key.StartsWith(IssuedToken.KeyPrefix, StringComparison.Ordinal))
+            {
+                return HasTokenId(key[IssuedToken.KeyPrefix.Length..]);
+            }
+
+            return Hash(key, RevocationKeys.SigningInputPrefix) is { } hash && HasHashes && _hashes.ContainsKey(hash);
+        }
 
         public bool HasLegacyHash(TokenHash hash) => _legacy.ContainsKey(hash);
 

@@ -68,6 +68,12 @@ internal sealed class TokenIssuer(SigningKeyRing ring, IAuthProxyStore store, IO
             claims["type"] = PersonalType;
         }
 
+        if (request.Ancestors is { Count: > 0 } ancestors)
+        {
+            // Revoking or blocking any of these refuses this token too (RevocationList.IsRevoked).
+            claims["anc"] = ancestors.ToArray();
+        }
+
         var token = LowS(Handler.CreateToken(new SecurityTokenDescriptor
         {
             Issuer = options.Value.Issuer,

@@ -8,4 +8,5 @@ namespace AuthProxy.Tokens;
 /// presented to ask for it).
 /// </summary>
 internal sealed record TokenRequest(string User, TokenFamily Family, string? Graph, TimeSpan? Lifetime,
-    string? Name = null, string? Description = null, string? Owner = null, DateTimeOffset? NotAfter = null);
+    string? Name = null, string? Description = null, string? Owner = null, DateTimeOffset? NotAfter = null,
+    IReadOnlyList<string>? Ancestors = null);

@@ -50,6 +50,9 @@ internal abstract class PasswordHash
         }
     }
 
+    /// <summary>The algorithm and cost, e.g. <c>argon2id m=19456,t=2,p=1</c>: hashes with equal parameters take equally long.</summary>
+    public abstract string Parameters { get; }
+
     /// <summary>A hash of a random password with this hash's algorithm and cost, for equal-time refusals.</summary>
     public abstract PasswordHash CreateDecoy();
 
@@ -149,6 +152,8 @@ internal abstract class PasswordHash
         public override bool IsBelowRecommendedStrength =>
             memoryKib < Argon2MemoryKib || (memoryKib == Argon2MemoryKib && iterations < Argon2Iterations);
 
+        public override string Parameters => FormattableString.Invariant($"argon2id m={memoryKib},t={iterations},p={parallelism}");
+
         public override PasswordHash CreateDecoy()
         {
             var decoySalt = NewSalt();
@@ -222,6 +227,8 @@ internal abstract class PasswordHash
         private const int MaxIterations = 10_000_000;
 
         public override bool IsBelowRecommendedStrength => iterations < Pbkdf2Iterations;
+
+        public override string Parameters => FormattableString.Invariant($"pbkdf2-sha256 i={iterations}");
 
         public override PasswordHash CreateDecoy()
         {

@@ -104,7 +104,15 @@ internal sealed partial class UserDirectory : IDisposable
         }
 
         // The decoy copies the cost of a real hash so an unknown name costs what a wrong password costs.
-        var decoy = users.Values.Select(u => u.PasswordHash).FirstOrDefault(h => h is not null)?.CreateDecoy();
+        // The most common parameters: a wrong name then costs what a wrong password costs for most users. Users
+        // whose hash differs answer at another speed, which tells their names apart; say so.
+        var groups = users.Values.Where(u => u.PasswordHash is not null).GroupBy(u => u.PasswordHash!.Parameters)
+            .OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).ToList();
+        var decoy = groups.FirstOrDefault()?.First().PasswordHash!.CreateDecoy();
+        foreach (var odd in groups.Skip(1).SelectMany(g => g))
+        {
+            Log.UnusualHash(_logger, odd.Name, odd.PasswordHash!.Parameters, groups[0].Key);
+        }
         _current = new Snapshot(users.ToFrozenDictionary(StringComparer.Ordinal), decoy);
     }
 
@@ -145,5 +153,9 @@ internal sealed partial class UserDirectory : IDisposable
 
         [LoggerMessage(EventId = LogEvents.WeakPasswordHash, Level = LogLevel.Warning, Message = "User {User} has a password hash below OWASP's current strength; make a new one with 'hash-password'")]
         public static partial void WeakHash(ILogger logger, string user);
+
+        [LoggerMessage(EventId = LogEvents.UnusualHashParameters, Level = LogLevel.Warning,
+            Message = "User {User}'s password hash ({Parameters}) differs from most users' ({Common}): its answers take another time than an unknown name's, which tells the name apart; hash it again with 'hash-password'")]
+        public static partial void UnusualHash(ILogger logger, string user, string parameters, string common);
     }
 }

@@ -45,16 +45,21 @@ internal sealed partial class PersonalTokenService(TokenIssuer issuer, TokenRevo
             throw Error("BAD_REQUEST", $"Only PERSONAL access tokens can be created, not {type}.");
         }
 
-        if (caller.TokenGraph is not null)
+        if (Gsql.GsqlTokenService.RefuseMinting(caller) is not null)
         {
-            throw Error("UNAUTHORIZED", Unauthorized + " A token scoped to a graph cannot create tokens.");
+            throw Error("UNAUTHORIZED", Unauthorized + (caller.TokenGraph is not null
+                ? " A token scoped to a graph cannot create tokens."
+                : " A token made from that many tokens in a row cannot create tokens."));
+        }
+
+        // The privilege is decided on the name before anything is looked up, so the answer never tells whether a user exists.
+        var actorName = UserName(actorUrn);
+        if (!MayActFor(caller, actorName))
+        {
+            throw Error("UNAUTHORIZED", Unauthorized + $" Creating a token for {actorUrn} needs {(IsSelf(caller, actorName) ? GeneratePersonalAccessTokens : ManageAccessTokens)}.");
         }
 
         var actor = UserOf(actorUrn);
-        if (!MayActFor(caller, actor.Name))
-        {
-            throw Error("UNAUTHORIZED", Unauthorized + $" Creating a token for {actorUrn} needs {(IsSelf(caller, actor.Name) ? GeneratePersonalAccessTokens : ManageAccessTokens)}.");
-        }
 
         if (string.IsNullOrWhiteSpace(name) || name.Length > 256 || (description?.Length ?? 0) > 1024)
         {
@@ -81,8 +86,9 @@ internal sealed partial class PersonalTokenService(TokenIssuer issuer, TokenRevo
                 $"A token created with a Bearer token cannot outlive it (it expires at {Errors.Denials.Time(callerExpires)}): choose a shorter duration, or sign in with a password.");
         }
 
-        var issued = await issuer.IssueAsync(new TokenRequest(actor.Name, TokenFamily.Personal, null, lifetime, name.Trim(), description, caller.User.Name),
-            cancellationToken)
+        var bearer = caller.Scheme == AuthSchemes.Bearer;
+        var issued = await issuer.IssueAsync(new TokenRequest(actor.Name, TokenFamily.Personal, null, lifetime, name.Trim(), description, caller.User.Name,
+            Ancestors: bearer ? RevocationKeys.LineageOf(caller) : null), cancellationToken)
             ?? throw Error("BAD_REQUEST",
                 $"{actorUrn} already holds {issuer.LimitFor(TokenFamily.Personal)} personal access tokens ({Configuration.LimitsOptions.SectionName}:PersonalTokensPerUser); revoke some first.");
         return new CreatedAccessToken(issued.Token, issued.Record);

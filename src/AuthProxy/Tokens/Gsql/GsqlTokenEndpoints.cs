@@ -37,7 +37,7 @@ internal static class GsqlTokenEndpoints
         }
 
         User user;
-        DateTimeOffset? notAfter = null;
+        CallerIdentity? asker = null;
         if (!string.IsNullOrEmpty(secret))
         {
             // With a secret no login is needed; an Authorization header beside it is ignored.
@@ -66,10 +66,10 @@ internal static class GsqlTokenEndpoints
             }
 
             user = caller.User;
-            notAfter = caller.Scheme == AuthSchemes.Bearer ? caller.ExpiresAt : null;
+            asker = caller;
         }
 
-        var created = await tokens.CreateAsync(user, string.IsNullOrEmpty(graph) ? null : graph, lifetime, notAfter, context.RequestAborted);
+        var created = await tokens.CreateAsync(user, asker, string.IsNullOrEmpty(graph) ? null : graph, lifetime, context.RequestAborted);
         if (!created.Succeeded)
         {
             await RefuseAsync(context, created.Refusal);

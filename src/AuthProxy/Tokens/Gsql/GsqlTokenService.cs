@@ -62,16 +62,20 @@ internal sealed class GsqlTokenService(
     /// scoped to a graph may not. Null when it may.
     /// </summary>
     public static Refusal? RefuseMinting(CallerIdentity caller) =>
-        caller.TokenGraph is null
-            ? null
-            : Denials.Token(RefusalKind.GraphScope, caller.MaskedCredential,
-                $"is scoped to graph {Denials.Show(caller.TokenGraph)}; a token scoped to a graph cannot create tokens");
+        caller.TokenGraph is not null
+            ? Denials.Token(RefusalKind.GraphScope, caller.MaskedCredential,
+                $"is scoped to graph {Denials.Show(caller.TokenGraph)}; a token scoped to a graph cannot create tokens")
+            : caller.Ancestors.Length >= RevocationKeys.MaxAncestors
+                ? Denials.Token(RefusalKind.Privilege, caller.MaskedCredential,
+                    $"was made from {caller.Ancestors.Length} tokens in a row; a token that deep cannot create tokens (sign in with a password)")
+                : null;
 
     /// <summary>
-    /// Creates a token for <paramref name="user"/>. <paramref name="notAfter"/> is the expiry of the
-    /// token presented to ask (null for a password or a secret): the new token never outlives it.
+    /// Creates a token for <paramref name="user"/>. <paramref name="caller"/> is who asked with a
+    /// login (null for a secret): a token made with a Bearer token never outlives it, and carries
+    /// its lineage, so revoking or blocking the token it was made with refuses it too.
     /// </summary>
-    public async Task<ServiceOutcome<IssuedTokenResult>> CreateAsync(User user, string? graph, long lifetimeMs, DateTimeOffset? notAfter,
+    public async Task<ServiceOutcome<IssuedTokenResult>> CreateAsync(User user, CallerIdentity? caller, string? graph, long lifetimeMs,
         CancellationToken cancellationToken)
     {
         if (lifetimeMs > MaxLifetime)
@@ -85,8 +89,9 @@ internal sealed class GsqlTokenService(
             return Denials.Because(RefusalKind.GraphScope, $"user {user.Name} has no access to graph {Denials.Show(graph)}");
         }
 
-        var issued = await issuer.IssueAsync(new TokenRequest(user.Name, TokenFamily.Gsql, graph, TimeSpan.FromMilliseconds(lifetimeMs), NotAfter: notAfter),
-            cancellationToken);
+        var bearer = caller is { Scheme: AuthSchemes.Bearer };
+        var issued = await issuer.IssueAsync(new TokenRequest(user.Name, TokenFamily.Gsql, graph, TimeSpan.FromMilliseconds(lifetimeMs),
+            NotAfter: bearer ? caller!.ExpiresAt : null, Ancestors: bearer ? RevocationKeys.LineageOf(caller!) : null), cancellationToken);
         return issued is null ? LimitReached(user.Name) : issued;
     }
 
