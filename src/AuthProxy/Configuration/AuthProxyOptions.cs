@@ -27,6 +27,17 @@ public sealed class AuthProxyOptions
     public bool AllowPathParameters { get; set; }
 
     /// <summary>
+    /// Whether a path may carry an encoded <c>?</c> or <c>#</c> (<c>%3F</c>, <c>%23</c>). Refused by
+    /// default: a backend or intermediary that decodes the path before splitting it (nginx's
+    /// <c>proxy_pass</c> with <c>$uri</c>, Apache rewrite back-references) reads what follows as the
+    /// query, so <c>/q/x%3Fgraph=finance?graph=social</c> would be checked as one graph and acted on
+    /// as another. Allow only for backends that treat them as data; even then a segment made only of
+    /// dots before the delimiter is refused.
+    /// </summary>
+    /// <value>The default value is false.</value>
+    public bool AllowEncodedDelimiters { get; set; }
+
+    /// <summary>
     /// The largest request body AuthProxy reads, on routes whose policy takes the graph from a
     /// query parameter (<c>"Graph": "query:NAME"</c>), to look for the name in a form or JSON body,
     /// where PHP, Rails, Laravel and ASP.NET model binding would read it too. A larger form or JSON

@@ -6,9 +6,11 @@ using Yarp.ReverseProxy.Model;
 namespace AuthProxy.Forwarding;
 
 /// <summary>
-/// Runs in YARP's pipeline: times each forwarding, and when forwarding failed before the
-/// backend's response started, answers in the route's error style instead of YARP's empty
-/// 502/503/504.
+/// Runs in YARP's pipeline: times each forwarding, logs each failure of the backend or the network
+/// in one line (YARP's own lines, with their stack traces, are off by default), and when forwarding
+/// failed before the backend's response started, answers in the route's error style instead of
+/// YARP's empty 502/503/504. A client that went away or sent a broken body is not a failure worth a
+/// warning: anyone can cause one.
 /// </summary>
 internal sealed partial class ProxyErrorMiddleware(RequestDelegate next, AuthProxyMetrics metrics, TimeProvider time,
     ILogger<ProxyErrorMiddleware> logger)
@@ -21,28 +23,30 @@ internal sealed partial class ProxyErrorMiddleware(RequestDelegate next, AuthPro
         var error = context.Features.Get<IForwarderErrorFeature>();
         var cluster = context.Features.Get<IReverseProxyFeature>()?.Route.Config.ClusterId ?? "none";
         metrics.Forwarded(cluster, error is null ? StatusClass(context.Response.StatusCode) : error.Error.ToString(), time.GetElapsedTime(started));
-        if (error is null || context.Response.HasStarted || context.RequestAborted.IsCancellationRequested)
-        {
-            return;
-        }
-
-        var route = context.Features.Get<IReverseProxyFeature>()?.Route.Config;
-        Refusal? refusal = error.Error switch
-        {
-            ForwarderError.RequestTimedOut => new Refusal(RefusalKind.UpstreamTimeout, $"The backend of cluster {cluster} did not answer in time"),
-            ForwarderError.NoAvailableDestinations => new Refusal(RefusalKind.NoDestination, $"No backend of cluster {cluster} is available"),
-            ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled or ForwarderError.RequestBodyClient => null,
-            _ => new Refusal(RefusalKind.UpstreamUnavailable, $"The backend of cluster {cluster} cannot be reached or failed to answer"),
-        };
-
-        if (refusal is null)
+        if (error is null || context.RequestAborted.IsCancellationRequested || IsClientSide(error.Error))
         {
             return; // the client went away or sent a broken body; YARP's status stands
         }
 
+        var route = context.Features.Get<IReverseProxyFeature>()?.Route.Config;
         Log.ForwardingFailed(logger, route?.RouteId ?? "?", cluster, error.Error.ToString(), error.Exception?.GetType().Name, error.Exception?.Message);
-        await RefusalWriter.WriteAsync(context, refusal.Value);
+        if (context.Response.HasStarted)
+        {
+            return; // the backend's status and part of its body are on their way; YARP aborts the rest
+        }
+
+        var refusal = error.Error switch
+        {
+            ForwarderError.RequestTimedOut => new Refusal(RefusalKind.UpstreamTimeout, $"The backend of cluster {cluster} did not answer in time"),
+            ForwarderError.NoAvailableDestinations => new Refusal(RefusalKind.NoDestination, $"No backend of cluster {cluster} is available"),
+            _ => new Refusal(RefusalKind.UpstreamUnavailable, $"The backend of cluster {cluster} cannot be reached or failed to answer"),
+        };
+        await RefusalWriter.WriteAsync(context, refusal);
     }
+
+    private static bool IsClientSide(ForwarderError error) => error is ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled
+        or ForwarderError.RequestBodyClient or ForwarderError.ResponseBodyCanceled or ForwarderError.ResponseBodyClient
+        or ForwarderError.UpgradeRequestCanceled or ForwarderError.UpgradeRequestClient or ForwarderError.UpgradeResponseCanceled or ForwarderError.UpgradeResponseClient;
 
     private static string StatusClass(int status) => status switch
     {

@@ -98,6 +98,21 @@ internal sealed class StrippedHeaders
         "X-Content-Length",
     ];
 
+    /// <summary>
+    /// Headers that frame the request or say how to read its body. Their canonical spellings are
+    /// forwarded as the client sent them; every other spelling (<c>Transfer_Encoding</c>,
+    /// <c>Content.Type</c>) is removed on every route: a CGI-style backend reads it as the real one
+    /// (Puma before 6.4.3 framed requests by <c>Transfer_Encoding</c>, CVE-2024-45614; Symfony reads
+    /// <c>Content_Type</c> as the body's type), while AuthProxy and YARP framed and read the body by
+    /// the canonical one.
+    /// </summary>
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> Twinned = new HashSet<string>(
+    [
+        "Host", "Content-Length", "Transfer-Encoding", "Content-Type", "Content-Encoding", "Content-MD5", "Content-Range",
+        "Content-Language", "Content-Location", "Content-Disposition", "Connection", "Keep-Alive", "Proxy-Connection",
+        "TE", "Trailer", "Upgrade", "Expect",
+    ], HeaderNameComparer.Instance).GetAlternateLookup<ReadOnlySpan<char>>();
+
     /// <summary>Headers AuthProxy must forward for the request to work; no entry may strip them.</summary>
     private static readonly string[] Framing = ["Host", "Content-Length", "Transfer-Encoding"];
 
@@ -194,6 +209,11 @@ internal sealed class StrippedHeaders
         if (_names.Contains(name))
         {
             return true;
+        }
+
+        if (name.IndexOfAny('_', '.') >= 0 && Twinned.Contains(name))
+        {
+            return true; // a twin of a framing or body header; the canonical spellings hold neither character
         }
 
         var bucket = BucketOf(name);

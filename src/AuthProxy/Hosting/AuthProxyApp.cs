@@ -47,7 +47,8 @@ public static partial class AuthProxyApp
 
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
         // Defaults under every other source, so appsettings, environment and command line still decide:
-        // per-request framework lines and the key fetcher's HTTP client lines are noise (fetches log their own outcome).
+        // per-request framework lines and the key fetcher's HTTP client lines are noise (fetches log their own outcome),
+        // and YARP's forwarding failures carry a stack trace a client can provoke (AuthProxy logs each failure in one line, event 1501).
         builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource
         {
             InitialData = new Dictionary<string, string?>
@@ -56,6 +57,7 @@ public static partial class AuthProxyApp
                 ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
                 ["Logging:LogLevel:System.Net.Http.HttpClient"] = "Warning",
                 ["Logging:LogLevel:Polly"] = "Warning",
+                ["Logging:LogLevel:Yarp.ReverseProxy.Forwarder.HttpForwarder"] = "Error",
             },
         });
         builder.Services.AddAuthProxy(builder.Configuration);

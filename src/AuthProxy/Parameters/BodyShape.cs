@@ -1,3 +1,4 @@
+using System.Buffers;
 using AuthProxy.Errors;
 using Microsoft.AspNetCore.Http.Features;
 
@@ -9,10 +10,18 @@ namespace AuthProxy.Parameters;
 /// messages, and why AuthProxy cannot read it like that backend (<see cref="Problem"/>), if so.
 /// </summary>
 /// <param name="Kinds">What the body is; <see cref="BodyKinds.None"/> when the request has no body.</param>
-/// <param name="MediaType">The (first) media type as sent, or "no Content-Type".</param>
+/// <param name="MediaType">The media type to show in messages: the (first) value's first token that names a parameter kind, or its first token, or "no Content-Type".</param>
 /// <param name="Problem">Why a body of a parameter kind cannot be read as its backend reads it: compressed, in a charset AuthProxy does not read, or with more than one <c>Content-Type</c>; null when it can.</param>
 internal readonly record struct BodyShape(BodyKinds Kinds, string MediaType, string? Problem)
 {
+    /// <summary>What ends a media type or token in a <c>Content-Type</c> value: <c>;</c>, <c>,</c>, and every whitespace and control character.</summary>
+    private static readonly SearchValues<char> Separators = SearchValues.Create(
+        ";, \u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\b\t\n\v\f\r\u000E\u000F\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001A\u001B\u001C\u001D\u001E\u001F\u007F\u0085\u00A0");
+
+    /// <summary>What ends a charset's value.</summary>
+    private static readonly SearchValues<char> CharsetEnds = SearchValues.Create(
+        ";,\"' \u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\b\t\n\v\f\r\u000E\u000F\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001A\u001B\u001C\u001D\u001E\u001F\u007F");
+
     /// <summary>Whether backends may read parameters from the body.</summary>
     public bool MayCarryParameters => (Kinds & BodyKinds.Parameters) != 0;
 
@@ -27,22 +36,16 @@ internal readonly record struct BodyShape(BodyKinds Kinds, string MediaType, str
         }
 
         var types = request.Headers.ContentType;
-        var kinds = BodyKinds.None;
+        var kinds = types.Count == 0 ? BodyKinds.Form : BodyKinds.None; // no Content-Type: Rack reads a POST body as a form
         string? problem = null;
         foreach (var value in types)
         {
-            var kind = KindOf(MediaTypeOf(value));
-            var charset = kind == BodyKinds.None ? null : CharsetOf(value);
+            var kind = KindsOf(value);
             kinds |= kind;
-            if (kind != BodyKinds.Other && charset is not null && !IsReadableCharset(charset))
+            if ((kind & BodyKinds.Parameters) != 0 && UnreadableCharset(value) is { } charset)
             {
                 problem ??= $"it declares charset {Denials.Show(charset)}, which AuthProxy does not read (only UTF-8, US-ASCII, ISO-8859-1 and windows-1252)";
             }
-        }
-
-        if (kinds == BodyKinds.None)
-        {
-            kinds = BodyKinds.Form; // no Content-Type (or only empty ones): Rack reads a POST body as a form
         }
 
         if ((kinds & BodyKinds.Parameters) != 0)
@@ -57,52 +60,119 @@ internal readonly record struct BodyShape(BodyKinds Kinds, string MediaType, str
             }
         }
 
-        var first = types.Count > 0 && !string.IsNullOrWhiteSpace(types[0]) ? MediaTypeOf(types[0]).ToString() : "no Content-Type";
-        return new BodyShape(kinds, Denials.Show(first), problem);
+        var shown = types.Count > 0 ? MediaTypeOf(types[0]) : default;
+        return new BodyShape(kinds, shown.IsEmpty ? "no Content-Type" : Denials.Show(shown.ToString()), problem);
     }
 
     /// <summary>
-    /// The media type of a <c>Content-Type</c> value: up to the first <c>;</c>, <c>,</c> or
-    /// whitespace, as PHP cuts it (Rack cuts at <c>;</c> and <c>,</c>), without surrounding whitespace.
+    /// What one <c>Content-Type</c> value may make a backend read the body as, failing closed: a form
+    /// when it holds <c>application/x-www-form-urlencoded</c> anywhere (classic ASP.NET, Symfony and
+    /// Laravel take any type that starts with it, Rack strips trailing whitespace and control
+    /// characters, Jetty removes a charset parameter wherever it stands, a list may be read from either
+    /// end), multipart when it holds <c>multipart/</c>, JSON when it holds <c>json</c> (Laravel's
+    /// <c>/json</c> and <c>+json</c>, Rails' <c>text/x-json</c>), ignoring case; a form too when it names
+    /// no media type at all (empty, blank, or only parameters), as Rack reads it; otherwise other.
+    /// </summary>
+    private static BodyKinds KindsOf(ReadOnlySpan<char> value)
+    {
+        var kinds = BodyKinds.None;
+        if (value.Contains("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase))
+        {
+            kinds |= BodyKinds.Form;
+        }
+
+        if (value.Contains("multipart/", StringComparison.OrdinalIgnoreCase))
+        {
+            kinds |= BodyKinds.Multipart;
+        }
+
+        if (value.Contains("json", StringComparison.OrdinalIgnoreCase))
+        {
+            kinds |= BodyKinds.Json;
+        }
+
+        if (kinds != BodyKinds.None)
+        {
+            return kinds;
+        }
+
+        var rest = value;
+        var type = NextToken(ref rest);
+        return type.IsEmpty || type.Contains('=') ? BodyKinds.Form : BodyKinds.Other;
+    }
+
+    /// <summary>
+    /// The media type to show for a <c>Content-Type</c> value: its first token that names a kind
+    /// backends read parameters from, or else its first token.
     /// </summary>
     private static ReadOnlySpan<char> MediaTypeOf(string? value)
     {
-        var text = (value ?? string.Empty).AsSpan().TrimStart();
-        var end = text.IndexOfAny(";, \t");
-        return end < 0 ? text : text[..end];
+        var rest = (value ?? string.Empty).AsSpan();
+        ReadOnlySpan<char> first = default;
+        for (var token = NextToken(ref rest); !token.IsEmpty; token = NextToken(ref rest))
+        {
+            if (first.IsEmpty)
+            {
+                first = token;
+            }
+
+            if (!token.Contains('=') && (KindsOf(token) & BodyKinds.Parameters) != 0)
+            {
+                return token;
+            }
+        }
+
+        return first;
     }
 
-    private static BodyKinds KindOf(ReadOnlySpan<char> mediaType)
+    /// <summary>The next token of <paramref name="rest"/> (tokens end at <c>;</c>, <c>,</c>, whitespace and control characters), moving past it; empty at the end.</summary>
+    private static ReadOnlySpan<char> NextToken(scoped ref ReadOnlySpan<char> rest)
     {
-        if (mediaType.IsEmpty)
+        var start = rest.IndexOfAnyExcept(Separators);
+        if (start < 0)
         {
-            return BodyKinds.None;
+            rest = default;
+            return default;
         }
 
-        if (mediaType.Equals("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase))
-        {
-            return BodyKinds.Form;
-        }
-
-        if (mediaType.StartsWith("multipart/", StringComparison.OrdinalIgnoreCase))
-        {
-            return BodyKinds.Multipart;
-        }
-
-        return mediaType.Contains("json", StringComparison.OrdinalIgnoreCase) ? BodyKinds.Json : BodyKinds.Other;
+        rest = rest[start..];
+        var end = rest.IndexOfAny(Separators);
+        var token = end < 0 ? rest : rest[..end];
+        rest = end < 0 ? default : rest[end..];
+        return token;
     }
 
-    /// <summary>The <c>charset</c> parameter of a <c>Content-Type</c> value (quotes removed), or null.</summary>
-    private static string? CharsetOf(string? value)
+    /// <summary>
+    /// The first <c>charset</c> parameter of a <c>Content-Type</c> value that names a charset AuthProxy
+    /// does not read, or null. Every one is checked, wherever it stands (a backend may take the last of
+    /// two, or split parameters at <c>,</c>), in any case, with or without spaces around <c>=</c>,
+    /// quoted or not, and the RFC 2231 form <c>charset*=UTF-16''</c>.
+    /// </summary>
+    private static string? UnreadableCharset(string? value)
     {
         var text = (value ?? string.Empty).AsSpan();
-        foreach (var range in text.Split(';'))
+        var from = 0;
+        while (from < text.Length)
         {
-            var parameter = text[range].Trim();
-            var equals = parameter.IndexOf('=');
-            if (equals > 0 && parameter[..equals].Trim().Equals("charset", StringComparison.OrdinalIgnoreCase))
+            var at = text[from..].IndexOf("charset", StringComparison.OrdinalIgnoreCase);
+            if (at < 0)
             {
-                return parameter[(equals + 1)..].Trim().Trim('"').Trim().ToString();
+                return null;
+            }
+
+            var rest = text[(from + at + "charset".Length)..].TrimStart(" \t*");
+            from += at + "charset".Length;
+            if (!rest.StartsWith('='))
+            {
+                continue;
+            }
+
+            var charset = rest[1..].TrimStart(" \t\"'");
+            var end = charset.IndexOfAny(CharsetEnds);
+            charset = end < 0 ? charset : charset[..end];
+            if (!charset.IsEmpty && !IsReadableCharset(charset))
+            {
+                return charset.ToString();
             }
         }
 
@@ -110,7 +180,7 @@ internal readonly record struct BodyShape(BodyKinds Kinds, string MediaType, str
     }
 
     /// <summary>Charsets in which every ASCII character is its own byte, and that hold none of the characters the twin rules fold to ASCII.</summary>
-    private static bool IsReadableCharset(string charset) =>
+    private static bool IsReadableCharset(ReadOnlySpan<char> charset) =>
         charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase) || charset.Equals("utf8", StringComparison.OrdinalIgnoreCase)
         || charset.Equals("us-ascii", StringComparison.OrdinalIgnoreCase) || charset.Equals("ascii", StringComparison.OrdinalIgnoreCase)
         || charset.Equals("iso-8859-1", StringComparison.OrdinalIgnoreCase) || charset.Equals("latin1", StringComparison.OrdinalIgnoreCase)

@@ -1,70 +1,100 @@
-using System.Text;
-
 namespace AuthProxy.Parameters;
 
 /// <summary>
 /// The names of the top-level members of a JSON body (<c>{"graph": ..., "_method": ...}</c>), which
-/// Rails, Laravel and Express merge into the request's parameters; members of nested objects and
-/// elements of a top-level array are not parameters and are skipped. A lenient tokenizer: it never
-/// refuses malformed JSON (the backend will), and it treats every string in a name's place at the
-/// top level as a name, every top-level object of a stream of them included.
+/// Rails, Laravel, Express and ASP.NET merge into the request's parameters; members of nested
+/// objects and elements of a top-level array are not parameters and are skipped. It tokenises as
+/// the most lenient common parser does, so that a name any of them reads is seen: <c>/* */</c>,
+/// <c>//</c> and <c>#</c> comments (Json.NET, Ruby's json, JSON5, Jackson's YAML comments) are
+/// skipped, names may be double-quoted, single-quoted (Json.NET, JavaScriptSerializer, JSON5) or
+/// bare (<c>{graph: 1}</c>), with JSON's and JSON5's escapes. It never refuses malformed JSON (the
+/// backend will), and fails closed where parsers could differ: every token in a name's place at the
+/// top level is a name, and so is every other top-level token that a <c>:</c> follows. A NUL byte
+/// between tokens means UTF-16 or UTF-32 text, which Jackson reads and AuthProxy does not: the body
+/// is refused as unreadable. Streaming, with nothing kept but the name being read.
 /// </summary>
 internal sealed class JsonMemberReader(KeyMatcher matcher) : BodyKeyReader(matcher)
 {
+    /// <summary>Why a body with a NUL between its tokens is refused.</summary>
+    public const string WideText = "it holds NUL bytes between its tokens, as JSON in UTF-16 or UTF-32 does (Jackson reads it so), and AuthProxy reads JSON in UTF-8 only";
+
+    private readonly KeyMatcher _matcher = matcher;
+    private readonly JsonEscape _escape = new();
+    private State _state;
     private int _depth;
     private bool _topIsObject;
-    private bool _expectName;
-    private bool _inString;
-    private bool _readingName;
-    private bool _escape;
-    private int _hexLeft;
-    private int _hexValue;
-    private int _highSurrogate;
+    private bool _namePlace;
+    private bool _keeping;
+    private bool _isName;
+    private bool _candidate;
+    private byte _quote;
+    private int _lineSeparator;
+    private readonly byte[] _sequence = new byte[4];
+    private int _sequenceLength;
+    private int _sequenceNeeded;
+
+    private enum State
+    {
+        Between,
+        Sequence,
+        String,
+        Bare,
+        Slash,
+        LineComment,
+        BlockComment,
+        BlockCommentStar,
+    }
 
     public override void Read(ReadOnlySpan<byte> data)
     {
         var i = 0;
-        while (i < data.Length)
+        while (i < data.Length && !_matcher.Refused)
         {
-            if (_inString)
+            var b = data[i];
+            switch (_state)
             {
-                i = ReadString(data, i);
-                continue;
-            }
-
-            switch (data[i])
-            {
-                case (byte)'{':
-                    if (_depth == 0)
+                case State.String:
+                    i = ReadString(data, i);
+                    continue;
+                case State.Bare when IsBareEnd(b):
+                    EndToken();
+                    continue; // the byte that ended it is read between tokens
+                case State.Bare:
+                    ReadContent(b);
+                    break;
+                case State.Slash:
+                    _state = b switch { (byte)'*' => State.BlockComment, (byte)'/' => State.LineComment, _ => State.Between };
+                    if (_state == State.Between)
                     {
-                        _topIsObject = true;
+                        continue; // a lone '/': not a comment, and not part of a name
                     }
 
-                    _depth++;
-                    _expectName = _depth == 1 && _topIsObject;
                     break;
-                case (byte)'[':
-                    if (_depth == 0)
+                case State.LineComment:
+                    ReadLineComment(b);
+                    break;
+                case State.BlockComment:
+                    var star = data[i..].IndexOf((byte)'*');
+                    if (star < 0)
                     {
-                        _topIsObject = false;
+                        return;
                     }
 
-                    _depth++;
+                    i += star;
+                    _state = State.BlockCommentStar;
                     break;
-                case (byte)'}' or (byte)']':
-                    _depth = Math.Max(0, _depth - 1);
+                case State.BlockCommentStar:
+                    _state = b switch { (byte)'/' => State.Between, (byte)'*' => State.BlockCommentStar, _ => State.BlockComment };
                     break;
-                case (byte)',':
-                    _expectName = _depth == 1 && _topIsObject;
+                case State.Sequence:
+                    if (!ReadSequence(b))
+                    {
+                        continue; // not a continuation byte: read it after the bytes collected
+                    }
+
                     break;
-                case (byte)':':
-                    _expectName = false;
-                    break;
-                case (byte)'"':
-                    _inString = true;
-                    _readingName = _expectName && _depth == 1 && _topIsObject;
-                    _expectName = false;
-                    DropKey();
+                default:
+                    ReadBetween(b);
                     break;
             }
 
@@ -74,140 +104,215 @@ internal sealed class JsonMemberReader(KeyMatcher matcher) : BodyKeyReader(match
 
     public override void Complete()
     {
-        if (_readingName)
+        if (_state is State.String or State.Bare && _isName)
         {
+            _escape.Flush(this);
             EndKey(); // an unterminated name: judge what there is
+        }
+    }
+
+    /// <summary>A byte between tokens: whitespace, a comment, a structural character, or the start of a token.</summary>
+    private void ReadBetween(byte b)
+    {
+        if (b is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r' or 0x0B or 0x0C)
+        {
+            return;
+        }
+
+        switch (b)
+        {
+            case 0:
+                _matcher.Unreadable(WideText);
+                return;
+            case (byte)'/':
+                _state = State.Slash;
+                return;
+            case (byte)'#':
+                _state = State.LineComment;
+                return;
+            case >= 0xC2 and <= 0xF4:
+                // A multi-byte character: Unicode whitespace (no-break space, ideographic space, byte order mark) separates tokens too.
+                _sequence[0] = b;
+                _sequenceLength = 1;
+                _sequenceNeeded = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2;
+                _state = State.Sequence;
+                return;
+        }
+
+        // Anything else ends a top-level token waiting for its ':'.
+        if (_candidate)
+        {
+            _candidate = false;
+            if (b == (byte)':')
+            {
+                EndKey();
+            }
+            else
+            {
+                DropKey();
+            }
+        }
+
+        switch (b)
+        {
+            case (byte)'{':
+                _topIsObject |= _depth == 0;
+                _depth++;
+                _namePlace = _depth == 1 && _topIsObject;
+                break;
+            case (byte)'[':
+                _topIsObject &= _depth != 0;
+                _depth++;
+                _namePlace = false;
+                break;
+            case (byte)'}' or (byte)']':
+                _depth = Math.Max(0, _depth - 1);
+                _namePlace = false;
+                break;
+            case (byte)',':
+                _namePlace = _depth == 1 && _topIsObject;
+                break;
+            case (byte)':':
+                _namePlace = false;
+                break;
+            case (byte)'"' or (byte)'\'':
+                StartToken(State.String);
+                _quote = b;
+                break;
+            case < 0x20 or 0x7F:
+                break; // other control characters: no parser reads them as a token
+            default:
+                StartToken(State.Bare);
+                ReadContent(b);
+                break;
+        }
+    }
+
+    /// <summary>Collects a multi-byte character met between tokens; false when <paramref name="b"/> does not belong to it.</summary>
+    private bool ReadSequence(byte b)
+    {
+        if ((b & 0xC0) == 0x80)
+        {
+            _sequence[_sequenceLength++] = b;
+            if (_sequenceLength < _sequenceNeeded)
+            {
+                return true;
+            }
+
+            var text = System.Text.Encoding.UTF8.GetString(_sequence, 0, _sequenceLength);
+            if (text.Length > 0 && (char.IsWhiteSpace(text[0]) || text[0] == '\uFEFF'))
+            {
+                _state = State.Between;
+                return true;
+            }
+        }
+
+        // A letter (or malformed bytes): the start of a bare token.
+        _state = State.Between;
+        ReadBetween(_sequence[0]);
+        _state = State.Bare;
+        for (var k = 1; k < _sequenceLength; k++)
+        {
+            ReadContent(_sequence[k]);
+        }
+
+        return (b & 0xC0) == 0x80;
+    }
+
+    private void ReadLineComment(byte b)
+    {
+        // Line comments end at LF, CR, and (JSON5) U+2028 and U+2029, E2 80 A8 and E2 80 A9 in UTF-8.
+        _lineSeparator = b switch
+        {
+            0xE2 => 1,
+            0x80 when _lineSeparator == 1 => 2,
+            0xA8 or 0xA9 when _lineSeparator == 2 => 3,
+            _ => 0,
+        };
+        if (b is (byte)'\n' or (byte)'\r' || _lineSeparator == 3)
+        {
+            _lineSeparator = 0;
+            _state = State.Between;
+        }
+    }
+
+    private void StartToken(State state)
+    {
+        _state = state;
+        _keeping = _depth == 1 && _topIsObject;
+        _isName = _keeping && _namePlace;
+        _namePlace = false;
+        _escape.Reset();
+        DropKey();
+    }
+
+    private void EndToken()
+    {
+        _escape.Flush(this);
+        _state = State.Between;
+        if (_isName)
+        {
+            _isName = false;
+            EndKey();
+        }
+        else if (_keeping)
+        {
+            _candidate = true; // a name if ':' comes next
         }
     }
 
     /// <summary>Reads string content from <paramref name="i"/>; returns where to go on.</summary>
     private int ReadString(ReadOnlySpan<byte> data, int i)
     {
-        if (!_readingName && !_escape && _hexLeft == 0)
+        if (!_escape.Active)
         {
-            // Skip a value's content fast: only a quote or a backslash matters.
-            var special = data[i..].IndexOfAny((byte)'"', (byte)'\\');
+            // Only the closing quote and a backslash matter; the rest is kept (or skipped) in one piece.
+            var special = data[i..].IndexOfAny(_quote, (byte)'\\');
+            var plain = special < 0 ? data[i..] : data.Slice(i, special);
+            if (_keeping && !plain.IsEmpty)
+            {
+                _escape.Flush(this);
+                Append(plain);
+            }
+
             if (special < 0)
             {
                 return data.Length;
             }
 
             i += special;
+            if (data[i] == _quote)
+            {
+                EndToken();
+                return i + 1;
+            }
         }
 
-        var b = data[i];
-        if (_hexLeft > 0)
-        {
-            ReadHexDigit(b);
-        }
-        else if (_escape)
-        {
-            _escape = false;
-            if (b == (byte)'u')
-            {
-                _hexLeft = 4;
-                _hexValue = 0;
-            }
-            else
-            {
-                AppendName(b switch
-                {
-                    (byte)'b' => 0x08,
-                    (byte)'f' => 0x0C,
-                    (byte)'n' => 0x0A,
-                    (byte)'r' => 0x0D,
-                    (byte)'t' => 0x09,
-                    _ => b,
-                });
-            }
-        }
-        else if (b == (byte)'\\')
-        {
-            _escape = true;
-        }
-        else if (b == (byte)'"')
-        {
-            _inString = false;
-            if (_readingName)
-            {
-                FlushSurrogate();
-                _readingName = false;
-                EndKey();
-            }
-        }
-        else
-        {
-            AppendName(b);
-        }
-
+        ReadContent(data[i]);
         return i + 1;
     }
 
-    private void ReadHexDigit(byte b)
+    /// <summary>One byte of a token's content, escapes decoded.</summary>
+    private void ReadContent(byte b)
     {
-        var digit = b switch
+        if (_escape.Read(b, out var literal, this) && _keeping)
         {
-            >= (byte)'0' and <= (byte)'9' => b - '0',
-            >= (byte)'a' and <= (byte)'f' => b - 'a' + 10,
-            >= (byte)'A' and <= (byte)'F' => b - 'A' + 10,
-            _ => -1,
-        };
-        if (digit < 0)
-        {
-            _hexLeft = 0; // malformed escape: the backend refuses the body; keep reading
-            return;
-        }
-
-        _hexValue = (_hexValue << 4) | digit;
-        if (--_hexLeft == 0 && _readingName)
-        {
-            AppendCodeUnit(_hexValue);
+            _escape.Flush(this);
+            Append(literal);
         }
     }
 
-    private void AppendName(int value)
+    /// <summary>Whether <paramref name="b"/> ends a bare token: whitespace, control characters, structural characters, quotes and comment starts.</summary>
+    private bool IsBareEnd(byte b) =>
+        !_escape.Active && b is <= 0x20 or 0x7F or (byte)'{' or (byte)'}' or (byte)'[' or (byte)']' or (byte)',' or (byte)':'
+            or (byte)'"' or (byte)'\'' or (byte)'/' or (byte)'#';
+
+    /// <summary>Adds decoded characters to the name being read, for <see cref="JsonEscape"/>.</summary>
+    internal void AppendDecoded(ReadOnlySpan<byte> utf8)
     {
-        if (_readingName)
+        if (_keeping)
         {
-            FlushSurrogate();
-            Append((byte)value);
+            Append(utf8);
         }
-    }
-
-    /// <summary>Adds a <c>\uXXXX</c> escape to the name as UTF-8, pairing surrogates.</summary>
-    private void AppendCodeUnit(int unit)
-    {
-        if (char.IsHighSurrogate((char)unit))
-        {
-            FlushSurrogate();
-            _highSurrogate = unit;
-            return;
-        }
-
-        if (char.IsLowSurrogate((char)unit) && _highSurrogate != 0)
-        {
-            AppendRune(new Rune((char)_highSurrogate, (char)unit));
-            _highSurrogate = 0;
-            return;
-        }
-
-        FlushSurrogate();
-        AppendRune(Rune.IsValid(unit) ? new Rune(unit) : Rune.ReplacementChar);
-    }
-
-    /// <summary>A high surrogate not followed by a low one stands for U+FFFD.</summary>
-    private void FlushSurrogate()
-    {
-        if (_highSurrogate != 0)
-        {
-            _highSurrogate = 0;
-            AppendRune(Rune.ReplacementChar);
-        }
-    }
-
-    private void AppendRune(Rune rune)
-    {
-        Span<byte> utf8 = stackalloc byte[4];
-        Append(utf8[..rune.EncodeToUtf8(utf8)]);
     }
 }

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using AuthProxy.Errors;
 using AuthProxy.Policy;
+using AuthProxy.Telemetry;
 using Yarp.ReverseProxy.Configuration;
 
 namespace AuthProxy.Parameters;
@@ -13,7 +14,7 @@ namespace AuthProxy.Parameters;
 /// (<see cref="ParameterScanningStream"/>). Requests without a query string or such a body pay
 /// one look-up.
 /// </summary>
-internal sealed class ParameterGuardMiddleware(RequestDelegate next)
+internal sealed partial class ParameterGuardMiddleware(RequestDelegate next, ILogger<ParameterGuardMiddleware> logger)
 {
     private readonly ConditionalWeakTable<RouteConfig, RefusedParameters> _byRoute = [];
 
@@ -49,10 +50,18 @@ internal sealed class ParameterGuardMiddleware(RequestDelegate next)
         var matcher = scan.Matcher;
         if (matcher.Refused && !context.Response.HasStarted)
         {
+            Log.BodyParameterRefused(logger, route.RouteId, matcher.Found is null ? matcher.Problem! : $"it carries '{matcher.Name}', a parameter AuthProxy refuses");
             await RefuseAsync(context, matcher.Found is { } key
                 ? RefusedParameters.InBody(key, matcher.Name!, shape.MediaType)
                 : RefusedParameters.Unreadable(shape.MediaType, matcher.Problem!));
         }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = LogEvents.BodyParameterRefused, Level = LogLevel.Information,
+            Message = "A body on route {Route} was refused while it was forwarded, and the backend never received it whole: {Cause}")]
+        public static partial void BodyParameterRefused(ILogger logger, string route, string cause);
     }
 
     private static Task RefuseAsync(HttpContext context, Refusal refusal) => RefusalWriter.WriteAsync(context, refusal);

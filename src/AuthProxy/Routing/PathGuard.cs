@@ -13,7 +13,8 @@ namespace AuthProxy.Routing;
 /// </summary>
 /// <param name="allowEncodedSlashes"><c>AuthProxy:AllowEncodedSlashes</c>.</param>
 /// <param name="allowPathParameters"><c>AuthProxy:AllowPathParameters</c>.</param>
-internal sealed class PathGuard(bool allowEncodedSlashes, bool allowPathParameters)
+/// <param name="allowEncodedDelimiters"><c>AuthProxy:AllowEncodedDelimiters</c>.</param>
+internal sealed class PathGuard(bool allowEncodedSlashes, bool allowPathParameters, bool allowEncodedDelimiters = false)
 {
     private static readonly SearchValues<char> HexDigits = SearchValues.Create("0123456789ABCDEFabcdef");
 
@@ -57,6 +58,11 @@ internal sealed class PathGuard(bool allowEncodedSlashes, bool allowPathParamete
             {
                 case '\\':
                     return new PathProblem(PathRule.Backslash, "it contains a backslash, which Windows backends read as '/'");
+                case '?' or '#' when !allowEncodedDelimiters:
+                    // Only an escape leaves them in the decoded path: a literal '?' starts the query, and '#' is never sent.
+                    return new PathProblem(PathRule.EncodedDelimiter,
+                        "it contains an encoded '?' or '#' (%3F, %23), which a backend or intermediary that decodes the path before splitting it "
+                        + "reads as the start of the query or fragment (set AuthProxy:AllowEncodedDelimiters=true for backends that treat them as data)");
                 case ';' when !allowPathParameters:
                     return new PathProblem(PathRule.PathParameter,
                         "it contains ';', which Tomcat, Jetty and Spring read as the start of a path parameter and remove "
@@ -168,10 +174,20 @@ internal sealed class PathGuard(bool allowEncodedSlashes, bool allowPathParamete
     private PathProblem? CheckSegment(ReadOnlySpan<char> segment, bool mayBeEmpty)
     {
         var name = segment;
-        var parameter = allowPathParameters ? segment.IndexOf(';') : -1;
+        if (allowEncodedDelimiters && name.IndexOfAny('?', '#') is var delimiter and >= 0)
+        {
+            // A backend that decodes the path before splitting it resolves what stands before the delimiter.
+            name = name[..delimiter];
+            if (name.IsEmpty)
+            {
+                return null;
+            }
+        }
+
+        var parameter = allowPathParameters ? name.IndexOf(';') : -1;
         if (parameter >= 0)
         {
-            name = segment[..parameter];
+            name = name[..parameter];
         }
 
         if (name.IsEmpty)

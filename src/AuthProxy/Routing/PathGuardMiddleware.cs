@@ -12,7 +12,7 @@ namespace AuthProxy.Routing;
 /// </summary>
 internal sealed class PathGuardMiddleware(RequestDelegate next, IOptions<AuthProxyOptions> options)
 {
-    private readonly PathGuard _guard = new(options.Value.AllowEncodedSlashes, options.Value.AllowPathParameters);
+    private readonly PathGuard _guard = new(options.Value.AllowEncodedSlashes, options.Value.AllowPathParameters, options.Value.AllowEncodedDelimiters);
 
     public Task InvokeAsync(HttpContext context)
     {

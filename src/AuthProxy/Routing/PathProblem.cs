@@ -9,6 +9,7 @@ internal readonly record struct PathProblem(PathRule Rule, string Detail)
         PathRule.ControlCharacter => "control-character",
         PathRule.Backslash => "backslash",
         PathRule.EncodedSlash => "encoded-slash",
+        PathRule.EncodedDelimiter => "encoded-delimiter",
         PathRule.DoubleEncoding => "double-encoding",
         PathRule.InvalidUtf8 => "invalid-utf8",
         PathRule.PercentU => "percent-u",

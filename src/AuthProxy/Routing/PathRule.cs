@@ -15,6 +15,9 @@ internal enum PathRule
     /// <summary><c>encoded-slash</c>: <c>%2F</c> or <c>%5C</c>, unless <c>AuthProxy:AllowEncodedSlashes</c>.</summary>
     EncodedSlash,
 
+    /// <summary><c>encoded-delimiter</c>: <c>%3F</c> or <c>%23</c>, unless <c>AuthProxy:AllowEncodedDelimiters</c>.</summary>
+    EncodedDelimiter,
+
     /// <summary><c>double-encoding</c>: <c>%25</c> followed by two hex digits in the request target.</summary>
     DoubleEncoding,
 

@@ -90,6 +90,9 @@ internal static class LogEvents
     /// <summary>Forwarding to a backend failed (Warning).</summary>
     public const int ForwardingFailed = 1501;
 
+    /// <summary>A body was refused while it was being forwarded, for a parameter AuthProxy refuses; the backend never received it whole (Information).</summary>
+    public const int BodyParameterRefused = 1502;
+
     // Signing keys
 
     /// <summary>A new signing key took over (Information).</summary>

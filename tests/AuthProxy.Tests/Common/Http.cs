@@ -72,6 +72,34 @@ public static class Http
         var statusLine = response[..response.IndexOf('\r', StringComparison.Ordinal)];
         var status = int.Parse(statusLine.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
         var bodyStart = response.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4;
-        return (status, response[bodyStart..]);
+        var chunked = response[..bodyStart].Contains("\r\nTransfer-Encoding: chunked\r\n", StringComparison.OrdinalIgnoreCase);
+        return (status, chunked ? Unchunk(response[bodyStart..]) : response[bodyStart..]);
+    }
+
+    /// <summary>The content of a chunked body (sizes count UTF-8 bytes, so the text is walked as bytes).</summary>
+    private static string Unchunk(string body)
+    {
+        var bytes = Encoding.UTF8.GetBytes(body);
+        using var content = new MemoryStream();
+        var position = 0;
+        while (position < bytes.Length)
+        {
+            var lineEnd = Array.IndexOf(bytes, (byte)'\n', position);
+            if (lineEnd < 0)
+            {
+                break;
+            }
+
+            var size = Convert.ToInt32(Encoding.ASCII.GetString(bytes, position, lineEnd - position).Trim().Split(';')[0], 16);
+            if (size == 0)
+            {
+                break;
+            }
+
+            content.Write(bytes, lineEnd + 1, Math.Min(size, bytes.Length - lineEnd - 1));
+            position = lineEnd + 1 + size + 2;
+        }
+
+        return Encoding.UTF8.GetString(content.ToArray());
     }
 }

@@ -159,6 +159,61 @@ public sealed class HeaderStrippingTests(BackendProcess backend) : IAsyncLifetim
         Assert.DoesNotContain("Content-Length", sentBody, StringComparison.OrdinalIgnoreCase);
     }
 
+    /// <summary>
+    /// CGI-style servers read <c>Transfer_Encoding</c> as <c>Transfer-Encoding</c> (Puma before 6.4.3 framed
+    /// requests by it, CVE-2024-45614), and Symfony's ServerBag reads <c>Content_Type</c>'s
+    /// <c>HTTP_CONTENT_TYPE</c> as the body's type: the twins of framing and body headers are removed,
+    /// and the canonical headers reach the backend as the client sent them.
+    /// </summary>
+    [Fact]
+    public async Task TwinsOfFramingAndBodyHeaders_NeverReachTheBackend()
+    {
+        string[] twins =
+        [
+            "Content_Length: 5", "Content.Length: 5", "CONTENT_LENGTH: 5",
+            "Transfer_Encoding: chunked", "Transfer.Encoding: chunked", "transfer_encoding: gzip, chunked",
+            "Content_Type: application/x-www-form-urlencoded", "Content.Type: multipart/form-data; boundary=x",
+            "Content_Encoding: gzip", "Content.Encoding: br", "Content_MD5: Q2hlY2s=", "Content_Range: bytes 0-1/2",
+            "Keep_Alive: timeout=5", "Proxy_Connection: keep-alive",
+        ];
+        var headers = string.Concat(twins.Select(t => t + "\r\n"));
+        const string Json = """{"a":"b"}""";
+        var token = TestTokens.Hs256(TestTokens.Claims("kevin", "social"));
+
+        var (anonymous, anonymousBody) = await Http.RawAsync(_proxy.BaseAddress, "/restpp/echo/x",
+            $"Content-Type: application/json\r\nContent-Length: {Json.Length}\r\n{headers}", "POST", Json);
+        var (authenticated, authenticatedBody) = await Http.RawAsync(_proxy.BaseAddress, "/restpp/query/social/q",
+            $"Authorization: Bearer {token}\r\n{headers}");
+
+        foreach (var (status, body) in new[] { (anonymous, anonymousBody), (authenticated, authenticatedBody) })
+        {
+            Assert.True(status == 200, body);
+            var echo = JsonDocument.Parse(body).RootElement.GetProperty("results");
+            var forwarded = echo.GetProperty("headers").EnumerateObject().Select(h => h.Name).ToList();
+            Assert.DoesNotContain(forwarded, n => n.Contains('_', StringComparison.Ordinal) || n.Contains('.', StringComparison.Ordinal));
+        }
+
+        var posted = JsonDocument.Parse(anonymousBody).RootElement.GetProperty("results");
+        Assert.Equal(Json, posted.GetProperty("body").GetString());
+        Assert.Equal("application/json", posted.GetProperty("headers").GetProperty("Content-Type").GetString());
+        Assert.Equal("9", posted.GetProperty("headers").GetProperty("Content-Length").GetString());
+        Assert.False(posted.GetProperty("headers").TryGetProperty("Transfer-Encoding", out _));
+    }
+
+    [Fact]
+    public async Task CanonicalBodyHeaders_AreForwardedUntouched()
+    {
+        var (status, body) = await Http.RawAsync(_proxy.BaseAddress, "/restpp/echo/x",
+            "Content-Type: text/plain; charset=utf-8\r\nContent-Encoding: identity\r\nContent-Language: en\r\nTransfer-Encoding: chunked\r\n", "POST", "3\r\nabc\r\n0\r\n\r\n");
+
+        Assert.True(status == 200, body);
+        var headers = JsonDocument.Parse(body).RootElement.GetProperty("results").GetProperty("headers");
+        Assert.Equal("text/plain; charset=utf-8", headers.GetProperty("Content-Type").GetString());
+        Assert.Equal("identity", headers.GetProperty("Content-Encoding").GetString());
+        Assert.Equal("en", headers.GetProperty("Content-Language").GetString());
+        Assert.Equal("chunked", headers.GetProperty("Transfer-Encoding").GetString());
+    }
+
     [Fact]
     public async Task RouteStripHeaders_AreStrippedInEverySpelling_OnThatRouteOnly()
     {

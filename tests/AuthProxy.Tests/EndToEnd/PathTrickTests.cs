@@ -222,6 +222,68 @@ public sealed class PathTrickTests(BackendProcess backend) : IAsyncLifetime
         AssertRefusedBy("empty-segment", empty, emptyBody);
     }
 
+    /// <summary>
+    /// A backend or intermediary that decodes the path before splitting it (nginx's <c>proxy_pass ...$uri</c>,
+    /// Apache mod_rewrite back-references) reads an encoded '?' or '#' as the start of the query or
+    /// fragment: the request would be checked as graph social and acted on as graph finance.
+    /// </summary>
+    [Fact]
+    public async Task EncodedQueryAndFragmentDelimiters_AreRefused()
+    {
+        var authorization = $"Authorization: Basic {Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("kevin:" + TestUsers.KevinPassword))}\r\n";
+        await using var proxy = await ProxyHost.StartAsync(TestRoutes.Standard(backend.BaseAddress, QueryGraphPolicy, QueryGraphRoute));
+        (string Target, string Rule)[] cases =
+        [
+            ("/q/x%3Fgraph=finance%26a=?graph=social", "encoded-delimiter"), // the finding
+            ("/q/x%3fgraph=finance&a=?graph=social", "encoded-delimiter"),
+            ("/q/x%23?graph=social", "encoded-delimiter"),
+            ("/q/%3F?graph=social", "encoded-delimiter"),
+            ("/q/x%253Fgraph=finance?graph=social", "double-encoding"), // '%' encoded, then '3F'
+            ("/q/x%25%33%46graph=finance?graph=social", "double-encoding"),
+            ("/q/x%%33Fgraph=finance?graph=social", "double-encoding"), // a literal '%' before an escape of '3'
+            ("/q/x%3%46graph=finance?graph=social", "double-encoding"),
+        ];
+
+        foreach (var (target, rule) in cases)
+        {
+            var (status, body) = await Http.RawAsync(proxy.BaseAddress, target, authorization);
+
+            AssertRefusedBy(rule, status, body, target);
+        }
+    }
+
+    [Fact]
+    public async Task EncodedQueryAndFragmentDelimiters_CanBeAllowed_ButNotBeforeADotSegment()
+    {
+        await using var proxy = await ProxyHost.StartAsync(TestRoutes.Standard(backend.BaseAddress),
+            settings: new Dictionary<string, string> { ["AuthProxy:AllowEncodedDelimiters"] = "true" });
+        var authorization = $"Authorization: Bearer {TestTokens.Hs256(TestTokens.Claims("tigergraph"))}\r\n";
+
+        var (status, body) = await Http.RawAsync(proxy.BaseAddress, "/restpp/graph/social/vertices/person/who%3F%23", authorization);
+        var (dots, dotsBody) = await Http.RawAsync(proxy.BaseAddress, "/restpp/echo/x/..%3F/query/social/q"); // a decoding backend reads /restpp/echo/x/.. then a query
+        var (dot, dotBody) = await Http.RawAsync(proxy.BaseAddress, "/restpp/echo/x/.%23");
+        var (alone, aloneBody) = await Http.RawAsync(proxy.BaseAddress, "/restpp/echo/x/%23/y");
+        var (slash, slashBody) = await Http.RawAsync(proxy.BaseAddress, "/restpp/echo/a%2Fb");
+
+        Assert.True(status == 200, body);
+        Assert.Contains("\"path\":\"/restpp/graph/social/vertices/person/who?#\"", body, StringComparison.Ordinal);
+        Assert.Contains("\"rawTarget\":\"/restpp/graph/social/vertices/person/who%3F%23\"", body, StringComparison.Ordinal); // forwarded encoded
+        AssertRefusedBy("dot-segment", dots, dotsBody);
+        AssertRefusedBy("dot-segment", dot, dotBody);
+        Assert.True(alone == 200, aloneBody); // the path before '#' ends in '/': nothing to resolve
+        AssertRefusedBy("encoded-slash", slash, slashBody); // the settings are separate
+    }
+
+    private const string QueryGraphRoute = """
+        ,
+        "by-query-basic": { "ClusterId": "restpp", "AuthorizationPolicy": "graph-by-query-basic", "Match": { "Path": "/q/{**rest}" } }
+        """;
+
+    private const string QueryGraphPolicy = """
+        ,
+        "graph-by-query-basic": { "Schemes": [ "Basic", "Bearer" ], "Graph": "query:graph", "Privileges": [ "READ_DATA" ] }
+        """;
+
     private static void AssertRefusedBy(string rule, int status, string body, string? target = null)
     {
         var what = $"{target}: {status} {body}";
