@@ -160,14 +160,16 @@ internal readonly record struct BodyShape(BodyKinds Kinds, string MediaType, str
                 return null;
             }
 
-            var rest = text[(from + at + "charset".Length)..].TrimStart(" \t*");
+            // Blanks are every control character and whitespace (Python's strip() and Java's trim() drop them);
+            // '*' and digits are RFC 2231's extended and continued forms (charset*=, charset*0*=, charset*0=).
+            var rest = TrimBlanks(text[(from + at + "charset".Length)..], "*0123456789");
             from += at + "charset".Length;
             if (!rest.StartsWith('='))
             {
                 continue;
             }
 
-            var charset = rest[1..].TrimStart(" \t\"'");
+            var charset = TrimBlanks(rest[1..], "\"'");
             var end = charset.IndexOfAny(CharsetEnds);
             charset = end < 0 ? charset : charset[..end];
             if (!charset.IsEmpty && !IsReadableCharset(charset))
@@ -177,6 +179,18 @@ internal readonly record struct BodyShape(BodyKinds Kinds, string MediaType, str
         }
 
         return null;
+    }
+
+    /// <summary><paramref name="text"/> without leading blanks (control characters, whitespace) and <paramref name="more"/> characters.</summary>
+    private static ReadOnlySpan<char> TrimBlanks(ReadOnlySpan<char> text, string more)
+    {
+        var i = 0;
+        while (i < text.Length && (text[i] <= ' ' || text[i] == '\u007F' || char.IsWhiteSpace(text[i]) || more.Contains(text[i])))
+        {
+            i++;
+        }
+
+        return text[i..];
     }
 
     /// <summary>Charsets in which every ASCII character is its own byte, and that hold none of the characters the twin rules fold to ASCII.</summary>

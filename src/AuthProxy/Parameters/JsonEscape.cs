@@ -5,23 +5,78 @@ namespace AuthProxy.Parameters;
 /// <summary>
 /// Decodes the escapes of a JSON or JSON5 token byte by byte, as the most lenient common parser
 /// does: JSON's <c>\b \f \n \r \t \uXXXX</c> and <c>\"</c>-style literals, JSON5's <c>\v</c>,
-/// <c>\0</c> and <c>\xHH</c>, surrogate pairs joined (a lone surrogate reads as U+FFFD). A malformed
-/// escape ends quietly: the backend refuses such a body, so nothing is gained by guessing.
+/// <c>\0</c> and <c>\xHH</c>, and JSON5's line continuations (a backslash before LF, CR, CR LF,
+/// U+2028 or U+2029 stands for nothing); surrogate pairs joined (a lone surrogate reads as U+FFFD).
+/// An escape cut short (<c>\x"</c>, <c>\u12"</c>) ends without taking the byte that cut it, which is
+/// then read as itself: Ruby's json before 2.17 reads <c>\x</c> as <c>x</c>, so the quote after it
+/// still closes the string.
 /// </summary>
 internal sealed class JsonEscape
 {
+    private const int Hex = 1;
+    private const int CarriageReturn = 2;
+    private const int LineSeparator = 3;
+
     private bool _backslash;
+    private int _pending;
     private int _hexLeft;
     private int _hexValue;
+    private int _hexDigits;
+    private byte _hexLetter;
+    private int _separatorBytes;
     private int _highSurrogate;
 
-    /// <summary>Whether an escape is being read (a backslash seen, or hex digits still due).</summary>
-    public bool Active => _backslash || _hexLeft > 0;
+    /// <summary>Whether an escape is being read (a backslash seen, hex digits due, or a line continuation not yet whole).</summary>
+    public bool Active => _backslash || _pending != 0;
+
+    /// <summary>Whether <paramref name="b"/> continues the escape being read; when not, call <see cref="Abandon"/> and read the byte as itself.</summary>
+    public bool Continues(byte b) => _backslash || _pending switch
+    {
+        Hex => char.IsAsciiHexDigit((char)b),
+        CarriageReturn => b == (byte)'\n',
+        LineSeparator => _separatorBytes == 1 ? b == 0x80 : b is 0xA8 or 0xA9,
+        _ => false,
+    };
+
+    /// <summary>Ends an escape cut short: what it held so far is read as text (<c>\x4</c> as <c>x4</c>; a CR continuation is already whole).</summary>
+    public void Abandon(JsonMemberReader reader)
+    {
+        Span<byte> held = stackalloc byte[6];
+        var length = 0;
+        switch (_pending)
+        {
+            case Hex:
+                held[length++] = _hexLetter;
+                for (var shift = (_hexDigits - 1) * 4; shift >= 0; shift -= 4)
+                {
+                    held[length++] = (byte)"0123456789abcdef"[(_hexValue >> shift) & 0xF];
+                }
+
+                break;
+            case LineSeparator:
+                held[length++] = 0xE2;
+                if (_separatorBytes == 2)
+                {
+                    held[length++] = 0x80;
+                }
+
+                break;
+        }
+
+        _backslash = false;
+        _pending = 0;
+        Flush(reader);
+        if (length > 0)
+        {
+            reader.AppendDecoded(held[..length]);
+        }
+    }
 
     /// <summary>Forgets everything: a new token starts.</summary>
     public void Reset()
     {
         _backslash = false;
+        _pending = 0;
         _hexLeft = 0;
         _hexValue = 0;
         _highSurrogate = 0;
@@ -35,10 +90,18 @@ internal sealed class JsonEscape
     public bool Read(byte b, out byte literal, JsonMemberReader reader)
     {
         literal = b;
-        if (_hexLeft > 0)
+        switch (_pending)
         {
-            ReadHexDigit(b, reader);
-            return false;
+            case Hex:
+                ReadHexDigit(b, reader);
+                return false;
+            case CarriageReturn:
+                _pending = 0; // the LF of a CR LF continuation
+                return false;
+            case LineSeparator:
+                _separatorBytes++;
+                _pending = _separatorBytes == 3 ? 0 : LineSeparator; // U+2028 or U+2029 whole: a continuation, nothing
+                return false;
         }
 
         if (!_backslash)
@@ -50,16 +113,22 @@ internal sealed class JsonEscape
         _backslash = false;
         switch (b)
         {
-            case (byte)'u':
-                _hexLeft = 4;
+            case (byte)'u' or (byte)'x':
+                _pending = Hex;
+                _hexLetter = b;
+                _hexLeft = b == (byte)'u' ? 4 : 2;
                 _hexValue = 0;
+                _hexDigits = 0;
                 return false;
-            case (byte)'x':
-                _hexLeft = 2;
-                _hexValue = 0;
-                return false;
-            case (byte)'\n' or (byte)'\r':
+            case (byte)'\n':
                 return false; // JSON5: a line continuation stands for nothing
+            case (byte)'\r':
+                _pending = CarriageReturn; // ... and so does CR LF
+                return false;
+            case 0xE2:
+                _pending = LineSeparator; // ... and U+2028, U+2029 (E2 80 A8, E2 80 A9)
+                _separatorBytes = 1;
+                return false;
         }
 
         literal = b switch
@@ -88,22 +157,18 @@ internal sealed class JsonEscape
 
     private void ReadHexDigit(byte b, JsonMemberReader reader)
     {
+        // Callers ask Continues first, so b is a hex digit.
         var digit = b switch
         {
             >= (byte)'0' and <= (byte)'9' => b - '0',
             >= (byte)'a' and <= (byte)'f' => b - 'a' + 10,
-            >= (byte)'A' and <= (byte)'F' => b - 'A' + 10,
-            _ => -1,
+            _ => b - 'A' + 10,
         };
-        if (digit < 0)
-        {
-            _hexLeft = 0;
-            return;
-        }
-
         _hexValue = (_hexValue << 4) | digit;
+        _hexDigits++;
         if (--_hexLeft == 0)
         {
+            _pending = 0;
             AppendCodeUnit(_hexValue, reader);
         }
     }

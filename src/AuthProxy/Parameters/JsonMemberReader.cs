@@ -19,7 +19,11 @@ internal sealed class JsonMemberReader(KeyMatcher matcher) : BodyKeyReader(match
     public const string WideText = "it holds NUL bytes between its tokens, as JSON in UTF-16 or UTF-32 does (Jackson reads it so), and AuthProxy reads JSON in UTF-8 only";
 
     private readonly KeyMatcher _matcher = matcher;
+    /// <summary>Why a body whose line comment parsers would end at different places is refused.</summary>
+    public const string CommentEnds = "it holds a // or # comment with a carriage return or a line separator before its line feed, where some JSON parsers end the comment and others read on";
+
     private readonly JsonEscape _escape = new();
+    private bool _commentReturn;
     private State _state;
     private int _depth;
     private bool _topIsObject;
@@ -51,6 +55,11 @@ internal sealed class JsonMemberReader(KeyMatcher matcher) : BodyKeyReader(match
         while (i < data.Length && !_matcher.Refused)
         {
             var b = data[i];
+            if (_escape.Active && _state is State.String or State.Bare && !_escape.Continues(b))
+            {
+                _escape.Abandon(this); // an escape cut short: the byte that cut it is read as itself
+            }
+
             switch (_state)
             {
                 case State.String:
@@ -219,9 +228,24 @@ internal sealed class JsonMemberReader(KeyMatcher matcher) : BodyKeyReader(match
         return (b & 0xC0) == 0x80;
     }
 
+    /// <summary>
+    /// A byte of a <c>//</c> or <c>#</c> comment. Every parser ends one at LF; Json.NET and JSON5 also
+    /// at CR, JSON5 at U+2028 and U+2029 too, and Ruby's json only at LF. Where they would disagree (a
+    /// CR not followed by LF, a line or paragraph separator), what follows is a name to some and a
+    /// comment to others, so the body is refused as unreadable.
+    /// </summary>
     private void ReadLineComment(byte b)
     {
-        // Line comments end at LF, CR, and (JSON5) U+2028 and U+2029, E2 80 A8 and E2 80 A9 in UTF-8.
+        if (_commentReturn)
+        {
+            _commentReturn = false;
+            if (b != (byte)'\n')
+            {
+                _matcher.Unreadable(CommentEnds);
+                return;
+            }
+        }
+
         _lineSeparator = b switch
         {
             0xE2 => 1,
@@ -229,7 +253,15 @@ internal sealed class JsonMemberReader(KeyMatcher matcher) : BodyKeyReader(match
             0xA8 or 0xA9 when _lineSeparator == 2 => 3,
             _ => 0,
         };
-        if (b is (byte)'\n' or (byte)'\r' || _lineSeparator == 3)
+        if (_lineSeparator == 3)
+        {
+            _matcher.Unreadable(CommentEnds);
+        }
+        else if (b == (byte)'\r')
+        {
+            _commentReturn = true; // ends here only if LF follows
+        }
+        else if (b == (byte)'\n')
         {
             _lineSeparator = 0;
             _state = State.Between;

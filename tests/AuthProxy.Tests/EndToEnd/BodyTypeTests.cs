@@ -151,6 +151,11 @@ public sealed class BodyTypeTests(BackendProcess backend) : IAsyncLifetime
             "application/json; charset = utf-16",
             "application/x-www-form-urlencoded; charset*=utf-16''",
             "application/x-www-form-urlencoded;charset=\"utf-8\";CHARSET=utf-32",
+            "application/x-www-form-urlencoded; charset\v=utf-16", // Django strips \v, \f and \x1c around the name and value (Python's strip())
+            "application/x-www-form-urlencoded; charset=\vutf-16",
+            "application/x-www-form-urlencoded; charset\u001c=utf-16",
+            "application/x-www-form-urlencoded; charset*0*=utf-16''", // RFC 2231 continuations
+            "application/x-www-form-urlencoded; charset*0=utf-16",
         ];
 
         foreach (var type in types)
@@ -162,6 +167,23 @@ public sealed class BodyTypeTests(BackendProcess backend) : IAsyncLifetime
 
         var (plain, plainBody) = await SendAsync("POST", "/restpp/echo", "application/x-www-form-urlencoded; charset=utf-8; charset=UTF-8", "a=1");
         Assert.True(plain == 200, plainBody);
+    }
+
+    [Fact]
+    public async Task FormsInWideEncodings_AreRefused()
+    {
+        // A UTF-16 form: a backend that takes the charset from a spelling AuthProxy did not read, or sniffs it, reads graph=finance.
+        var wide = Encoding.Unicode.GetString(Encoding.Unicode.GetBytes("graph=finance")).Aggregate(new StringBuilder(), (b, c) => b.Append(c).Append('\0')).ToString();
+        var (status, body) = await SendAsync("PUT", "/q/items/1?graph=social", "application/x-www-form-urlencoded", wide, Basic);
+        var (guard, guardBody) = await SendAsync("POST", "/restpp/echo", "application/x-www-form-urlencoded", "a\0=\01\0&\0_\0m\0e\0t\0h\0o\0d\0=\0D\0");
+
+        Assert.True(status == 400, body); // the refused-parameter check reads every form first
+        Assert.Contains("it holds NUL bytes in its keys, as a form in UTF-16 or UTF-32 does", body, StringComparison.Ordinal);
+        Assert.True(guard == 400, guardBody);
+        Assert.Contains("it holds NUL bytes in its keys", guardBody, StringComparison.Ordinal);
+
+        var (clean, cleanBody) = await SendAsync("POST", "/restpp/echo", "application/x-www-form-urlencoded", "a=%00&b=1");
+        Assert.True(clean == 200, cleanBody); // an encoded NUL in a value is data
     }
 
     [Fact]

@@ -44,6 +44,12 @@ public sealed class LenientJsonTests(BackendProcess backend) : IAsyncLifetime
         "{'a':\"x'y\",graph:1}",
         "{\"a\":1 \"graph\":\"finance\"}", // no comma: no parser takes it, but ':' follows the string, so it is read as a name (fail closed)
         "{\"a\":[1,2,{\"b\":3}],\"graph\":\"finance\"}",
+        "{\"a\":\"\\x\", \"graph\":\"finance\"}", // an escape cut short: Ruby's json before 2.17 reads \x as x, and the quote closes the string
+        "{\"a\":\"\\u12\", \"graph\":\"finance\"}",
+        "{\"a\":\"\\x4\",graph:1}",
+        "{'gra\\\r\nph':'finance'}", // JSON5: a backslash before CR LF stands for nothing
+        "{'gra\\\u2028ph':'finance'}", // ... and before U+2028
+        "{'gra\\\nph':'finance'}",
     };
 
     private ProxyHost _proxy = null!;
@@ -107,6 +113,30 @@ public sealed class LenientJsonTests(BackendProcess backend) : IAsyncLifetime
             Assert.Contains("\"reason\":\"bad-parameter\"", body, StringComparison.Ordinal);
             Assert.Contains("its body (application/json) carries '_", body, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public async Task LineComments_ThatParsersEndAtDifferentPlaces_AreRefused()
+    {
+        // Ruby's json ends a // comment only at LF; Json.NET also at CR, JSON5 also at U+2028 and U+2029.
+        string[] bodies =
+        [
+            "{\"a\":1, // \r \"\n \"graph\":\"finance\"}", // the finding: Rails reads graph, a CR-ending parser reads a name "\n "
+            "{\"a\":1, // \u2028 \"graph\":\"finance\"}",
+            "{\"a\":1, # \u2029 graph:1\n}",
+        ];
+
+        foreach (var json in bodies)
+        {
+            var (status, body) = await SendAsync(Post("/restpp/echo", Json(json), basic: false));
+
+            Assert.True(status == HttpStatusCode.BadRequest, $"{json}: {status} {body}");
+            Assert.Contains("a // or # comment with a carriage return or a line separator before its line feed", body, StringComparison.Ordinal);
+        }
+
+        // Comments that end alike for every parser, CR LF included, are read through.
+        var (plain, plainBody) = await SendAsync(Post("/q/x?graph=social", Json("{\"a\":1, // note\r\n \"limit\":3 # more\n}")));
+        Assert.True(plain == HttpStatusCode.OK, plainBody);
     }
 
     [Fact]
