@@ -20,6 +20,8 @@ internal sealed class BasicHandler : AuthenticationHandler<AuthenticationSchemeO
     private const int MaxCredentialLength = 4096;
 
 
+    private static readonly string[] Challenges = [RefusalWriter.BasicChallenge];
+
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private readonly CredentialCheck _credentials;
@@ -29,6 +31,23 @@ internal sealed class BasicHandler : AuthenticationHandler<AuthenticationSchemeO
     {
         _credentials = credentials;
     }
+
+    /// <summary>Writes the refusal the authorization step decided (or this scheme's own failure) in the route's error style.</summary>
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        var pending = PendingRefusal.Take(Context);
+        if (pending is null)
+        {
+            var result = await HandleAuthenticateOnceSafeAsync();
+            pending = new PendingRefusal(result.Failure is AuthenticationRefusedException refused ? refused.Refusal : Denials.Missing, Challenges);
+        }
+
+        await pending.WriteAsync(Context);
+    }
+
+    /// <summary>Writes the refusal the authorization step decided in the route's error style.</summary>
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
+        (PendingRefusal.Take(Context) ?? new PendingRefusal(Denials.Because(RefusalKind.Privilege, "the caller is not allowed on this route"), [])).WriteAsync(Context);
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {

@@ -17,7 +17,12 @@ public sealed class JwtProviderOptions
     public required string Name { get; init; }
 
     /// <summary>The configuration path that declares it, for messages.</summary>
-    public string Path => $"{JwtProviders.SectionName}:{Name}";
+    /// <value>The default value is <c>Security:JWT:Providers:NAME</c>.</value>
+    public string Path
+    {
+        get => field ?? $"{JwtProviders.SectionName}:{Name}";
+        init;
+    }
 
     /// <summary>Required: the exact <c>iss</c> of its tokens, which selects the provider.</summary>
     public string? Issuer { get; init; }

@@ -34,9 +34,10 @@ internal sealed class JwtProvidersValidator(IConfiguration configuration, IHostE
         foreach (var provider in providers.Value.Providers)
         {
             var where = provider.Path;
+            var expected = where.StartsWith(BearerSchemeSection.SectionName, StringComparison.Ordinal) ? BearerSchemeSection.SettingNames : JwtProviderOptions.SettingNames;
             foreach (var unknown in provider.UnknownSettings)
             {
-                problems.Add($"{where}: unknown setting '{unknown}' (expected {string.Join(", ", JwtProviderOptions.SettingNames)})");
+                problems.Add($"{where}: unknown setting '{unknown}' (expected {string.Join(", ", expected)})");
             }
 
             var issuer = provider.Issuer;

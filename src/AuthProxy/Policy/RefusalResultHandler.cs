@@ -2,6 +2,7 @@ using AuthProxy.Authentication;
 using AuthProxy.Errors;
 using AuthProxy.Routing;
 using AuthProxy.Telemetry;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
 
@@ -9,8 +10,10 @@ namespace AuthProxy.Policy;
 
 /// <summary>
 /// Turns an authorization outcome into the response the route's clients understand: the
-/// failure decided by the authentication handler (401) or the policy handler (403), written once
-/// by <see cref="RefusalWriter"/> in the route's error style.
+/// failure decided by the authentication handler (401) or the policy handler (403), handed to the
+/// scheme's challenge or forbid (JwtBearer's <c>OnChallenge</c>/<c>OnForbidden</c> for Bearer, see
+/// <see cref="BearerEvents"/>), which writes it once with <see cref="RefusalWriter"/> in the
+/// route's error style.
 /// </summary>
 internal sealed class RefusalResultHandler : IAuthorizationMiddlewareResultHandler
 {
@@ -46,15 +49,17 @@ internal sealed class RefusalResultHandler : IAuthorizationMiddlewareResultHandl
         {
             var refusal = FirstRefusal(authorizeResult.AuthorizationFailure)
                 ?? Denials.Because(RefusalKind.Privilege, "the caller is not allowed on this route");
-            var bearer = CallerIdentity.From(context.User)?.Scheme == AuthSchemes.Bearer;
+            var scheme = CallerIdentity.From(context.User)?.Scheme ?? AuthSchemes.Bearer;
             Record(context, definition, refusal);
-            await RefusalWriter.WriteAsync(context, refusal, bearer ? BearerForbidden : default);
+            PendingRefusal.Set(context, refusal, scheme == AuthSchemes.Bearer ? BearerForbidden : []);
+            await context.ForbidAsync(scheme);
             return;
         }
 
         var challenge = await CallerAuthentication.FailureAsync(context, policy.AuthenticationSchemes);
         Record(context, definition, challenge);
-        await RefusalWriter.WriteAsync(context, challenge, definition?.Challenges);
+        PendingRefusal.Set(context, challenge, definition?.Challenges ?? []);
+        await context.ChallengeAsync(policy.AuthenticationSchemes.Count > 0 ? policy.AuthenticationSchemes[0] : AuthSchemes.Bearer);
     }
 
     private void Record(HttpContext context, AuthPolicyDefinition? definition, Refusal? refusal)

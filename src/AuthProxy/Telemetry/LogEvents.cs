@@ -80,6 +80,11 @@ internal static class LogEvents
     /// <summary>A key client's request failed (Debug).</summary>
     public const int KeyRequestFailed = 1321;
 
+    // Authentication
+
+    /// <summary>A Bearer token was refused; the message shows the token masked (Information).</summary>
+    public const int BearerRefused = 1101;
+
     // Policies
 
     /// <summary>A route names a policy that is not defined; its requests are refused (Error).</summary>

@@ -1,0 +1,81 @@
+using AuthProxy.Errors;
+using AuthProxy.Telemetry;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+
+namespace AuthProxy.Authentication;
+
+/// <summary>
+/// JwtBearer's events for the <c>Bearer</c> scheme. <see cref="MessageReceived"/> reads the token
+/// under SPEC §6's header rules (one <c>Authorization</c> header, the scheme in any case, nothing
+/// but the token after it) instead of JwtBearer's lenient prefix match; <see cref="Challenge"/> and
+/// <see cref="Forbidden"/> write the typed refusal in the route's error style with
+/// <see cref="RefusalWriter"/>, in place of JwtBearer's bare 401 and 403.
+/// </summary>
+internal sealed partial class BearerEvents(ILogger<BearerEvents> logger) : JwtBearerEvents
+{
+    /// <summary>Logs the refusal in one line (JwtBearer's own lines are under <c>Microsoft.AspNetCore</c>, off by default); the token shows masked.</summary>
+    public override Task AuthenticationFailed(AuthenticationFailedContext context)
+    {
+        if (context.Exception is AuthenticationRefusedException refused)
+        {
+            Log.BearerRefused(logger, refused.Refusal.Reason, refused.Refusal.Message);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public override Task MessageReceived(MessageReceivedContext context)
+    {
+        switch (AuthorizationHeader.TryRead(context.Request, AuthSchemes.Bearer, out var token))
+        {
+            case HeaderRead.Absent:
+                context.NoResult();
+                break;
+            case HeaderRead.Ambiguous:
+                Fail(context, Denials.Because(RefusalKind.Format, "the request carries more than one Authorization header"));
+                break;
+            default:
+                if (token.Length == 0)
+                {
+                    // An empty token would send JwtBearer back to the header; it is a missing one.
+                    Fail(context, Denials.Missing);
+                }
+                else
+                {
+                    context.Token = token;
+                }
+
+                break;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private void Fail(MessageReceivedContext context, Refusal refusal)
+    {
+        Log.BearerRefused(logger, refusal.Reason, refusal.Message);
+        context.Fail(new AuthenticationRefusedException(refusal));
+    }
+
+    public override Task Challenge(JwtBearerChallengeContext context)
+    {
+        context.HandleResponse();
+        var pending = PendingRefusal.Take(context.HttpContext)
+            ?? new PendingRefusal(context.AuthenticateFailure is AuthenticationRefusedException refused ? refused.Refusal : Denials.Missing,
+                [RefusalWriter.BearerChallenge]);
+        return pending.WriteAsync(context.HttpContext);
+    }
+
+    public override Task Forbidden(ForbiddenContext context)
+    {
+        var pending = PendingRefusal.Take(context.HttpContext)
+            ?? new PendingRefusal(Denials.Because(RefusalKind.Privilege, "the caller is not allowed on this route"), [RefusalWriter.BearerForbidden]);
+        return pending.WriteAsync(context.HttpContext);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = LogEvents.BearerRefused, Level = LogLevel.Information, Message = "Bearer was not authenticated ({Reason}): {Message}")]
+        public static partial void BearerRefused(ILogger logger, string reason, string message);
+    }
+}
