@@ -1,6 +1,7 @@
-using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
+using AuthProxy.Caching;
+using Microsoft.Extensions.Caching.Memory;
 
 namespace AuthProxy.Users;
 
@@ -8,22 +9,26 @@ namespace AuthProxy.Users;
 /// Checks a user name and password against the declared users. A password hash costs tens of
 /// milliseconds by design, so a successful check is remembered for a few minutes as a keyed
 /// digest (never the password), tied to the user's current hash. Unknown users cost a full
-/// decoy hash so both refusals take as long.
+/// decoy hash so both refusals take as long. The remembered digests live in a
+/// <see cref="MemoryCache"/> bounded to <see cref="MaxRemembered"/> users, each entry expiring
+/// <see cref="RememberFor"/> after the hash that proved it.
 /// </summary>
-internal sealed class PasswordVerifier
+internal sealed class PasswordVerifier : IDisposable
 {
     /// <summary>How long a verified password is served from memory before it is hashed again.</summary>
     public static readonly TimeSpan RememberFor = TimeSpan.FromMinutes(5);
 
+    /// <summary>The most users remembered at once; past it the cache compacts and the rest are hashed again.</summary>
+    public const int MaxRemembered = 10_000;
+
     private readonly UserDirectory _users;
-    private readonly TimeProvider _time;
     private readonly byte[] _digestKey = RandomNumberGenerator.GetBytes(32);
-    private readonly ConcurrentDictionary<string, Verified> _verified = new(StringComparer.Ordinal);
+    private readonly MemoryCache _verified;
 
     public PasswordVerifier(UserDirectory users, TimeProvider time)
     {
         _users = users;
-        _time = time;
+        _verified = BoundedCache.Create(time, MaxRemembered);
     }
 
     /// <summary>
@@ -33,7 +38,8 @@ internal sealed class PasswordVerifier
     public bool TryRemembered(string userName, string password, out User? user)
     {
         user = null;
-        if (!_verified.TryGetValue(userName, out var remembered) || remembered.Until <= _time.GetUtcNow()
+        // The cache drops the entry once RememberFor has passed; the user's hash must still be the one that proved it.
+        if (!_verified.TryGetValue(userName, out Verified? remembered) || remembered is null
             || !_users.TryFind(userName, out var found) || !ReferenceEquals(remembered.Hash, found.PasswordHash))
         {
             return false;
@@ -69,7 +75,7 @@ internal sealed class PasswordVerifier
             return false;
         }
 
-        _verified[userName] = new Verified(hash, Digest(userName, password), _time.GetUtcNow() + RememberFor);
+        _verified.Set(userName, new Verified(hash, Digest(userName, password)), new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = RememberFor, Size = 1 });
         user = found;
         return true;
     }
@@ -87,5 +93,7 @@ internal sealed class PasswordVerifier
         }
     }
 
-    private sealed record Verified(PasswordHash Hash, byte[] Digest, DateTimeOffset Until);
+    public void Dispose() => _verified.Dispose();
+
+    private sealed record Verified(PasswordHash Hash, byte[] Digest);
 }
