@@ -10,6 +10,11 @@ namespace AuthProxy.Tokens;
 /// block list never lifts a revocation. Loaded from the store at start-up and updated as soon as a
 /// change is committed to the store.
 /// </summary>
+/// <remarks>
+/// Not a <c>MemoryCache</c>: this is the whole set, not a cache of it. A cache may evict under
+/// pressure or compaction, and an evicted revocation would let a revoked token back in; entries
+/// leave only when their token can no longer be accepted (<see cref="TokenRevoker.KeepPastExpiry"/>).
+/// </remarks>
 internal sealed class RevocationList
 {
     private readonly Entries _revoked = new();

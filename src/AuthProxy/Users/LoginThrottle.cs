@@ -17,6 +17,11 @@ namespace AuthProxy.Users;
 /// nothing left in their window), attempts that would need a new entry are refused (fail closed)
 /// until the window slides; attempts whose entries exist go on.
 /// </summary>
+/// <remarks>
+/// Not a <c>MemoryCache</c>: its compaction evicts entries to make room, and an evicted budget is a
+/// fresh budget, so an attacker who fills the table would reset the counts of the accounts they
+/// attack. These tables refuse new entries when full instead (fail closed), which a cache cannot do.
+/// </remarks>
 internal sealed class LoginThrottle : IDisposable
 {
     /// <summary>Account names longer than this are never tracked (callers refuse them as bad credentials).</summary>
