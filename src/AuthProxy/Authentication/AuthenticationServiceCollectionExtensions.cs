@@ -10,6 +10,7 @@ internal static class AuthenticationServiceCollectionExtensions
 {
     public static IServiceCollection AddAuthProxyAuthentication(this IServiceCollection services)
     {
+        services.TryAddSingleton<VerifiedTokenCache>();
         services.TryAddSingleton<TokenValidator>();
         services.TryAddSingleton<AuthProxyTokenHandler>();
         services.TryAddSingleton<BearerEvents>();

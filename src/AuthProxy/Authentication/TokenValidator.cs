@@ -27,9 +27,12 @@ internal sealed class TokenValidator
     private readonly RevocationList _revocations;
     private readonly TimeProvider _time;
     private readonly TimeSpan _skew;
+    private readonly VerifiedTokenCache _verified;
 
-    public TokenValidator(TrustedIssuers issuers, UserDirectory users, RevocationList revocations, IOptions<JwtOptions> options, TimeProvider time)
+    public TokenValidator(TrustedIssuers issuers, UserDirectory users, RevocationList revocations, IOptions<JwtOptions> options, TimeProvider time,
+        VerifiedTokenCache verified)
     {
+        _verified = verified;
         _issuers = issuers;
         _users = users;
         _revocations = revocations;
@@ -47,6 +50,11 @@ internal sealed class TokenValidator
         if (token.Length < Denials.MinimumTokenLength)
         {
             return Denials.Missing;
+        }
+
+        if (use == TokenUse.Request && FromCache(token) is { } remembered)
+        {
+            return remembered;
         }
 
         var masked = TokenMask.Mask(token);
@@ -97,6 +105,7 @@ internal sealed class TokenValidator
         }
 
         var algorithm = header.Algorithm!;
+        var keys = use == TokenUse.Request ? VerifiedTokenCache.Snapshot(issuer) : null; // before the check: a key that leaves meanwhile ends the entry
         if (await SignatureVerifier.VerifyAsync(token, algorithm, header.KeyId, issuer, masked, cancellationToken) is { } signatureRefusal)
         {
             return signatureRefusal;
@@ -116,7 +125,34 @@ internal sealed class TokenValidator
             return new TokenValidation(Denials.Token(RefusalKind.Revoked, masked, "has been revoked"), issuer);
         }
 
+        if (keys is not null)
+        {
+            _verified.Add(token, new VerifiedTokenEntry(issuer, keys, user!.Name, claims.Graph, tokenId, masked, expires, ancestors));
+        }
+
         return new CallerIdentity(user!, AuthSchemes.Bearer, claims.Graph, tokenId, masked, issuer, expires) { Token = token, Ancestors = ancestors };
+    }
+
+    /// <summary>
+    /// A token that passed every check before, with what may have changed since checked again: its
+    /// expiry, its user (who may be gone, or hold other grants now) and revocation. Null sends the
+    /// token through the full check, which then says exactly why it is refused.
+    /// </summary>
+    private TokenValidation? FromCache(string token)
+    {
+        if (!_verified.TryGet(token, out var entry) || entry.Expires is { } expires && expires <= _time.GetUtcNow()
+            || !_users.TryFind(entry.Subject, out var user))
+        {
+            return null;
+        }
+
+        var issuer = entry.Issuer;
+        if (_revocations.IsRevoked(token, issuer.IsAuthProxy ? entry.TokenId : null, entry.Ancestors))
+        {
+            return new TokenValidation(Denials.Token(RefusalKind.Revoked, entry.Masked, "has been revoked"), issuer);
+        }
+
+        return new CallerIdentity(user, AuthSchemes.Bearer, entry.Graph, entry.TokenId, entry.Masked, issuer, entry.Expires) { Token = token, Ancestors = entry.Ancestors };
     }
 
     /// <summary>The checks after the signature: lifetime, issuer, audience, user.</summary>

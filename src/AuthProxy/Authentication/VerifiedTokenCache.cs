@@ -1,0 +1,69 @@
+using System.Diagnostics.CodeAnalysis;
+using AuthProxy.Caching;
+using AuthProxy.Keys;
+using Microsoft.Extensions.Caching.Memory;
+
+namespace AuthProxy.Authentication;
+
+/// <summary>
+/// Tokens that passed every check of <see cref="TokenValidator"/>, by their exact text, so a client
+/// that reuses its token pays a look-up instead of a signature check. A <see cref="MemoryCache"/>
+/// bounded to <see cref="MaxEntries"/>, on the proxy's clock. An entry never outlives its token's
+/// <c>exp</c> or <see cref="MaxAge"/>, and is trusted only while every key source of its issuer still
+/// serves the very key sets it served before the signature was checked (a rotation, a refresh, a
+/// removed key or keys past their grace send the token back through the full check). What can
+/// change without the token changing is checked on every use by the validator: the user, and
+/// revocation.
+/// </summary>
+internal sealed class VerifiedTokenCache : IDisposable
+{
+    /// <summary>The most tokens remembered; past it the cache compacts and new tokens are checked in full.</summary>
+    public const int MaxEntries = 10_000;
+
+    /// <summary>The longest a token is remembered, however long it lives.</summary>
+    public static readonly TimeSpan MaxAge = TimeSpan.FromMinutes(10);
+
+    private readonly MemoryCache _cache;
+    private readonly TimeProvider _time;
+
+    public VerifiedTokenCache(TimeProvider time)
+    {
+        _time = time;
+        _cache = BoundedCache.Create(time, MaxEntries);
+    }
+
+    /// <summary>The key sets of <paramref name="issuer"/>'s sources, taken before its signature check.</summary>
+    public static KeySet[] Snapshot(TrustedIssuer issuer)
+    {
+        var sources = issuer.Sources;
+        var keys = new KeySet[sources.Length];
+        for (var i = 0; i < keys.Length; i++)
+        {
+            keys[i] = sources[i].Current;
+        }
+
+        return keys;
+    }
+
+    /// <summary>A remembered token whose issuer still serves the same keys; false sends it through the full check.</summary>
+    public bool TryGet(string token, [NotNullWhen(true)] out VerifiedTokenEntry? entry) =>
+        _cache.TryGetValue(token, out entry) && entry is not null && entry.KeysUnchanged();
+
+    /// <summary>Remembers a token that passed every check, until its expiry or <see cref="MaxAge"/>.</summary>
+    public void Add(string token, VerifiedTokenEntry entry)
+    {
+        var now = _time.GetUtcNow();
+        var until = now + MaxAge;
+        if (entry.Expires is { } expires && expires < until)
+        {
+            until = expires;
+        }
+
+        if (until > now)
+        {
+            _cache.Set(token, entry, new MemoryCacheEntryOptions { AbsoluteExpiration = until, Size = 1 });
+        }
+    }
+
+    public void Dispose() => _cache.Dispose();
+}

@@ -1,0 +1,77 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using AuthProxy.Authentication;
+using AuthProxy.Tests.Common;
+using Microsoft.Extensions.Time.Testing;
+
+namespace AuthProxy.Tests.EndToEnd;
+
+/// <summary>
+/// A token that passed every check is remembered by its exact text (<see cref="VerifiedTokenCache"/>);
+/// nothing that would refuse it is skipped: the keys that verified it, its expiry, its user and
+/// revocation are as binding on the tenth use as on the first.
+/// </summary>
+[Collection(EndToEndCollection.Name)]
+public sealed class VerifiedTokenCacheTests(BackendProcess backend)
+{
+    private const string SecretA = "first-shared-secret-long-enough-for-hs256-0123456789";
+    private const string SecretB = "second-shared-secret-long-enough-for-hs256-012345678";
+
+    [Fact]
+    public async Task ARememberedToken_IsRefused_OnceTheKeyThatVerifiedItIsGone()
+    {
+        var directory = ProxyHost.CreateDirectory();
+        await File.WriteAllTextAsync(Path.Combine(directory, "secret.txt"), SecretA);
+        await using var proxy = await ProxyHost.StartAsync(TestRoutes.Standard(backend.BaseAddress),
+            settings: new Dictionary<string, string> { ["Security:JWT:HMAC:Secret"] = "@secret.txt" }, directory: directory);
+        var token = TestTokens.Hs256(TestTokens.Claims("kevin", "social"), secret: SecretA);
+
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, await StatusAsync(proxy, token));
+        }
+
+        await ProxyHost.ReplaceFileAsync(Path.Combine(directory, "secret.txt"), SecretB);
+        var rotated = TestTokens.Hs256(TestTokens.Claims("kevin", "social"), secret: SecretB);
+        await ProxyHost.EventuallyAsync(async () => await StatusAsync(proxy, rotated) == HttpStatusCode.OK, "the new secret is in force");
+
+        using var response = await proxy.Client.SendAsync(Http.Get("/restpp/query/social/q", token));
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Contains("failed signature verification", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ARememberedToken_ExpiresOnTime_AndItsUserAndRevocationAreCheckedOnEveryUse()
+    {
+        var time = new FakeTimeProvider(TimeProvider.System.GetUtcNow());
+        await using var proxy = await ProxyHost.StartAsync(TestRoutes.Standard(backend.BaseAddress), time: time);
+        var now = time.GetUtcNow().ToUnixTimeSeconds();
+        var shortLived = TestTokens.Hs256(new JsonObject { ["sub"] = "kevin", ["graph"] = "social", ["iat"] = now, ["exp"] = now + 120 });
+
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(proxy, shortLived));
+        time.Advance(TimeSpan.FromSeconds(100));
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(proxy, shortLived));
+        time.Advance(TimeSpan.FromSeconds(21) + new AuthProxy.Configuration.JwtOptions().ClockSkew); // past exp and the default skew
+
+        using var expired = await proxy.Client.SendAsync(Http.Get("/restpp/query/social/q", shortLived));
+        Assert.Equal(HttpStatusCode.Unauthorized, expired.StatusCode);
+        Assert.Contains("\"reason\":\"expired\"", await expired.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        // One of AuthProxy's own tokens, used until remembered, then revoked: refused at the next use.
+        using var login = await proxy.Client.SendAsync(Http.Json(HttpMethod.Post, "/management/v1/authentication/login", new { username = "kevin", password = TestUsers.KevinPassword }));
+        var own = await login.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(proxy, own));
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(proxy, own));
+        using var revoke = await proxy.Client.SendAsync(Http.Json(HttpMethod.Delete, $"/management/v1/authentication/jwt/{own}").WithBearer(own));
+        Assert.Equal(HttpStatusCode.OK, revoke.StatusCode);
+        using var afterRevoke = await proxy.Client.SendAsync(Http.Get("/restpp/query/social/q", own));
+        Assert.Equal(HttpStatusCode.Unauthorized, afterRevoke.StatusCode);
+        Assert.Contains("has been revoked", await afterRevoke.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    private static async Task<HttpStatusCode> StatusAsync(ProxyHost proxy, string token)
+    {
+        using var response = await proxy.Client.SendAsync(Http.Get("/restpp/query/social/q", token));
+        return response.StatusCode;
+    }
+}
