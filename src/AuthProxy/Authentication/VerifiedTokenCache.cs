@@ -8,7 +8,8 @@ namespace AuthProxy.Authentication;
 /// <summary>
 /// Tokens that passed every check of <see cref="TokenValidator"/>, by their exact text, so a client
 /// that reuses its token pays a look-up instead of a signature check. A <see cref="MemoryCache"/>
-/// bounded to <see cref="MaxEntries"/>, on the proxy's clock. An entry never outlives its token's
+/// bounded to <see cref="MaxCharacters"/> of token text (each entry's size is its token's length plus
+/// <see cref="EntryOverhead"/>, so large tokens cannot make it large), on the proxy's clock. An entry never outlives its token's
 /// <c>exp</c> or <see cref="MaxAge"/>, and is trusted only while every key source of its issuer still
 /// serves the very key sets it served before the signature was checked (a rotation, a refresh, a
 /// removed key or keys past their grace send the token back through the full check). What can
@@ -17,8 +18,11 @@ namespace AuthProxy.Authentication;
 /// </summary>
 internal sealed class VerifiedTokenCache : IDisposable
 {
-    /// <summary>The most tokens remembered; past it the cache compacts and new tokens are checked in full.</summary>
-    public const int MaxEntries = 10_000;
+    /// <summary>The most token text remembered, in characters (about 10,000 tokens of 800 characters); past it the cache compacts and new tokens are checked in full.</summary>
+    public const long MaxCharacters = 8 * 1024 * 1024;
+
+    /// <summary>What an entry costs beyond its token's text, in the same unit: the entry and what it holds.</summary>
+    public const int EntryOverhead = 256;
 
     /// <summary>The longest a token is remembered, however long it lives.</summary>
     public static readonly TimeSpan MaxAge = TimeSpan.FromMinutes(10);
@@ -29,7 +33,7 @@ internal sealed class VerifiedTokenCache : IDisposable
     public VerifiedTokenCache(TimeProvider time)
     {
         _time = time;
-        _cache = BoundedCache.Create(time, MaxEntries);
+        _cache = BoundedCache.Create(time, MaxCharacters);
     }
 
     /// <summary>The key sets of <paramref name="issuer"/>'s sources, taken before its signature check.</summary>
@@ -61,7 +65,7 @@ internal sealed class VerifiedTokenCache : IDisposable
 
         if (until > now)
         {
-            _cache.Set(token, entry, new MemoryCacheEntryOptions { AbsoluteExpiration = until, Size = 1 });
+            _cache.Set(token, entry, new MemoryCacheEntryOptions { AbsoluteExpiration = until, Size = token.Length + EntryOverhead });
         }
     }
 

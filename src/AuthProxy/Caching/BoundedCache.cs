@@ -2,13 +2,13 @@ using Microsoft.Extensions.Caching.Memory;
 
 namespace AuthProxy.Caching;
 
-/// <summary>Creates AuthProxy's <see cref="MemoryCache"/>s: bounded by entry count (every entry has size 1), on the shared clock.</summary>
+/// <summary>Creates AuthProxy's <see cref="MemoryCache"/>s: bounded by the sum of the entries' sizes (each cache says what a size counts), on the shared clock.</summary>
 internal static class BoundedCache
 {
-    public static MemoryCache Create(TimeProvider time, int maxEntries) => new(new MemoryCacheOptions
+    public static MemoryCache Create(TimeProvider time, long sizeLimit) => new(new MemoryCacheOptions
     {
         Clock = new TimeProviderClock(time),
-        SizeLimit = maxEntries,
+        SizeLimit = sizeLimit,
         CompactionPercentage = 0.10,
     });
 }

@@ -62,7 +62,15 @@ public static class BearerSchemeSection
             unknown.Add($"Authority={UrlRedaction.Redact(authority)} (it must be one of the valid issuers: AuthProxy discovers keys from the issuer)");
         }
 
-        List<string> audiences = [.. new[] { section["ValidAudience"] }.Concat(ConfigurationLists.Read(section.GetSection("ValidAudiences")))
+        var listed = ConfigurationLists.Read(section.GetSection("ValidAudiences"));
+        if (listed.Any(string.IsNullOrWhiteSpace) || section.GetSection("ValidAudiences").GetChildren().Any(c => string.IsNullOrWhiteSpace(c.Value))
+            || section.GetChildren().Any(c => c.Key.Equals("ValidAudience", StringComparison.OrdinalIgnoreCase) && string.IsNullOrWhiteSpace(c.Value)))
+        {
+            // Dropping an empty entry could leave no audience at all, which would mean "any audience".
+            unknown.Add("ValidAudience(s) with an empty entry (name each audience, or leave the setting out)");
+        }
+
+        List<string> audiences = [.. new[] { section["ValidAudience"] }.Concat(listed)
             .Where(a => !string.IsNullOrEmpty(a)).Select(a => a!).Distinct(StringComparer.Ordinal)];
         var keys = section.GetSection("SigningKeys").GetChildren().Select(k => (Issuer: k["Issuer"], Value: k["Value"])).ToList();
 

@@ -123,6 +123,7 @@ public sealed class JwtBearerSchemeTests(BackendProcess backend)
                 ["Authentication:Schemes:Bearer:ForwardDefault"] = "Basic",
                 ["Authentication:Schemes:Bearer:MetadataAddress"] = "https://idp.example/.well-known/openid-configuration",
                 ["Authentication:Schemes:Bearer:Authority"] = "https://idp.example",
+                ["Authentication:Schemes:Bearer:ValidAudiences:0"] = "",
             }));
 
         var problems = string.Join("\n", failure.Problems);
@@ -131,6 +132,7 @@ public sealed class JwtBearerSchemeTests(BackendProcess backend)
         Assert.Contains("unknown setting 'ForwardDefault'", problems, StringComparison.Ordinal);
         Assert.Contains("unknown setting 'MetadataAddress'", problems, StringComparison.Ordinal);
         Assert.Contains("Authority=https://idp.example (it must be one of the valid issuers", problems, StringComparison.Ordinal);
+        Assert.Contains("ValidAudience(s) with an empty entry", problems, StringComparison.Ordinal);
     }
 
     private static byte[] Base64Url(string text) =>
