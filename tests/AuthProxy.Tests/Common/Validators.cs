@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using AuthProxy.Authentication;
 using AuthProxy.Hosting;
 using AuthProxy.Keys;
@@ -42,6 +43,8 @@ internal sealed class Validators : IAsyncDisposable
         services.AddSingleton<IConfiguration>(configuration);
         services.AddSingleton<IHostEnvironment>(new HostingEnvironment { ContentRootPath = directory });
         services.AddSingleton(time);
+        // Registered as an instance, so the container does not dispose it: see LingeringMeterFactory.
+        services.AddSingleton<IMeterFactory>(new LingeringMeterFactory());
         services.AddAuthProxy(configuration);
         var provider = services.BuildServiceProvider();
 
