@@ -2,6 +2,9 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using AuthProxy.Tests.Common;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
+using static AuthProxy.Tests.Common.IdentityProviderServer;
 
 namespace AuthProxy.Tests.EndToEnd;
 
@@ -9,7 +12,7 @@ namespace AuthProxy.Tests.EndToEnd;
 /// A public key document never becomes a shared secret: whatever a provider's key URL or its
 /// discovered jwks_uri answers (an HTML page, a bare string, a JWKS behind a byte order mark or
 /// carrying an oct key), nobody can sign HS256 tokens with what they read there. Through the
-/// running proxy, against a real HTTPS key server.
+/// running proxy, against a WireMock.Net key server over real HTTPS.
 /// </summary>
 [Collection(EndToEndCollection.Name)]
 public sealed class KeyConfusionTests(BackendProcess backend) : IAsyncLifetime
@@ -17,19 +20,21 @@ public sealed class KeyConfusionTests(BackendProcess backend) : IAsyncLifetime
     private const string Issuer = "https://idp.example";
     private readonly TestCertificateAuthority _ca = new();
     private readonly string _directory = ProxyHost.CreateDirectory();
-    private KeyServer _server = null!;
+    private WireMockServer _server = null!;
     private string _bundle = null!;
 
-    public async Task InitializeAsync()
+    public Task InitializeAsync()
     {
-        _server = await KeyServer.StartAsync(_ca.IssueServer("localhost"));
+        _server = Start(_ca.IssueServer("localhost"));
         _bundle = _ca.WriteBundle(_directory);
+        return Task.CompletedTask;
     }
 
-    public async Task DisposeAsync()
+    public Task DisposeAsync()
     {
-        await _server.DisposeAsync();
+        _server.Dispose();
         _ca.Dispose();
+        return Task.CompletedTask;
     }
 
     private Task<ProxyHost> StartAsync(params (string Key, string Value)[] provider)
@@ -89,7 +94,7 @@ public sealed class KeyConfusionTests(BackendProcess backend) : IAsyncLifetime
     [MemberData(nameof(PublicBodies))]
     public async Task AProviderKeyUrl_ServingSomethingElse_IsAFailedLoad_NeverASecret(string what, string body)
     {
-        _server.Serve("/keys", body, "text/html");
+        _server.Serve("/keys", Ok(body, "text/html"));
         await using var proxy = await StartAsync(("Security:JWT:Providers:idp:Keys:0", _server.Url("/keys").ToString()));
 
         var forged = await QueryAsync(proxy, Forged(body));
@@ -107,10 +112,10 @@ public sealed class KeyConfusionTests(BackendProcess backend) : IAsyncLifetime
     [Fact]
     public async Task DiscoveredJwksUri_ServingAnHtmlPage_IsAFailedLoad_NeverASecret()
     {
-        var issuer = _server.BaseAddress.ToString().TrimEnd('/') + "/tenant";
+        var issuer = _server.BaseAddress().ToString().TrimEnd('/') + "/tenant";
         const string Page = "<html><body>Welcome to the console of the identity provider</body></html>";
-        _server.Serve("/tenant/.well-known/openid-configuration", new JsonObject { ["issuer"] = issuer, ["jwks_uri"] = _server.Url("/tenant/jwks").ToString() }.ToJsonString());
-        _server.Serve("/tenant/jwks", Page, "text/html");
+        _server.Serve("/tenant/.well-known/openid-configuration", Ok(new JsonObject { ["issuer"] = issuer, ["jwks_uri"] = _server.Url("/tenant/jwks").ToString() }.ToJsonString()));
+        _server.Serve("/tenant/jwks", Ok(Page, "text/html"));
         await using var proxy = await StartAsync(("Security:JWT:Providers:idp:Issuer", issuer));
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await QueryAsync(proxy, Forged(Page, issuer))).Status);
@@ -122,11 +127,8 @@ public sealed class KeyConfusionTests(BackendProcess backend) : IAsyncLifetime
     {
         using var key = TestKey.Rsa("k1");
         var body = "\uFEFF" + TestKey.Jwks(key);
-        _server.Serve("/keys", async context =>
-        {
-            context.Response.ContentType = "application/json";
-            await context.Response.Body.WriteAsync(Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(TestKey.Jwks(key))).ToArray());
-        });
+        _server.Serve("/keys", Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
+            .WithBody([.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(TestKey.Jwks(key))]));
         await using var proxy = await StartAsync(("Security:JWT:Providers:idp:Keys:0", _server.Url("/keys").ToString()));
 
         Assert.Equal(HttpStatusCode.OK, (await QueryAsync(proxy, key.Sign(Claims()))).Status);
@@ -144,7 +146,7 @@ public sealed class KeyConfusionTests(BackendProcess backend) : IAsyncLifetime
         {
             ["keys"] = new JsonArray(key.Jwk(), new JsonObject { ["kty"] = "oct", ["kid"] = "hs", ["k"] = TestTokens.Encode(secret), ["alg"] = "HS256" }),
         }.ToJsonString();
-        _server.Serve("/keys", jwks);
+        _server.Serve("/keys", Ok(jwks));
         await using var proxy = await StartAsync(("Security:JWT:Providers:idp:Keys:0", _server.Url("/keys").ToString()));
 
         var header = new JsonObject { ["alg"] = "HS256", ["typ"] = "JWT", ["kid"] = "hs" };
@@ -161,7 +163,7 @@ public sealed class KeyConfusionTests(BackendProcess backend) : IAsyncLifetime
     public async Task AKeySetOfOnlyOctKeys_LoadsNothing()
     {
         var secret = Encoding.UTF8.GetBytes("another-shared-secret-that-is-long-enough-0123456789");
-        _server.Serve("/keys", new JsonObject { ["keys"] = new JsonArray(new JsonObject { ["kty"] = "oct", ["k"] = TestTokens.Encode(secret) }) }.ToJsonString());
+        _server.Serve("/keys", Ok(new JsonObject { ["keys"] = new JsonArray(new JsonObject { ["kty"] = "oct", ["k"] = TestTokens.Encode(secret) }) }.ToJsonString()));
         await using var proxy = await StartAsync(("Security:JWT:Providers:idp:Keys:0", _server.Url("/keys").ToString()));
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await QueryAsync(proxy, Forged(Encoding.UTF8.GetString(secret)))).Status);
@@ -172,12 +174,12 @@ public sealed class KeyConfusionTests(BackendProcess backend) : IAsyncLifetime
     public async Task WhenAGoodKeyUrlStartsServingAPage_TheLastGoodKeysStay_TheCauseIsLogged_AndReadinessSaysSo()
     {
         using var key = TestKey.Rsa("k1");
-        _server.Serve("/keys", TestKey.Jwks(key));
+        _server.Serve("/keys", Ok(TestKey.Jwks(key)));
         await using var proxy = await StartAsync(("Security:JWT:Providers:idp:Keys:0", _server.Url("/keys").ToString()));
         Assert.Equal(HttpStatusCode.OK, (await ReadyAsync(proxy)).Status);
 
         const string Page = "<!doctype html><html><body>maintenance</body></html>";
-        _server.Serve("/keys", Page, "text/html");
+        _server.Serve("/keys", Ok(Page, "text/html"));
         // A token naming a kid the set lacks makes the proxy refresh at once.
         Assert.Equal(HttpStatusCode.Unauthorized, (await QueryAsync(proxy, key.Sign(Claims(), kid: "rotated"))).Status);
 
@@ -193,7 +195,7 @@ public sealed class KeyConfusionTests(BackendProcess backend) : IAsyncLifetime
     public async Task SharedSecrets_ComeOnlyFromWhereTheOperatorDeclaredThem()
     {
         const string Secret = "declared-shared-secret-for-this-provider-0123456789";
-        _server.Serve("/secret", Secret, "text/plain");
+        _server.Serve("/secret", Ok(Secret, "text/plain"));
         await using var proxy = await StartAsync(("Security:JWT:Providers:idp:Secrets:0", _server.Url("/secret").ToString()));
 
         var token = Forged(Secret, sub: "kevin");
@@ -204,8 +206,8 @@ public sealed class KeyConfusionTests(BackendProcess backend) : IAsyncLifetime
     public async Task ADeclaredSecretUrl_ServingAPublicDocument_IsRefused()
     {
         using var key = TestKey.Rsa("k1");
-        _server.Serve("/pem", key.PublicPem(), "application/x-pem-file");
-        _server.Serve("/page", "<!DOCTYPE html><html><body>login</body></html>", "text/html");
+        _server.Serve("/pem", Ok(key.PublicPem(), "application/x-pem-file"));
+        _server.Serve("/page", Ok("<!DOCTYPE html><html><body>login</body></html>", "text/html"));
         await using var proxy = await StartAsync(
             ("Security:JWT:Providers:idp:Secrets:0", _server.Url("/pem").ToString()),
             ("Security:JWT:Providers:idp:Secrets:1", _server.Url("/page").ToString()));

@@ -7,6 +7,9 @@ using AuthProxy.Tests.Common;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Logs;
 using OpenTelemetry.Trace;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
+using static AuthProxy.Tests.Common.IdentityProviderServer;
 
 namespace AuthProxy.Tests.EndToEnd;
 
@@ -27,23 +30,25 @@ public sealed class KeyUrlSecretTests(BackendProcess backend) : IAsyncLifetime
     private readonly TestCertificateAuthority _ca = new();
     private readonly List<Activity> _spans = [];
     private readonly List<LogRecord> _logs = [];
-    private KeyServer _idp = null!;
+    private WireMockServer _idp = null!;
     private string _bundle = null!;
 
-    private int Port => _idp.BaseAddress.Port;
+    private int Port => _idp.Ports[0];
 
     private string Query => $"X-Amz-Signature={Signature}&X-Amz-Credential={Credential}";
 
-    public async Task InitializeAsync()
+    public Task InitializeAsync()
     {
-        _idp = await KeyServer.StartAsync(_ca.IssueServer("localhost"));
+        _idp = Start(_ca.IssueServer("localhost"));
         _bundle = _ca.WriteBundle(ProxyHost.CreateDirectory());
+        return Task.CompletedTask;
     }
 
-    public async Task DisposeAsync()
+    public Task DisposeAsync()
     {
-        await _idp.DisposeAsync();
+        _idp.Dispose();
         _ca.Dispose();
+        return Task.CompletedTask;
     }
 
     [Fact]
@@ -54,9 +59,9 @@ public sealed class KeyUrlSecretTests(BackendProcess backend) : IAsyncLifetime
         using var movedKey = TestKey.Ec("moved-1");
         var tenant = $"https://localhost:{Port}/tenant";
         // Failing first: the signed URL answers 503, discovery names an http jwks_uri, the redirect leaves the host.
-        _idp.Fail("/signed/jwks", 503);
-        _idp.Serve("/tenant/.well-known/openid-configuration", Discovery(tenant, $"http://keys:{Password}@localhost:{Port}/tenant/jwks?{Query}"));
-        Redirect("/moved", $"https://keys:{Password}@127.0.0.1:{Port}/moved/jwks?{Query}");
+        _idp.Serve("/signed/jwks", Response.Create().WithStatusCode(503));
+        _idp.Serve("/tenant/.well-known/openid-configuration", Ok(Discovery(tenant, $"http://keys:{Password}@localhost:{Port}/tenant/jwks?{Query}")));
+        _idp.Serve("/moved", Redirect($"https://keys:{Password}@127.0.0.1:{Port}/moved/jwks?{Query}"));
 
         // The real clock: the retries (and Polly's line about them) wait for real delays.
         await using var proxy = await ProxyHost.StartAsync(TestRoutes.Standard(backend.BaseAddress), settings: new Dictionary<string, string>
@@ -101,11 +106,11 @@ public sealed class KeyUrlSecretTests(BackendProcess backend) : IAsyncLifetime
             && r.Message.Contains($"https://localhost:{Port}", StringComparison.Ordinal));
 
         // The providers recover: the signed URL answers, discovery names an https jwks_uri, the redirect stays on the host.
-        _idp.Serve("/signed/jwks", TestKey.Jwks(signedKey));
-        _idp.Serve("/tenant/.well-known/openid-configuration", Discovery(tenant, $"https://keys:{Password}@localhost:{Port}/tenant/jwks?{Query}"));
-        _idp.Serve("/tenant/jwks", TestKey.Jwks(discoveredKey));
-        Redirect("/moved", $"/moved/jwks?{Query}");
-        _idp.Serve("/moved/jwks", TestKey.Jwks(movedKey));
+        _idp.Serve("/signed/jwks", Ok(TestKey.Jwks(signedKey)));
+        _idp.Serve("/tenant/.well-known/openid-configuration", Ok(Discovery(tenant, $"https://keys:{Password}@localhost:{Port}/tenant/jwks?{Query}")));
+        _idp.Serve("/tenant/jwks", Ok(TestKey.Jwks(discoveredKey)));
+        _idp.Serve("/moved", Redirect($"/moved/jwks?{Query}"));
+        _idp.Serve("/moved/jwks", Ok(TestKey.Jwks(movedKey)));
         await ProxyHost.EventuallyAsync(async () =>
         {
             using var ready = await proxy.Client.GetAsync("/readyz");
@@ -121,9 +126,14 @@ public sealed class KeyUrlSecretTests(BackendProcess backend) : IAsyncLifetime
         }
 
         shown.Add(await proxy.Client.GetStringAsync("/readyz"));
-        var succeeding = await proxy.Client.GetStringAsync("/metrics");
-        Assert.Contains(succeeding.Split('\n'), line => line.StartsWith("authproxy_keys_in_force{", StringComparison.Ordinal)
-            && line.Contains($"source=\"{signedSource}\"", StringComparison.Ordinal) && line.EndsWith(" 1", StringComparison.Ordinal));
+        // The scrape endpoint keeps its last answer for a moment (300 ms): ask until the loaded keys show.
+        var succeeding = string.Empty;
+        await ProxyHost.EventuallyAsync(async () =>
+        {
+            succeeding = await proxy.Client.GetStringAsync("/metrics");
+            return succeeding.Split('\n').Any(line => line.StartsWith("authproxy_keys_in_force{", StringComparison.Ordinal)
+                && line.Contains($"source=\"{signedSource}\"", StringComparison.Ordinal) && line.EndsWith(" 1", StringComparison.Ordinal));
+        }, "the metrics show the signed key in force");
         shown.Add(succeeding);
 
         // Logs as the logger sees them and as the exporter sends them; spans with every attribute and event.
@@ -236,10 +246,5 @@ public sealed class KeyUrlSecretTests(BackendProcess backend) : IAsyncLifetime
 
     private static string Discovery(string issuer, string jwksUri) => new JsonObject { ["issuer"] = issuer, ["jwks_uri"] = jwksUri }.ToJsonString();
 
-    private void Redirect(string path, string location) => _idp.Serve(path, context =>
-    {
-        context.Response.StatusCode = 302;
-        context.Response.Headers.Location = location;
-        return Task.CompletedTask;
-    });
+    private static IResponseBuilder Redirect(string location) => Response.Create().WithStatusCode(302).WithHeader("Location", location);
 }

@@ -3,31 +3,35 @@ using AuthProxy.Keys;
 using AuthProxy.Tests.Common;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
-using Microsoft.AspNetCore.Http;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
+using static AuthProxy.Tests.Common.IdentityProviderServer;
 
 namespace AuthProxy.Tests.Keys;
 
 /// <summary>
-/// Keys fetched from a real HTTPS server whose certificate comes from a test CA, as an identity
-/// provider would serve them: PEM, JWKS, discovery, rotation, failures and recovery.
+/// Keys fetched over real HTTPS from a WireMock.Net identity provider whose certificate comes from a
+/// test CA: PEM, JWKS, discovery, rotation, its faults (errors, delays, redirects, garbage) and recovery.
 /// </summary>
 public sealed class KeyUrlTests : IAsyncLifetime
 {
     private readonly TestCertificateAuthority _ca = new();
     private readonly string _directory = ProxyHost.CreateDirectory();
-    private KeyServer _server = null!;
+    private WireMockServer _server = null!;
     private string _bundle = null!;
 
-    public async Task InitializeAsync()
+    public Task InitializeAsync()
     {
-        _server = await KeyServer.StartAsync(_ca.IssueServer("localhost"));
+        _server = Start(_ca.IssueServer("localhost"));
         _bundle = _ca.WriteBundle(_directory);
+        return Task.CompletedTask;
     }
 
-    public async Task DisposeAsync()
+    public Task DisposeAsync()
     {
-        await _server.DisposeAsync();
+        _server.Dispose();
         _ca.Dispose();
+        return Task.CompletedTask;
     }
 
     private static JsonObject Claims(string? iss = null, string sub = "kevin")
@@ -66,7 +70,7 @@ public sealed class KeyUrlTests : IAsyncLifetime
     public async Task PemAtUrl_ForTigerGraphsRsaKey()
     {
         using var key = TestKey.Rsa("ignored");
-        _server.Serve("/public.pem", key.PublicPem(), "application/x-pem-file");
+        _server.Serve("/public.pem", Ok(key.PublicPem(), "application/x-pem-file"));
         await using var validators = await Validators.CreateAsync(new Dictionary<string, string?>
         {
             ["Security:JWT:RSA:PublicKey"] = _server.Url("/public.pem").ToString(),
@@ -82,7 +86,7 @@ public sealed class KeyUrlTests : IAsyncLifetime
     [Fact]
     public async Task HmacSecretAtUrl()
     {
-        _server.Serve("/secret", "  " + TestTokens.HmacSecret + "\n", "text/plain");
+        _server.Serve("/secret", Ok("  " + TestTokens.HmacSecret + "\n", "text/plain"));
         await using var validators = await Validators.CreateAsync(new Dictionary<string, string?>
         {
             ["Security:JWT:HMAC:Secret"] = _server.Url("/secret").ToString(),
@@ -109,7 +113,7 @@ public sealed class KeyUrlTests : IAsyncLifetime
             _ when alg.StartsWith("ES", StringComparison.Ordinal) => TestKey.Ec("k1", alg),
             _ => TestKey.Rsa("k1", alg),
         };
-        _server.Serve("/jwks", TestKey.Jwks(key));
+        _server.Serve("/jwks", Ok(TestKey.Jwks(key)));
         await using var validators = await Validators.CreateAsync(Provider("idp", "https://idp.example", _server.Url("/jwks").ToString()), TimeProvider.System);
 
         var result = await validators.ValidateAsync(key.Sign(Claims("https://idp.example")));
@@ -138,7 +142,7 @@ public sealed class KeyUrlTests : IAsyncLifetime
     public async Task AccessTokens_TypedAtJwt_AreAccepted()
     {
         using var key = TestKey.Rsa("k1");
-        _server.Serve("/jwks", TestKey.Jwks(key));
+        _server.Serve("/jwks", Ok(TestKey.Jwks(key)));
         await using var validators = await Validators.CreateAsync(Provider("idp", "https://idp.example", _server.Url("/jwks").ToString()), TimeProvider.System);
 
         Assert.True((await validators.ValidateAsync(key.Sign(Claims("https://idp.example"), typ: "at+jwt"))).Succeeded);
@@ -149,8 +153,8 @@ public sealed class KeyUrlTests : IAsyncLifetime
     {
         using var a = TestKey.Rsa("shared-kid");
         using var b = TestKey.Rsa("b");
-        _server.Serve("/a", TestKey.Jwks(a));
-        _server.Serve("/b", TestKey.Jwks(b));
+        _server.Serve("/a", Ok(TestKey.Jwks(a)));
+        _server.Serve("/b", Ok(TestKey.Jwks(b)));
         var settings = Provider("a", "https://a.example", _server.Url("/a").ToString());
         settings["Security:JWT:Providers:b:Issuer"] = "https://b.example";
         settings["Security:JWT:Providers:b:Keys:0"] = _server.Url("/b").ToString();
@@ -169,7 +173,7 @@ public sealed class KeyUrlTests : IAsyncLifetime
     {
         using var rs = TestKey.Rsa("rs", "RS256");
         using var es = TestKey.Ec("es");
-        _server.Serve("/jwks", TestKey.Jwks(rs, es));
+        _server.Serve("/jwks", Ok(TestKey.Jwks(rs, es)));
         var settings = Provider("idp", "https://idp.example", _server.Url("/jwks").ToString(),
             ("Security:JWT:Providers:idp:Audiences:0", "api://authproxy"), ("Security:JWT:Providers:idp:Algorithms:0", "ES256"));
         await using var validators = await Validators.CreateAsync(settings, TimeProvider.System, expectProblems: false);
@@ -186,9 +190,9 @@ public sealed class KeyUrlTests : IAsyncLifetime
     public async Task Discovery_FindsTheJwks()
     {
         using var key = TestKey.Ec("k1");
-        var issuer = _server.BaseAddress.ToString().TrimEnd('/') + "/tenant";
-        _server.Serve("/tenant/.well-known/openid-configuration", new JsonObject { ["issuer"] = issuer, ["jwks_uri"] = _server.Url("/tenant/keys").ToString() }.ToJsonString());
-        _server.Serve("/tenant/keys", TestKey.Jwks(key));
+        var issuer = _server.BaseAddress().ToString().TrimEnd('/') + "/tenant";
+        _server.Serve("/tenant/.well-known/openid-configuration", Ok(new JsonObject { ["issuer"] = issuer, ["jwks_uri"] = _server.Url("/tenant/keys").ToString() }.ToJsonString()));
+        _server.Serve("/tenant/keys", Ok(TestKey.Jwks(key)));
         await using var validators = await Validators.CreateAsync(Provider("idp", issuer, keys: null), TimeProvider.System);
 
         var result = await validators.ValidateAsync(key.Sign(Claims(issuer)));
@@ -199,8 +203,8 @@ public sealed class KeyUrlTests : IAsyncLifetime
     [Fact]
     public async Task Discovery_WithAnotherIssuer_IsRefused()
     {
-        var issuer = _server.BaseAddress.ToString().TrimEnd('/') + "/tenant";
-        _server.Serve("/tenant/.well-known/openid-configuration", new JsonObject { ["issuer"] = "https://evil.example", ["jwks_uri"] = _server.Url("/tenant/keys").ToString() }.ToJsonString());
+        var issuer = _server.BaseAddress().ToString().TrimEnd('/') + "/tenant";
+        _server.Serve("/tenant/.well-known/openid-configuration", Ok(new JsonObject { ["issuer"] = "https://evil.example", ["jwks_uri"] = _server.Url("/tenant/keys").ToString() }.ToJsonString()));
         await using var validators = await Validators.CreateAsync(Provider("idp", issuer, keys: null), TimeProvider.System);
 
         Assert.False(validators.Issuers.IsReady);
@@ -213,13 +217,14 @@ public sealed class KeyUrlTests : IAsyncLifetime
     {
         using var old = TestKey.Rsa("2026-10");
         using var next = TestKey.Rsa("2026-11");
-        _server.Serve("/jwks", TestKey.Jwks(old));
+        // The provider rotates after its first answer: every later fetch finds the new kid beside the old one.
+        _server.Given(Get("/jwks")).InScenario("rotation").WillSetStateTo("rotated").RespondWith(Ok(TestKey.Jwks(old)));
+        _server.Given(Get("/jwks")).InScenario("rotation").WhenStateIs("rotated").WillSetStateTo("rotated").RespondWith(Ok(TestKey.Jwks(old, next)));
         await using var validators = await Validators.CreateAsync(Provider("idp", "https://idp.example", _server.Url("/jwks").ToString()), TimeProvider.System);
         Assert.True((await validators.ValidateAsync(old.Sign(Claims("https://idp.example")))).Succeeded);
         Assert.Equal(1, _server.Hits("/jwks"));
 
-        // The provider rotates: the new kid appears; a token signed with it arrives.
-        _server.Serve("/jwks", TestKey.Jwks(old, next));
+        // A token signed with the new kid arrives.
         var result = await validators.ValidateAsync(next.Sign(Claims("https://idp.example")));
 
         Assert.True(result.Succeeded, result.Refusal.Message);
@@ -232,7 +237,7 @@ public sealed class KeyUrlTests : IAsyncLifetime
     public async Task RandomKidFlood_FetchesAtMostOncePerInterval()
     {
         using var key = TestKey.Rsa("real");
-        _server.Serve("/jwks", TestKey.Jwks(key));
+        _server.Serve("/jwks", Ok(TestKey.Jwks(key)));
         var time = ProxyHost.FakeClock();
         await using var validators = await Validators.CreateAsync(Provider("idp", "https://idp.example", _server.Url("/jwks").ToString(),
             ("AuthProxy:KeyFetch:MaxRetries", "0")), time);
@@ -257,17 +262,19 @@ public sealed class KeyUrlTests : IAsyncLifetime
     {
         using var a = TestKey.Rsa("a");
         using var b = TestKey.Rsa("b");
-        _server.Serve("/jwks", TestKey.Jwks(a, b));
+        // After its first answer the provider drops b from its key set.
+        _server.Given(Get("/jwks")).InScenario("removal").WillSetStateTo("a only").RespondWith(Ok(TestKey.Jwks(a, b)));
+        _server.Given(Get("/jwks")).InScenario("removal").WhenStateIs("a only").WillSetStateTo("a only").RespondWith(Ok(TestKey.Jwks(a)));
         var time = ProxyHost.FakeClock();
         await using var validators = await Validators.CreateAsync(Provider("idp", "https://idp.example", _server.Url("/jwks").ToString(),
             ("AuthProxy:KeyFetch:MaxRetries", "0")), time);
         var token = b.Sign(Claims("https://idp.example"));
         Assert.True((await validators.ValidateAsync(token)).Succeeded);
 
-        _server.Serve("/jwks", TestKey.Jwks(a));
         time.Advance(TimeSpan.FromMinutes(5));
         await RefreshDueAsync(validators);
 
+        Assert.Equal(2, _server.Hits("/jwks"));
         Assert.Equal("verification", (await validators.ValidateAsync(token)).Refusal.Reason);
         Assert.True((await validators.ValidateAsync(a.Sign(Claims("https://idp.example")))).Succeeded);
     }
@@ -276,7 +283,7 @@ public sealed class KeyUrlTests : IAsyncLifetime
     public async Task GarbageOrEmptyRefresh_KeepsTheLastGoodKeys_ThenGraceExpires()
     {
         using var key = TestKey.Rsa("k1");
-        _server.Serve("/jwks", TestKey.Jwks(key));
+        _server.Serve("/jwks", Ok(TestKey.Jwks(key)));
         var time = ProxyHost.FakeClock();
         await using var validators = await Validators.CreateAsync(Provider("idp", "https://idp.example", _server.Url("/jwks").ToString(),
             ("AuthProxy:KeyFetch:MaxRetries", "0"), ("AuthProxy:KeyFetch:GracePeriod", "01:00:00")), time);
@@ -284,12 +291,12 @@ public sealed class KeyUrlTests : IAsyncLifetime
         claims["exp"] = TestTokens.Now + 86400;
         var token = key.Sign(claims);
 
-        _server.Serve("/jwks", "<html>not keys</html>", "text/html");
+        _server.Serve("/jwks", Ok("<html>not keys</html>", "text/html"));
         time.Advance(TimeSpan.FromMinutes(5));
         await RefreshDueAsync(validators);
         Assert.True((await validators.ValidateAsync(token)).Succeeded);
 
-        _server.Serve("/jwks", "{\"keys\":[]}");
+        _server.Serve("/jwks", Ok("{\"keys\":[]}"));
         time.Advance(TimeSpan.FromMinutes(5));
         await RefreshDueAsync(validators);
         Assert.True((await validators.ValidateAsync(token)).Succeeded);
@@ -307,7 +314,7 @@ public sealed class KeyUrlTests : IAsyncLifetime
         Assert.Equal(401, refused.Refusal.Status);
 
         // The provider recovers: keys are back at the next refresh.
-        _server.Serve("/jwks", TestKey.Jwks(key));
+        _server.Serve("/jwks", Ok(TestKey.Jwks(key)));
         time.Advance(TimeSpan.FromMinutes(5));
         await RefreshDueAsync(validators);
         Assert.True((await validators.ValidateAsync(token)).Succeeded);
@@ -317,16 +324,16 @@ public sealed class KeyUrlTests : IAsyncLifetime
     public async Task ProviderDownAtStart_FailsClosed_ThenLoadsWhenItComesUp()
     {
         var time = ProxyHost.FakeClock();
-        _server.Fail("/jwks", 503);
+        using var key = TestKey.Rsa("k1");
+        _server.Serve("/jwks", Response.Create().WithStatusCode(503));
         await using var validators = await Validators.CreateAsync(Provider("idp", "https://idp.example", _server.Url("/jwks").ToString(),
             ("AuthProxy:KeyFetch:MaxRetries", "0")), time);
-        using var key = TestKey.Rsa("k1");
         var token = key.Sign(Claims("https://idp.example"));
 
         Assert.False(validators.Issuers.IsReady);
         Assert.Equal("key-unavailable", (await validators.ValidateAsync(token)).Refusal.Reason);
 
-        _server.Serve("/jwks", TestKey.Jwks(key));
+        _server.Serve("/jwks", Ok(TestKey.Jwks(key)));
         time.Advance(TimeSpan.FromSeconds(30));
         await RefreshDueAsync(validators);
 
@@ -338,18 +345,9 @@ public sealed class KeyUrlTests : IAsyncLifetime
     public async Task ServerErrors_AreRetried_UntilTheProviderRecovers()
     {
         using var key = TestKey.Rsa("k1");
-        var calls = 0;
-        _server.Serve("/jwks", async context =>
-        {
-            if (Interlocked.Increment(ref calls) <= 2)
-            {
-                context.Response.StatusCode = 500;
-                return;
-            }
-
-            context.Response.ContentType = "application/json";
-            await context.Response.WriteAsync(TestKey.Jwks(key));
-        });
+        // Two 500s, then the keys: the start-up fetch succeeds on its second retry.
+        _server.Given(Get("/jwks")).InScenario("flaky").WillSetStateTo("recovered", 2).RespondWith(Response.Create().WithStatusCode(500));
+        _server.Given(Get("/jwks")).InScenario("flaky").WhenStateIs("recovered").WillSetStateTo("recovered").RespondWith(Ok(TestKey.Jwks(key)));
         await using var validators = await Validators.CreateAsync(Provider("idp", "https://idp.example", _server.Url("/jwks").ToString()), TimeProvider.System);
 
         Assert.True(validators.Issuers.IsReady);
@@ -360,7 +358,8 @@ public sealed class KeyUrlTests : IAsyncLifetime
     [Fact]
     public async Task SlowProvider_TimesOut_WithTheCauseLogged()
     {
-        _server.Serve("/jwks", async context => await Task.Delay(TimeSpan.FromSeconds(5), context.RequestAborted));
+        using var key = TestKey.Rsa("k1");
+        _server.Serve("/jwks", Ok(TestKey.Jwks(key)).WithDelay(TimeSpan.FromSeconds(2)));
         await using var validators = await Validators.CreateAsync(Provider("idp", "https://idp.example", _server.Url("/jwks").ToString(),
             ("AuthProxy:KeyFetch:AttemptTimeout", "00:00:00.200"), ("AuthProxy:KeyFetch:MaxRetries", "1"), ("AuthProxy:KeyFetch:CircuitBreakerSamplingDuration", "00:00:05")),
             TimeProvider.System);
@@ -370,6 +369,8 @@ public sealed class KeyUrlTests : IAsyncLifetime
 
         // One attempt plus one retry at most. The retry opens a fresh TLS connection, which on a loaded
         // machine can itself outlast the 200 ms attempt budget before the request reaches the server.
+        // The server logs a request once its delay is over.
+        await ProxyHost.EventuallyAsync(() => Task.FromResult(_server.Hits("/jwks") >= 1), "the delayed request is logged");
         Assert.InRange(_server.Hits("/jwks"), 1, 2);
     }
 
@@ -378,7 +379,7 @@ public sealed class KeyUrlTests : IAsyncLifetime
     {
         using var other = new TestCertificateAuthority("Another CA");
         using var key = TestKey.Rsa("k1");
-        _server.Serve("/jwks", TestKey.Jwks(key));
+        _server.Serve("/jwks", Ok(TestKey.Jwks(key)));
         var settings = Provider("idp", "https://idp.example", _server.Url("/jwks").ToString());
         settings["Security:JWT:CaCertificate"] = other.WriteBundle(_directory);
         await using var validators = await Validators.CreateAsync(settings, TimeProvider.System);
@@ -396,7 +397,7 @@ public sealed class KeyUrlTests : IAsyncLifetime
     {
         using var other = new TestCertificateAuthority("Another CA");
         using var key = TestKey.Rsa("k1");
-        _server.Serve("/jwks", TestKey.Jwks(key));
+        _server.Serve("/jwks", Ok(TestKey.Jwks(key)));
         var settings = Provider("idp", "https://idp.example", _server.Url("/jwks").ToString(),
             ("Security:JWT:Providers:idp:CaCertificate", _bundle));
         settings["Security:JWT:CaCertificate"] = other.WriteBundle(_directory);
@@ -408,46 +409,51 @@ public sealed class KeyUrlTests : IAsyncLifetime
     [Fact]
     public async Task HostNameMismatch_IsRefused()
     {
-        await using var misnamed = await KeyServer.StartAsync(_ca.IssueServer("keys.example.com"));
-        misnamed.Serve("/jwks", TestKey.Jwks(TestKey.Rsa("k1")));
+        using var key = TestKey.Rsa("k1");
+        using var misnamed = Start(_ca.IssueServer("keys.example.com"));
+        misnamed.Serve("/jwks", Ok(TestKey.Jwks(key)));
         await using var validators = await Validators.CreateAsync(Provider("idp", "https://idp.example", misnamed.Url("/jwks").ToString()), TimeProvider.System);
 
         Assert.False(validators.Issuers.IsReady);
         Assert.Contains(validators.Logs.GetSnapshot(), r => r.Id.Id == 1311 && r.Message.Contains("does not match the host name", StringComparison.Ordinal));
+        Assert.Equal(0, misnamed.Hits("/jwks"));
     }
 
     [Fact]
-    public async Task Redirects_SameHostFollowed_OtherHostRefused()
+    public async Task Redirects_SameHostFollowed_OtherHostOrPlainHttpRefused()
     {
         using var key = TestKey.Rsa("k1");
-        _server.Serve("/jwks", TestKey.Jwks(key));
-        _server.Serve("/moved", context =>
-        {
-            context.Response.StatusCode = 302;
-            context.Response.Headers.Location = "/jwks";
-            return Task.CompletedTask;
-        });
-        _server.Serve("/away", context =>
-        {
-            context.Response.StatusCode = 302;
-            context.Response.Headers.Location = "https://attacker.example/jwks";
-            return Task.CompletedTask;
-        });
+        var plain = $"http://localhost:{_server.Ports[0]}";
+        _server.Serve("/jwks", Ok(TestKey.Jwks(key)));
+        _server.Serve("/moved", Response.Create().WithStatusCode(302).WithHeader("Location", "/jwks"));
+        _server.Serve("/away", Response.Create().WithStatusCode(302).WithHeader("Location", "https://attacker.example/jwks"));
+        _server.Serve("/downgrade", Response.Create().WithStatusCode(301).WithHeader("Location", plain + "/jwks"));
 
         await using (var same = await Validators.CreateAsync(Provider("idp", "https://idp.example", _server.Url("/moved").ToString()), TimeProvider.System))
         {
             Assert.True(same.Issuers.IsReady);
+            Assert.Equal(1, _server.Hits("/moved"));
+            Assert.Equal(1, _server.Hits("/jwks"));
         }
 
         await using var away = await Validators.CreateAsync(Provider("idp", "https://idp.example", _server.Url("/away").ToString()), TimeProvider.System);
         Assert.False(away.Issuers.IsReady);
         Assert.Contains(away.Logs.GetSnapshot(), r => r.Id.Id == 1311 && r.Message.Contains("redirect to another host refused (https://attacker.example)", StringComparison.Ordinal));
+
+        // The same host and port, but without TLS: refused, never fetched.
+        await using var downgrade = await Validators.CreateAsync(Provider("idp", "https://idp.example", _server.Url("/downgrade").ToString()), TimeProvider.System);
+        Assert.False(downgrade.Issuers.IsReady);
+        Assert.Contains(downgrade.Logs.GetSnapshot(), r => r.Id.Id == 1311 && r.Message.Contains("(redirect)", StringComparison.Ordinal)
+            && r.Message.Contains($"refused ({plain})", StringComparison.Ordinal));
+        Assert.Equal(1, _server.Hits("/downgrade"));
+        Assert.Equal(1, _server.Hits("/jwks"));
     }
 
     [Fact]
     public async Task OversizedResponse_IsRefused()
     {
-        _server.Serve("/jwks", new string(' ', 4096) + TestKey.Jwks(TestKey.Rsa("k1")));
+        using var key = TestKey.Rsa("k1");
+        _server.Serve("/jwks", Ok(new string(' ', 4096) + TestKey.Jwks(key)));
         await using var validators = await Validators.CreateAsync(Provider("idp", "https://idp.example", _server.Url("/jwks").ToString(),
             ("AuthProxy:KeyFetch:MaxResponseBytes", "2048")), TimeProvider.System);
 
@@ -464,7 +470,7 @@ public sealed class KeyUrlTests : IAsyncLifetime
         encryption["use"] = "enc";
         encryption["kid"] = "enc";
         var jwks = new JsonObject { ["keys"] = new JsonArray(weak.Jwk(), strong.Jwk(), encryption, new JsonObject { ["kty"] = "unknown", ["kid"] = "x" }) };
-        _server.Serve("/jwks", jwks.ToJsonString());
+        _server.Serve("/jwks", Ok(jwks.ToJsonString()));
         await using var validators = await Validators.CreateAsync(Provider("idp", "https://idp.example", _server.Url("/jwks").ToString()), TimeProvider.System);
 
         Assert.True((await validators.ValidateAsync(strong.Sign(Claims("https://idp.example")))).Succeeded);
@@ -476,8 +482,8 @@ public sealed class KeyUrlTests : IAsyncLifetime
     public async Task Fetches_AreCountedByOutcome()
     {
         using var key = TestKey.Rsa("k1");
-        _server.Serve("/jwks", TestKey.Jwks(key));
-        _server.Fail("/missing", 404);
+        _server.Serve("/jwks", Ok(TestKey.Jwks(key)));
+        _server.Serve("/missing", Response.Create().WithStatusCode(404));
         var settings = Provider("idp", "https://idp.example", _server.Url("/jwks").ToString());
         settings["Security:JWT:Providers:idp:Keys:1"] = _server.Url("/missing").ToString();
         var time = ProxyHost.FakeClock();

@@ -159,9 +159,9 @@ public sealed partial class TelemetryTests(BackendProcess backend) : IAsyncLifet
     {
         // Traffic that touches every instrument: decisions, a key URL, tokens issued and revoked, throttling.
         using var ca = new TestCertificateAuthority();
-        await using var idp = await KeyServer.StartAsync(ca.IssueServer("localhost"));
+        using var idp = IdentityProviderServer.Start(ca.IssueServer("localhost"));
         using var key = TestKey.Ec("k1");
-        idp.Serve("/jwks", TestKey.Jwks(key));
+        idp.Serve("/jwks", IdentityProviderServer.Ok(TestKey.Jwks(key)));
         await using var proxy = await ProxyHost.StartAsync(TestRoutes.Standard(backend.BaseAddress), settings: new Dictionary<string, string>
         {
             ["Security:JWT:CaCertificate"] = ca.WriteBundle(ProxyHost.CreateDirectory()),
