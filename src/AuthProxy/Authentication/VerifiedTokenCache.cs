@@ -14,10 +14,15 @@ namespace AuthProxy.Authentication;
 /// serves the very key sets it served before the signature was checked (a rotation, a refresh, a
 /// removed key or keys past their grace send the token back through the full check). What can
 /// change without the token changing is checked on every use by the validator: the user, and
-/// revocation.
+/// revocation. A token is remembered at its second full check, not its first (a small lossy table
+/// of the hashes of tokens checked once, as TinyLFU's doorkeeper), so clients that send a new token
+/// every time pay no cache insertion, and cannot crowd the tokens in use out of it.
 /// </summary>
 internal sealed class VerifiedTokenCache : IDisposable
 {
+    /// <summary>Slots of the doorkeeper: the hash of the last token checked once that fell in each.</summary>
+    private const int SeenSlots = 16_384;
+
     /// <summary>The most token text remembered, in characters (about 10,000 tokens of 800 characters); past it the cache compacts and new tokens are checked in full.</summary>
     public const long MaxCharacters = 8 * 1024 * 1024;
 
@@ -29,6 +34,7 @@ internal sealed class VerifiedTokenCache : IDisposable
 
     private readonly MemoryCache _cache;
     private readonly TimeProvider _time;
+    private readonly int[] _seen = new int[SeenSlots];
 
     public VerifiedTokenCache(TimeProvider time)
     {
@@ -53,9 +59,18 @@ internal sealed class VerifiedTokenCache : IDisposable
     public bool TryGet(string token, [NotNullWhen(true)] out VerifiedTokenEntry? entry) =>
         _cache.TryGetValue(token, out entry) && entry is not null && entry.KeysUnchanged();
 
-    /// <summary>Remembers a token that passed every check, until its expiry or <see cref="MaxAge"/>.</summary>
+    /// <summary>Remembers a token that passed every check, until its expiry or <see cref="MaxAge"/>, if it passed once before.</summary>
     public void Add(string token, VerifiedTokenEntry entry)
     {
+        // string hashes are randomised per process, so no one can aim tokens at one another's slots.
+        var hash = token.GetHashCode(StringComparison.Ordinal);
+        ref var slot = ref _seen[(uint)hash % SeenSlots];
+        if (Volatile.Read(ref slot) != hash)
+        {
+            Volatile.Write(ref slot, hash); // its first check: remember only that it was seen
+            return;
+        }
+
         var now = _time.GetUtcNow();
         var until = now + MaxAge;
         if (entry.Expires is { } expires && expires < until)
