@@ -1,0 +1,534 @@
+#!/usr/bin/env bash
+# Load benchmark of the hot path: what one request costs AuthProxy, in CPU microseconds of the proxy
+# process, per arm, against a bare YARP app and AuthProxy's own anonymous route, measured in one run.
+#
+#   scripts/hotpath.sh                       # every arm, 3 shuffled rounds of 10 s (about 10 minutes)
+#   scripts/hotpath.sh --quick               # 1 round of 3 s, to see that it works
+#   scripts/hotpath.sh --arms anon,bare,rs256,rs256-cold --duration 20
+#
+# The proxy under test runs pinned to CPU 0; wrk and the nginx backend share CPU 1. Each arm starts
+# a fresh proxy, warms it up, then measures one wrk window: requests/s from wrk, CPU from
+# /proc/PID/stat (utime + stime) before and after the window divided by the requests wrk completed,
+# and VmRSS after it. The best of the rounds is reported, with ratios to the anonymous route and to
+# the bare YARP app, and written to bench/results/hotpath-DATE.md.
+#
+# Needs wrk, nginx, curl, openssl and taskset; installs the missing ones with apt-get when run as
+# root. Keys and tokens are kept in $HOTPATH_CACHE (default ~/.cache/authproxy-hotpath) and made
+# again when missing or older than 7 days (tokens live 14 days).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+all_arms=(nginx bare anon hs256 rs256 es256 hs256-cold rs256-cold es256-cold)
+declare -A title=(
+  [nginx]="nginx as a plain reverse proxy"
+  [bare]="bare YARP app, anonymous route"
+  [anon]="AuthProxy, anonymous route"
+  [hs256]="AuthProxy, HS256 + graph + privilege, hot"
+  [rs256]="AuthProxy, RS256 + graph + privilege, hot"
+  [es256]="AuthProxy, ES256 + graph + privilege, hot"
+  [hs256-cold]="AuthProxy, HS256 + graph + privilege, cold"
+  [rs256-cold]="AuthProxy, RS256 + graph + privilege, cold"
+  [es256-cold]="AuthProxy, ES256 + graph + privilege, cold"
+)
+
+duration=10
+rounds=3
+warmup=5
+connections=64
+cold_tokens=200000
+arms_list=$(IFS=,; echo "${all_arms[*]}")
+cache=${HOTPATH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/authproxy-hotpath}
+out_dir=$root/bench/results
+keep_run=0
+
+usage() {
+  cat <<EOF
+usage: scripts/hotpath.sh [options]
+  --duration SECONDS     measured window of each arm (default $duration)
+  --rounds N             shuffled rounds; the best of them is reported (default $rounds)
+  --warmup SECONDS       load before each measured window, not counted (default $warmup)
+  --arms LIST            comma-separated, from: $(IFS=,; echo "${all_arms[*]}")
+  --connections N        wrk connections (default $connections)
+  --cold-tokens N        distinct tokens the cold arms cycle through (default $cold_tokens)
+  --out DIR              where the markdown report goes (default bench/results)
+  --quick                1 round, 3 s windows, 2 s warm-up: a smoke test, not a measurement
+  --keep                 keep the run's folder (configurations, server logs, wrk outputs)
+EOF
+}
+
+while [ $# -gt 0 ]; do
+  case $1 in
+    --duration) duration=$2; shift 2 ;;
+    --rounds) rounds=$2; shift 2 ;;
+    --warmup) warmup=$2; shift 2 ;;
+    --arms) arms_list=$2; shift 2 ;;
+    --connections) connections=$2; shift 2 ;;
+    --cold-tokens) cold_tokens=$2; shift 2 ;;
+    --out) out_dir=$2; shift 2 ;;
+    --quick) rounds=1; duration=3; warmup=2; shift ;;
+    --keep) keep_run=1; shift ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "unknown option: $1" >&2; usage >&2; exit 2 ;;
+  esac
+done
+
+for number in "$duration" "$rounds" "$warmup" "$connections" "$cold_tokens"; do
+  [[ $number =~ ^[0-9]+$ ]] && [ "$number" -gt 0 ] || { echo "not a positive whole number: $number" >&2; exit 2; }
+done
+IFS=, read -r -a arms <<<"$arms_list"
+for arm in "${arms[@]}"; do
+  [ -n "${title[$arm]+set}" ] || { echo "unknown arm: $arm (arms: $(IFS=,; echo "${all_arms[*]}"))" >&2; exit 2; }
+done
+
+# --- tools ---------------------------------------------------------------------------------------
+nginx_bin=$(command -v nginx || true)
+[ -n "$nginx_bin" ] || [ ! -x /usr/sbin/nginx ] || nginx_bin=/usr/sbin/nginx
+missing=()
+command -v wrk >/dev/null || missing+=(wrk)
+[ -n "$nginx_bin" ] || missing+=(nginx)
+command -v curl >/dev/null || missing+=(curl)
+command -v openssl >/dev/null || missing+=(openssl)
+command -v taskset >/dev/null || missing+=(util-linux)
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "missing: ${missing[*]}; install them (apt-get install -y ${missing[*]}) or run as root" >&2
+    exit 1
+  fi
+  echo "== installing ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
+fi
+if [ "$(nproc)" -lt 2 ]; then
+  echo "needs at least 2 CPUs (the proxy on CPU 0, wrk and the backend on CPU 1); this process may use $(nproc)" >&2
+  exit 1
+fi
+clock_ticks=$(getconf CLK_TCK)
+
+# --- build ---------------------------------------------------------------------------------------
+echo "== building (Release)"
+for project in src/AuthProxy bench/BareYarp bench/BenchTokens; do
+  dotnet build "$project" -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null
+done
+authproxy_dll=$root/src/AuthProxy/bin/Release/net10.0/AuthProxy.dll
+bareyarp_dll=$root/bench/BareYarp/bin/Release/net10.0/BareYarp.dll
+tokens_dll=$root/bench/BenchTokens/bin/Release/net10.0/BenchTokens.dll
+lua=$root/bench/hotpath/requests.lua
+
+# --- processes -----------------------------------------------------------------------------------
+run=$(mktemp -d "${TMPDIR:-/tmp}/authproxy-hotpath.XXXXXX")
+started=()
+cleanup() {
+  local pid
+  for pid in "${started[@]+"${started[@]}"}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${started[@]+"${started[@]}"}"; do wait "$pid" 2>/dev/null || true; done
+  if [ "$keep_run" -eq 0 ]; then rm -rf "$run"; else echo "logs kept in $run" >&2; fi
+}
+trap cleanup EXIT
+fail() { echo "hotpath: $*" >&2; keep_run=1; exit 1; }
+
+# A loopback port no socket uses now, below the ephemeral range (where ports picked by the kernel
+# for other programs' listeners and connections come from).
+ephemeral_low=$(awk '{ print $1 }' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+free_port() {
+  local port
+  while :; do
+    port=$(shuf -i 10000-$((ephemeral_low - 1)) -n 1)
+    if command -v ss >/dev/null; then
+      [ -n "$(ss -Htan "( sport = :$port )" 2>/dev/null)" ] || { echo "$port"; return; }
+    elif ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      echo "$port"; return
+    fi
+  done
+}
+
+# The process and its direct children (nginx's workers).
+process_tree() {
+  local pid=$1
+  echo "$pid"
+  cat /proc/"$pid"/task/*/children 2>/dev/null | tr ' ' '\n' | sed '/^$/d' || true
+}
+
+# utime + stime of the tree, in clock ticks.
+cpu_ticks() {
+  local total=0 pid stat fields
+  for pid in $(process_tree "$1"); do
+    stat=$(<"/proc/$pid/stat") || continue
+    read -r -a fields <<<"${stat##*) }"
+    total=$((total + fields[11] + fields[12]))
+  done
+  echo "$total"
+}
+
+# CPU 0's busy and total ticks (/proc/stat), to tell how much of it other processes took.
+cpu0_ticks() {
+  awk '$1 == "cpu0" { busy = $2 + $3 + $4 + $7 + $8 + $9; print busy, busy + $5 + $6 }' /proc/stat
+}
+
+rss_kb() {
+  local total=0 pid kb
+  for pid in $(process_tree "$1"); do
+    kb=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status" 2>/dev/null || echo 0)
+    total=$((total + ${kb:-0}))
+  done
+  echo "$total"
+}
+
+stop_process() {
+  local pid=$1 i
+  kill -TERM "$pid" 2>/dev/null || return 0
+  for i in $(seq 1 100); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  local kept=()
+  for i in "${started[@]}"; do [ "$i" = "$pid" ] || kept+=("$i"); done
+  started=("${kept[@]+"${kept[@]}"}")
+}
+
+# Waits until URL answers anything over HTTP, while PID lives.
+wait_listening() {
+  local pid=$1 url=$2 log=$3 i
+  for i in $(seq 1 300); do
+    kill -0 "$pid" 2>/dev/null || { cat "$log" >&2; fail "the process behind $url exited"; }
+    [ "$(curl -s -o /dev/null -w '%{http_code}' "$url" || true)" = 000 ] || return 0
+    sleep 0.1
+  done
+  cat "$log" >&2
+  fail "$url did not answer within 30 s"
+}
+
+nginx_temp_paths() {
+  local dir=$1
+  local kind
+  for kind in client_body proxy fastcgi uwsgi scgi; do echo "  ${kind}_temp_path $dir/${kind};"; done
+}
+
+start_nginx() { # NAME CPU PORT SERVER_BLOCK → sets server_pid
+  local name=$1 cpu=$2 port=$3 server=$4
+  local dir=$run/$name
+  mkdir -p "$dir"
+  cat >"$dir/nginx.conf" <<EOF
+worker_processes 1;
+daemon off;
+pid $dir/nginx.pid;
+error_log $dir/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+$(nginx_temp_paths "$dir")
+  keepalive_requests 1000000;
+  keepalive_timeout 300s;
+$server
+}
+EOF
+  taskset -c "$cpu" "$nginx_bin" -p "$dir" -e "$dir/error.log" -c "$dir/nginx.conf" >"$dir/stdout.log" 2>&1 &
+  server_pid=$!
+  started+=("$server_pid")
+  wait_listening "$server_pid" "http://127.0.0.1:$port/" "$dir/error.log"
+}
+
+# --- backend -------------------------------------------------------------------------------------
+backend_port=$(free_port)
+backend_body='{"version":{"edition":"bench","api":"v2"},"error":false,"message":"","results":[{"ok":true}]}'
+echo "== nginx backend on 127.0.0.1:$backend_port (CPU 1)"
+start_nginx backend 1 "$backend_port" "  server {
+    listen 127.0.0.1:$backend_port;
+    default_type application/json;
+    location / { return 200 '$backend_body'; }
+  }"
+backend_pid=$server_pid
+
+# --- keys and tokens -----------------------------------------------------------------------------
+audience=authproxy-bench
+subject=bench
+graph=social
+declare -A issuer=([hs256]=https://hs.bench.example [rs256]=https://rsa.bench.example [es256]=https://ec.bench.example)
+declare -A signing_key=([hs256]=hmac.secret [rs256]=rsa.key [es256]=ec.key)
+declare -A alg=([hs256]=HS256 [rs256]=RS256 [es256]=ES256)
+
+mkdir -p "$cache"
+chmod 700 "$cache"
+if [ ! -s "$cache/rsa.pub.pem" ] || [ ! -s "$cache/ec.pub.pem" ] || [ ! -s "$cache/hmac.secret" ]; then
+  echo "== making keys in $cache"
+  rm -f "$cache"/*.txt
+  (umask 077
+   openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$cache/rsa.key" 2>/dev/null
+   openssl pkey -in "$cache/rsa.key" -pubout -out "$cache/rsa.pub.pem"
+   openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$cache/ec.key"
+   openssl pkey -in "$cache/ec.key" -pubout -out "$cache/ec.pub.pem"
+   head -c 48 /dev/urandom | base64 -w0 >"$cache/hmac.secret")
+fi
+
+tokens_file() { # FAMILY COUNT → path, made when missing or older than 7 days
+  local family=$1 count=$2
+  local file=$cache/$family-$count.txt
+  if [ -z "$(find "$file" -mtime -7 2>/dev/null)" ]; then
+    echo "== making $count ${alg[$family]} token(s)" >&2
+    dotnet "$tokens_dll" "${alg[$family]}" "$cache/${signing_key[$family]}" "${issuer[$family]}" "$audience" \
+      "$subject" "$graph" $((14 * 86400)) "$count" "$file.tmp"
+    mv "$file.tmp" "$file"
+  fi
+  echo "$file"
+}
+
+declare -A arm_tokens=()
+for arm in "${arms[@]}"; do
+  case $arm in
+    hs256|rs256|es256) arm_tokens[$arm]=$(tokens_file "$arm" 1) ;;
+    *-cold) arm_tokens[$arm]=$(tokens_file "${arm%-cold}" "$cold_tokens") ;;
+  esac
+done
+
+# --- the servers under test (CPU 0) --------------------------------------------------------------
+authproxy_dir=$run/authproxy
+mkdir -p "$authproxy_dir"
+cat >"$authproxy_dir/routes.json" <<EOF
+{
+  "ReverseProxy": {
+    "Routes": {
+      "public": { "ClusterId": "backend", "AuthorizationPolicy": "anonymous", "Match": { "Path": "/public/{graph}/{query}" } },
+      "query": { "ClusterId": "backend", "AuthorizationPolicy": "graph-read", "Match": { "Path": "/restpp/query/{graph}/{query}" } }
+    },
+    "Clusters": {
+      "backend": { "Destinations": { "main": { "Address": "http://127.0.0.1:$backend_port/" } } }
+    }
+  },
+  "AuthPolicies": {
+    "graph-read": { "Schemes": [ "Bearer" ], "Graph": "route:graph", "Privileges": [ "READ_DATA" ], "ErrorStyle": "Restpp" }
+  }
+}
+EOF
+cat >"$authproxy_dir/users.json" <<EOF
+{ "Users": { "$subject": { "Graphs": { "$graph": [ "READ_DATA" ] } } } }
+EOF
+
+# The servers get a clean environment for what changes their behaviour (OTLP export, environment name).
+server_env=(env -u OTEL_EXPORTER_OTLP_ENDPOINT -u ASPNETCORE_ENVIRONMENT -u DOTNET_ENVIRONMENT
+  -u ASPNETCORE_URLS -u ASPNETCORE_HTTP_PORTS)
+
+start_authproxy() { # PORT → sets server_pid
+  local port=$1
+  (cd "$authproxy_dir" && exec taskset -c 0 "${server_env[@]}" dotnet "$authproxy_dll" \
+    --urls="http://127.0.0.1:$port" --contentRoot="$authproxy_dir" --routes routes.json --Users=@users.json \
+    --Security:JWT:HMAC:Secret=@"$cache/hmac.secret" \
+    --Security:JWT:Issuer="${issuer[hs256]}" --Security:JWT:Audience="$audience" \
+    --Security:JWT:Providers:rsa:Issuer="${issuer[rs256]}" --Security:JWT:Providers:rsa:Audiences:0="$audience" \
+    --Security:JWT:Providers:rsa:Keys:0=@"$cache/rsa.pub.pem" \
+    --Security:JWT:Providers:ec:Issuer="${issuer[es256]}" --Security:JWT:Providers:ec:Audiences:0="$audience" \
+    --Security:JWT:Providers:ec:Keys:0=@"$cache/ec.pub.pem" \
+    --Logging:LogLevel:Default=Warning --Logging:LogLevel:Microsoft=Warning \
+    --AuthProxy:ShutdownTimeout=00:00:02) >"$run/server.log" 2>&1 &
+  server_pid=$!
+  started+=("$server_pid")
+  wait_listening "$server_pid" "http://127.0.0.1:$port/healthz" "$run/server.log"
+}
+
+start_bareyarp() { # PORT → sets server_pid
+  local port=$1
+  taskset -c 0 "${server_env[@]}" dotnet "$bareyarp_dll" --urls="http://127.0.0.1:$port" \
+    --Backend="http://127.0.0.1:$backend_port/" --Logging:LogLevel:Default=Warning >"$run/server.log" 2>&1 &
+  server_pid=$!
+  started+=("$server_pid")
+  wait_listening "$server_pid" "http://127.0.0.1:$port/" "$run/server.log"
+}
+
+start_nginx_proxy() { # PORT → sets server_pid
+  local port=$1
+  start_nginx proxy 0 "$port" "  upstream backend {
+    server 127.0.0.1:$backend_port;
+    keepalive 256;
+    keepalive_requests 1000000;
+  }
+  server {
+    listen 127.0.0.1:$port;
+    location / {
+      proxy_pass http://backend;
+      proxy_http_version 1.1;
+      proxy_set_header Connection \"\";
+    }
+  }"
+  cp "$run/proxy/error.log" "$run/server.log" 2>/dev/null || : >"$run/server.log"
+}
+
+# --- signature reference -------------------------------------------------------------------------
+# OpenSSL's own verification on CPU 0 (.NET verifies through OpenSSL on Linux): what a cold arm
+# cannot avoid paying.
+declare -A signature_us=()
+if printf '%s\n' "${arms[@]}" | grep -q -- '-cold$'; then
+  echo "== OpenSSL's own verification cost, CPU 0"
+  signature_us[rs256]=$(taskset -c 0 openssl speed -mr -seconds 2 rsa2048 2>/dev/null | awk -F: '/^\+F2:/ { printf "%.1f", 1e6 / $5 }')
+  signature_us[es256]=$(taskset -c 0 openssl speed -mr -seconds 2 ecdsap256 2>/dev/null | awk -F: '/^\+F4:/ { printf "%.1f", 1e6 / $5 }')
+  signature_us[hs256]=$(taskset -c 0 openssl speed -mr -seconds 2 -bytes 256 -hmac sha256 2>/dev/null | awk -F: '/^\+F:/ { printf "%.2f", 1e6 * 256 / $4 }')
+fi
+
+# --- one arm -------------------------------------------------------------------------------------
+results=$run/results.tsv
+: >"$results"
+
+wrk_run() { # SECONDS URL [TOKENS START] → wrk's output
+  local seconds=$1 url=$2
+  shift 2
+  local script_args=()
+  [ $# -eq 0 ] || script_args=(-- "$1" 1 "$2")
+  taskset -c 1 wrk -t1 -c"$connections" -d"${seconds}s" --timeout 5s -s "$lua" "$url" "${script_args[@]+"${script_args[@]}"}"
+}
+
+run_arm() { # ARM ROUND
+  local arm=$1 round=$2 port url tokens="" start_at=0 count=1
+  port=$(free_port)
+  case $arm in
+    nginx) start_nginx_proxy "$port"; url=http://127.0.0.1:$port/restpp/query/$graph/q ;;
+    bare) start_bareyarp "$port"; url=http://127.0.0.1:$port/restpp/query/$graph/q ;;
+    anon) start_authproxy "$port"; url=http://127.0.0.1:$port/public/$graph/q ;;
+    *) start_authproxy "$port"; url=http://127.0.0.1:$port/restpp/query/$graph/q; tokens=${arm_tokens[$arm]} ;;
+  esac
+
+  # Every arm must really pass: a refusal would measure the wrong thing.
+  local auth=() status
+  if [ -n "$tokens" ]; then
+    auth=(-H "Authorization: Bearer $(head -n 1 "$tokens")")
+    count=$(wc -l <"$tokens")
+    start_at=$(shuf -i 0-$((count - 1)) -n 1)
+  fi
+  status=$(curl -s -o "$run/check.body" -w '%{http_code}' "${auth[@]+"${auth[@]}"}" "$url" || true)
+  if [ "$status" != 200 ]; then
+    echo "arm $arm: $url answered $status:" >&2
+    cat "$run/check.body" >&2
+    cat "$run/server.log" >&2
+    fail "arm $arm does not pass"
+  fi
+
+  local warm measured warm_requests
+  if [ -n "$tokens" ]; then
+    warm=$(wrk_run "$warmup" "$url" "$tokens" "$start_at")
+    # The measured window goes on from where the warm-up stopped, so cold tokens are new to it.
+    warm_requests=$(awk '/ requests in / { print $1 }' <<<"$warm")
+    start_at=$(((start_at + warm_requests + connections) % count))
+  else
+    warm=$(wrk_run "$warmup" "$url")
+  fi
+
+  local before after cpu0_before cpu0_after
+  cpu0_before=($(cpu0_ticks))
+  before=$(cpu_ticks "$server_pid")
+  if [ -n "$tokens" ]; then
+    measured=$(wrk_run "$duration" "$url" "$tokens" "$start_at")
+  else
+    measured=$(wrk_run "$duration" "$url")
+  fi
+  after=$(cpu_ticks "$server_pid")
+  cpu0_after=($(cpu0_ticks))
+  local rss
+  rss=$(rss_kb "$server_pid")
+  stop_process "$server_pid"
+  echo "$measured" >"$run/wrk-$arm-$round.txt"
+  mv "$run/server.log" "$run/server-$arm-$round.log"
+  if [ "$(wc -l <"$run/server-$arm-$round.log")" -gt 20 ]; then
+    echo "   (the proxy logged $(wc -l <"$run/server-$arm-$round.log") lines at Warning and above; logging is part of what was measured)" >&2
+  fi
+
+  local requests rps errors
+  requests=$(awk '/ requests in / { print $1 }' <<<"$measured")
+  rps=$(awk '/^Requests\/sec:/ { print $2 }' <<<"$measured")
+  errors=$(awk '/Non-2xx or 3xx responses:/ { n += $NF } /Socket errors:/ { gsub(/[^0-9 ]/, ""); for (i = 1; i <= NF; i++) n += $i } END { print n + 0 }' <<<"$measured")
+  [ -n "$requests" ] && [ "$requests" -gt 0 ] || { echo "$measured" >&2; fail "arm $arm: wrk completed no requests"; }
+  local cpu_us
+  cpu_us=$(awk -v t=$((after - before)) -v hz="$clock_ticks" -v n="$requests" 'BEGIN { printf "%.1f", t * 1e6 / hz / n }')
+  # A cold arm's process saw every token once, unless warm-up and window together went round the file.
+  local wrapped=0
+  [[ $arm != *-cold ]] || [ $((warm_requests + connections + requests)) -le "$count" ] || wrapped=1
+  local others
+  others=$(awk -v t=$((after - before)) -v busy=$((cpu0_after[0] - cpu0_before[0])) -v all=$((cpu0_after[1] - cpu0_before[1])) \
+    'BEGIN { printf "%.0f", (all > 0 ? 100 * (busy - t) / all : 0) }')
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$arm" "$rps" "$requests" "$cpu_us" "$rss" "$errors" "$wrapped" "$others" >>"$results"
+  printf '   %-12s %9.0f req/s  %6.1f CPU µs/request  %4d MB RSS  %3d%% of CPU 0 used by others%s\n' "$arm" "$rps" "$cpu_us" \
+    $((rss / 1024)) "$others" "$([ "$errors" -eq 0 ] || echo "  ($errors errors)")"
+}
+
+# --- rounds --------------------------------------------------------------------------------------
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+echo "== $rounds round(s) of ${duration} s (after ${warmup} s warm-up), $connections connections; load average $load_before"
+for round in $(seq 1 "$rounds"); do
+  mapfile -t order < <(shuf -e "${arms[@]}")
+  echo "-- round $round: ${order[*]}"
+  for arm in "${order[@]}"; do
+    run_arm "$arm" "$round"
+  done
+done
+
+# --- report --------------------------------------------------------------------------------------
+mkdir -p "$out_dir"
+stamp=$(date +%Y-%m-%d)
+report=$out_dir/hotpath-$stamp.md
+[ ! -e "$report" ] || report=$out_dir/hotpath-$stamp-$(date +%H%M%S).md
+
+summary=$(
+  for arm in "${all_arms[@]}"; do
+    printf '%s\n' "${arms[@]}" | grep -qx -- "$arm" || continue
+    awk -F'\t' -v arm="$arm" -v sig="${signature_us[${arm%-cold}]:-}" '
+      $2 == arm {
+        n++
+        if (best_cpu == "" || $5 < best_cpu) best_cpu = $5
+        if ($3 > best_rps) best_rps = $3
+        if ($6 > rss) rss = $6
+        errors += $7; wrapped += $8
+      }
+      END { if (n) printf "%s\t%s\t%.0f\t%d\t%d\t%d\t%s\n", arm, best_cpu, best_rps, rss / 1024, errors, wrapped, sig }
+    ' "$results"
+  done
+)
+anon_cpu=$(awk -F'\t' '$1 == "anon" { print $2 }' <<<"$summary")
+bare_cpu=$(awk -F'\t' '$1 == "bare" { print $2 }' <<<"$summary")
+
+{
+  echo "# Hot path load benchmark, $(date '+%Y-%m-%d %H:%M %Z')"
+  echo
+  echo "\`scripts/hotpath.sh --rounds $rounds --duration $duration --warmup $warmup --connections $connections --cold-tokens $cold_tokens --arms $(IFS=,; echo "${arms[*]}")\`"
+  echo
+  echo "- commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src bench scripts 2>/dev/null || echo ' (with local changes)')"
+  echo "- $(nproc) CPUs: $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo); $(uname -sr); load average before the run: $load_before"
+  echo "- .NET $(dotnet --version), $("$nginx_bin" -v 2>&1 | sed 's/^nginx version: //'), $(wrk -v 2>&1 | head -n 1 | cut -d' ' -f1-2)"
+  echo "- proxy under test on CPU 0; wrk (1 thread, $connections connections) and the nginx backend on CPU 1"
+  echo "- best of $rounds shuffled round(s): lowest CPU µs/request, highest requests/s; RSS the largest after any round"
+  echo
+  echo "| arm | CPU µs / request | × AuthProxy anonymous | × bare YARP | over anonymous, µs | requests/s | RSS MB |"
+  echo "|---|---:|---:|---:|---:|---:|---:|"
+  while IFS=$'\t' read -r arm cpu rps rss errors wrapped sig; do
+    [ -n "$arm" ] || continue
+    awk -v title="${title[$arm]}" -v cpu="$cpu" -v rps="$rps" -v rss="$rss" -v anon="$anon_cpu" -v bare="$bare_cpu" -v errors="$errors" '
+      function ratio(base) { return base == "" ? "" : sprintf("%.2f", cpu / base) }
+      BEGIN {
+        over = anon == "" ? "" : sprintf("%+.1f", cpu - anon)
+        note = errors > 0 ? " (" errors " errors)" : ""
+        printf "| %s%s | %.1f | %s | %s | %s | %.1fk | %d |\n", title, note, cpu, ratio(anon), ratio(bare), over, rps / 1000, rss
+      }'
+  done <<<"$summary"
+  if [ ${#signature_us[@]} -gt 0 ]; then
+    echo
+    echo "OpenSSL's own verification on CPU 0 (\`openssl speed\`), what a cold token cannot avoid:"
+    echo "RS256 (RSA 2048) ${signature_us[rs256]:-?} µs, ES256 (P-256) ${signature_us[es256]:-?} µs, HMAC-SHA256 of 256 bytes ${signature_us[hs256]:-?} µs."
+    echo "Cold arms cycle through $cold_tokens distinct tokens, starting each window where the warm-up stopped."
+    if awk -F'\t' '$6 > 0 { found = 1 } END { exit !found }' <<<"$summary"; then
+      echo "Some cold windows went through every token and began again (see the rounds below): raise --cold-tokens."
+    fi
+  fi
+  echo
+  echo "Every round:"
+  echo
+  echo "| round | arm | CPU µs / request | requests/s | requests | RSS MB | errors | CPU 0 used by others |"
+  echo "|---:|---|---:|---:|---:|---:|---:|---:|"
+  awk -F'\t' '{ printf "| %s | %s%s | %s | %.0f | %s | %d | %s | %s%% |\n", $1, $2, ($8 > 0 ? " (tokens reused)" : ""), $5, $3, $4, $6 / 1024, $7, $9 }' "$results"
+} >"$report"
+
+echo
+cat "$report"
+echo
+echo "== written to ${report#"$root"/}"
+if awk -F'\t' '$5 > 0 { found = 1 } END { exit !found }' <<<"$summary"; then
+  echo "hotpath: some arms had non-2xx answers or socket errors; their numbers are not comparable" >&2
+  exit 1
+fi
