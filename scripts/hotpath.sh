@@ -6,11 +6,15 @@
 #   scripts/hotpath.sh --quick               # 1 round of 3 s, to see that it works
 #   scripts/hotpath.sh --arms anon,bare,rs256,rs256-cold --duration 20
 #
-# The proxy under test runs pinned to CPU 0; wrk and the nginx backend share CPU 1. Each arm starts
-# a fresh proxy, warms it up, then measures one wrk window: requests/s from wrk, CPU from
-# /proc/PID/stat (utime + stime) before and after the window divided by the requests wrk completed,
-# and VmRSS after it. The best of the rounds is reported, with ratios to the anonymous route and to
-# the bare YARP app, and written to bench/results/hotpath-DATE.md.
+# The server under test runs pinned to CPU 0; wrk and the nginx backend share CPU 1. Each server
+# (nginx as a proxy, the bare YARP app, AuthProxy) is started once and warmed up with its arms in
+# turn for --warmup seconds, and at least 15 s an arm (.NET's cost per request settles only once
+# tiered compilation has recompiled the hot code); then each round runs every arm in a new random
+# order: a few seconds of the arm's load, then one measured wrk window. Requests/s come from wrk;
+# CPU from /proc/PID/stat (utime + stime) before and after the window, divided by the requests wrk
+# completed; VmRSS after it. The best of the rounds is reported, with ratios to AuthProxy's
+# anonymous route and to the bare YARP app, and written to bench/results/hotpath-DATE.md.
+# --fresh starts a new process for every arm and round instead.
 #
 # Needs wrk, nginx, curl, openssl and taskset; installs the missing ones with apt-get when run as
 # root. Keys and tokens are kept in $HOTPATH_CACHE (default ~/.cache/authproxy-hotpath) and made
@@ -34,7 +38,10 @@ declare -A title=(
 
 duration=10
 rounds=3
-warmup=5
+warmup=60
+warmup_per_arm=15
+settle=2
+fresh=0
 connections=64
 cold_tokens=200000
 arms_list=$(IFS=,; echo "${all_arms[*]}")
@@ -47,12 +54,16 @@ usage() {
 usage: scripts/hotpath.sh [options]
   --duration SECONDS     measured window of each arm (default $duration)
   --rounds N             shuffled rounds; the best of them is reported (default $rounds)
-  --warmup SECONDS       load before each measured window, not counted (default $warmup)
+  --warmup SECONDS       load on each server before the rounds, its arms in turn (at least $warmup_per_arm s an
+                         arm), not counted (default $warmup)
+  --settle SECONDS       the arm's own load just before each measured window, not counted (default $settle)
+  --fresh                a new server process for every arm and round, warmed up --warmup seconds with
+                         that arm alone (RSS is then that arm's own); slower
   --arms LIST            comma-separated, from: $(IFS=,; echo "${all_arms[*]}")
   --connections N        wrk connections (default $connections)
   --cold-tokens N        distinct tokens the cold arms cycle through (default $cold_tokens)
   --out DIR              where the markdown report goes (default bench/results)
-  --quick                1 round, 3 s windows, 2 s warm-up: a smoke test, not a measurement
+  --quick                1 round, 3 s windows, 10 s warm-up: a smoke test, not a measurement
   --keep                 keep the run's folder (configurations, server logs, wrk outputs)
 EOF
 }
@@ -62,19 +73,24 @@ while [ $# -gt 0 ]; do
     --duration) duration=$2; shift 2 ;;
     --rounds) rounds=$2; shift 2 ;;
     --warmup) warmup=$2; shift 2 ;;
+    --settle) settle=$2; shift 2 ;;
+    --fresh) fresh=1; shift ;;
     --arms) arms_list=$2; shift 2 ;;
     --connections) connections=$2; shift 2 ;;
     --cold-tokens) cold_tokens=$2; shift 2 ;;
     --out) out_dir=$2; shift 2 ;;
-    --quick) rounds=1; duration=3; warmup=2; shift ;;
+    --quick) rounds=1; duration=3; warmup=10; warmup_per_arm=1; settle=1; shift ;;
     --keep) keep_run=1; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "unknown option: $1" >&2; usage >&2; exit 2 ;;
   esac
 done
 
-for number in "$duration" "$rounds" "$warmup" "$connections" "$cold_tokens"; do
+for number in "$duration" "$rounds" "$connections" "$cold_tokens"; do
   [[ $number =~ ^[0-9]+$ ]] && [ "$number" -gt 0 ] || { echo "not a positive whole number: $number" >&2; exit 2; }
+done
+for number in "$warmup" "$settle"; do
+  [[ $number =~ ^[0-9]+$ ]] || { echo "not a whole number of seconds: $number" >&2; exit 2; }
 done
 IFS=, read -r -a arms <<<"$arms_list"
 for arm in "${arms[@]}"; do
@@ -109,7 +125,7 @@ clock_ticks=$(getconf CLK_TCK)
 # --- build ---------------------------------------------------------------------------------------
 echo "== building (Release)"
 for project in src/AuthProxy bench/BareYarp bench/BenchTokens; do
-  dotnet build "$project" -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null
+  build_output=$(dotnet build "$project" -c Release -nologo -v quiet -clp:ErrorsOnly 2>&1) || { echo "$build_output" >&2; exit 1; }
 done
 authproxy_dll=$root/src/AuthProxy/bin/Release/net10.0/AuthProxy.dll
 bareyarp_dll=$root/bench/BareYarp/bin/Release/net10.0/BareYarp.dll
@@ -310,8 +326,8 @@ EOF
 server_env=(env -u OTEL_EXPORTER_OTLP_ENDPOINT -u ASPNETCORE_ENVIRONMENT -u DOTNET_ENVIRONMENT
   -u ASPNETCORE_URLS -u ASPNETCORE_HTTP_PORTS)
 
-start_authproxy() { # PORT → sets server_pid
-  local port=$1
+start_authproxy() { # PORT LOG → sets started_pid
+  local port=$1 log=$2
   (cd "$authproxy_dir" && exec taskset -c 0 "${server_env[@]}" dotnet "$authproxy_dll" \
     --urls="http://127.0.0.1:$port" --contentRoot="$authproxy_dir" --routes routes.json --Users=@users.json \
     --Security:JWT:HMAC:Secret=@"$cache/hmac.secret" \
@@ -321,23 +337,23 @@ start_authproxy() { # PORT → sets server_pid
     --Security:JWT:Providers:ec:Issuer="${issuer[es256]}" --Security:JWT:Providers:ec:Audiences:0="$audience" \
     --Security:JWT:Providers:ec:Keys:0=@"$cache/ec.pub.pem" \
     --Logging:LogLevel:Default=Warning --Logging:LogLevel:Microsoft=Warning \
-    --AuthProxy:ShutdownTimeout=00:00:02) >"$run/server.log" 2>&1 &
-  server_pid=$!
-  started+=("$server_pid")
-  wait_listening "$server_pid" "http://127.0.0.1:$port/healthz" "$run/server.log"
+    --AuthProxy:ShutdownTimeout=00:00:02) >>"$log" 2>&1 &
+  started_pid=$!
+  started+=("$started_pid")
+  wait_listening "$started_pid" "http://127.0.0.1:$port/healthz" "$log"
 }
 
-start_bareyarp() { # PORT → sets server_pid
-  local port=$1
+start_bareyarp() { # PORT LOG → sets started_pid
+  local port=$1 log=$2
   taskset -c 0 "${server_env[@]}" dotnet "$bareyarp_dll" --urls="http://127.0.0.1:$port" \
-    --Backend="http://127.0.0.1:$backend_port/" --Logging:LogLevel:Default=Warning >"$run/server.log" 2>&1 &
-  server_pid=$!
-  started+=("$server_pid")
-  wait_listening "$server_pid" "http://127.0.0.1:$port/" "$run/server.log"
+    --Backend="http://127.0.0.1:$backend_port/" --Logging:LogLevel:Default=Warning >>"$log" 2>&1 &
+  started_pid=$!
+  started+=("$started_pid")
+  wait_listening "$started_pid" "http://127.0.0.1:$port/" "$log"
 }
 
-start_nginx_proxy() { # PORT → sets server_pid
-  local port=$1
+start_nginx_proxy() { # PORT LOG → sets started_pid
+  local port=$1 log=$2
   start_nginx proxy 0 "$port" "  upstream backend {
     server 127.0.0.1:$backend_port;
     keepalive 256;
@@ -351,7 +367,100 @@ start_nginx_proxy() { # PORT → sets server_pid
       proxy_set_header Connection \"\";
     }
   }"
-  cp "$run/proxy/error.log" "$run/server.log" 2>/dev/null || : >"$run/server.log"
+  started_pid=$server_pid
+  cat "$run/proxy/error.log" >>"$log" 2>/dev/null || true
+}
+
+# Which server each arm runs against, and the path it asks for.
+server_of() {
+  case $1 in
+    nginx) echo nginx ;;
+    bare) echo bare ;;
+    *) echo authproxy ;;
+  esac
+}
+arm_path() {
+  case $1 in
+    anon) echo "/public/$graph/q" ;;
+    *) echo "/restpp/query/$graph/q" ;;
+  esac
+}
+
+declare -A pid_of=() port_of=()
+declare -A cursor=() sent=() token_count=()
+for arm in "${!arm_tokens[@]}"; do
+  token_count[$arm]=$(wc -l <"${arm_tokens[$arm]}")
+done
+
+start_server() { # NAME
+  local name=$1 port arm
+  port=$(free_port)
+  case $name in
+    nginx) start_nginx_proxy "$port" "$run/$name.log" ;;
+    bare) start_bareyarp "$port" "$run/$name.log" ;;
+    authproxy) start_authproxy "$port" "$run/$name.log" ;;
+  esac
+  pid_of[$name]=$started_pid
+  port_of[$name]=$port
+  # A new process has seen no token yet; each cold arm starts at a random line of its file.
+  for arm in "${!arm_tokens[@]}"; do
+    [ "$(server_of "$arm")" = "$name" ] || continue
+    sent[$arm]=0
+    cursor[$arm]=$(shuf -i 0-$((token_count[$arm] - 1)) -n 1)
+  done
+}
+
+stop_server() { # NAME
+  stop_process "${pid_of[$1]}"
+  unset "pid_of[$1]"
+}
+
+arm_url() { echo "http://127.0.0.1:${port_of[$(server_of "$1")]}$(arm_path "$1")"; }
+
+# Every arm must really pass: a refusal would measure the wrong thing.
+check_arm() { # ARM
+  local arm=$1 url auth=() status
+  url=$(arm_url "$arm")
+  [ -z "${arm_tokens[$arm]+set}" ] || auth=(-H "Authorization: Bearer $(head -n 1 "${arm_tokens[$arm]}")")
+  status=$(curl -s -o "$run/check.body" -w '%{http_code}' "${auth[@]+"${auth[@]}"}" "$url" || true)
+  if [ "$status" != 200 ]; then
+    echo "arm $arm: $url answered $status:" >&2
+    cat "$run/check.body" >&2
+    cat "$run/$(server_of "$arm").log" >&2
+    fail "arm $arm does not pass"
+  fi
+}
+
+# Puts SECONDS of the arm's load on its server, wrk's output in FILE. A cold arm goes on in its
+# file where its last load stopped, so the server keeps getting tokens it has not seen.
+load_arm() { # ARM SECONDS FILE
+  local arm=$1 seconds=$2 file=$3 url script_args=()
+  url=$(arm_url "$arm")
+  [ -z "${arm_tokens[$arm]+set}" ] || script_args=(-- "${arm_tokens[$arm]}" 1 "${cursor[$arm]}")
+  taskset -c 1 wrk -t1 -c"$connections" -d"${seconds}s" --timeout 5s -s "$lua" "$url" "${script_args[@]+"${script_args[@]}"}" >"$file"
+  if [ -n "${arm_tokens[$arm]+set}" ]; then
+    # wrk reports the requests completed; up to one more a connection was sent.
+    local completed
+    completed=$(awk '/ requests in / { print $1 }' "$file")
+    sent[$arm]=$((sent[$arm] + ${completed:-0} + connections))
+    cursor[$arm]=$(((cursor[$arm] + ${completed:-0} + connections) % token_count[$arm]))
+  fi
+}
+
+# Warms a server up with all its arms in turn, 5 s each, until SECONDS have passed: .NET needs
+# its hot code recompiled (tiered compilation, dynamic PGO) before its cost per request settles.
+warm_server() { # NAME SECONDS
+  local name=$1 seconds=$2 elapsed=0 arm mine=() slice
+  for arm in "${arms[@]}"; do [ "$(server_of "$arm")" != "$name" ] || mine+=("$arm"); done
+  while :; do
+    for arm in "${mine[@]}"; do
+      slice=$((seconds - elapsed < 5 ? seconds - elapsed : 5))
+      [ "$slice" -ge 1 ] || slice=1
+      load_arm "$arm" "$slice" "$run/warm.txt"
+      elapsed=$((elapsed + slice))
+    done
+    [ "$elapsed" -lt "$seconds" ] || break
+  done
 }
 
 # --- signature reference -------------------------------------------------------------------------
@@ -365,82 +474,34 @@ if printf '%s\n' "${arms[@]}" | grep -q -- '-cold$'; then
   signature_us[hs256]=$(taskset -c 0 openssl speed -mr -seconds 2 -bytes 256 -hmac sha256 2>/dev/null | awk -F: '/^\+F:/ { printf "%.2f", 1e6 * 256 / $4 }')
 fi
 
-# --- one arm -------------------------------------------------------------------------------------
+# --- one measured window ------------------------------------------------------------------------
 results=$run/results.tsv
 : >"$results"
 
-wrk_run() { # SECONDS URL [TOKENS START] → wrk's output
-  local seconds=$1 url=$2
-  shift 2
-  local script_args=()
-  [ $# -eq 0 ] || script_args=(-- "$1" 1 "$2")
-  taskset -c 1 wrk -t1 -c"$connections" -d"${seconds}s" --timeout 5s -s "$lua" "$url" "${script_args[@]+"${script_args[@]}"}"
-}
-
-run_arm() { # ARM ROUND
-  local arm=$1 round=$2 port url tokens="" start_at=0 count=1
-  port=$(free_port)
-  case $arm in
-    nginx) start_nginx_proxy "$port"; url=http://127.0.0.1:$port/restpp/query/$graph/q ;;
-    bare) start_bareyarp "$port"; url=http://127.0.0.1:$port/restpp/query/$graph/q ;;
-    anon) start_authproxy "$port"; url=http://127.0.0.1:$port/public/$graph/q ;;
-    *) start_authproxy "$port"; url=http://127.0.0.1:$port/restpp/query/$graph/q; tokens=${arm_tokens[$arm]} ;;
-  esac
-
-  # Every arm must really pass: a refusal would measure the wrong thing.
-  local auth=() status
-  if [ -n "$tokens" ]; then
-    auth=(-H "Authorization: Bearer $(head -n 1 "$tokens")")
-    count=$(wc -l <"$tokens")
-    start_at=$(shuf -i 0-$((count - 1)) -n 1)
-  fi
-  status=$(curl -s -o "$run/check.body" -w '%{http_code}' "${auth[@]+"${auth[@]}"}" "$url" || true)
-  if [ "$status" != 200 ]; then
-    echo "arm $arm: $url answered $status:" >&2
-    cat "$run/check.body" >&2
-    cat "$run/server.log" >&2
-    fail "arm $arm does not pass"
-  fi
-
-  local warm measured warm_requests
-  if [ -n "$tokens" ]; then
-    warm=$(wrk_run "$warmup" "$url" "$tokens" "$start_at")
-    # The measured window goes on from where the warm-up stopped, so cold tokens are new to it.
-    warm_requests=$(awk '/ requests in / { print $1 }' <<<"$warm")
-    start_at=$(((start_at + warm_requests + connections) % count))
-  else
-    warm=$(wrk_run "$warmup" "$url")
-  fi
-
+measure_arm() { # ARM ROUND
+  local arm=$1 round=$2 name pid
+  name=$(server_of "$arm")
+  pid=${pid_of[$name]}
   local before after cpu0_before cpu0_after
   cpu0_before=($(cpu0_ticks))
-  before=$(cpu_ticks "$server_pid")
-  if [ -n "$tokens" ]; then
-    measured=$(wrk_run "$duration" "$url" "$tokens" "$start_at")
-  else
-    measured=$(wrk_run "$duration" "$url")
-  fi
-  after=$(cpu_ticks "$server_pid")
+  before=$(cpu_ticks "$pid")
+  load_arm "$arm" "$duration" "$run/wrk-$arm-$round.txt"
+  after=$(cpu_ticks "$pid")
   cpu0_after=($(cpu0_ticks))
   local rss
-  rss=$(rss_kb "$server_pid")
-  stop_process "$server_pid"
-  echo "$measured" >"$run/wrk-$arm-$round.txt"
-  mv "$run/server.log" "$run/server-$arm-$round.log"
-  if [ "$(wc -l <"$run/server-$arm-$round.log")" -gt 20 ]; then
-    echo "   (the proxy logged $(wc -l <"$run/server-$arm-$round.log") lines at Warning and above; logging is part of what was measured)" >&2
-  fi
+  rss=$(rss_kb "$pid")
 
-  local requests rps errors
+  local measured requests rps errors
+  measured=$(<"$run/wrk-$arm-$round.txt")
   requests=$(awk '/ requests in / { print $1 }' <<<"$measured")
   rps=$(awk '/^Requests\/sec:/ { print $2 }' <<<"$measured")
   errors=$(awk '/Non-2xx or 3xx responses:/ { n += $NF } /Socket errors:/ { gsub(/[^0-9 ]/, ""); for (i = 1; i <= NF; i++) n += $i } END { print n + 0 }' <<<"$measured")
   [ -n "$requests" ] && [ "$requests" -gt 0 ] || { echo "$measured" >&2; fail "arm $arm: wrk completed no requests"; }
   local cpu_us
   cpu_us=$(awk -v t=$((after - before)) -v hz="$clock_ticks" -v n="$requests" 'BEGIN { printf "%.1f", t * 1e6 / hz / n }')
-  # A cold arm's process saw every token once, unless warm-up and window together went round the file.
+  # A cold window is cold while its process has not been sent more tokens than the file holds.
   local wrapped=0
-  [[ $arm != *-cold ]] || [ $((warm_requests + connections + requests)) -le "$count" ] || wrapped=1
+  [[ $arm != *-cold ]] || [ "${sent[$arm]}" -le "${token_count[$arm]}" ] || wrapped=1
   local others
   others=$(awk -v t=$((after - before)) -v busy=$((cpu0_after[0] - cpu0_before[0])) -v all=$((cpu0_after[1] - cpu0_before[1])) \
     'BEGIN { printf "%.0f", (all > 0 ? 100 * (busy - t) / all : 0) }')
@@ -450,14 +511,52 @@ run_arm() { # ARM ROUND
 }
 
 # --- rounds --------------------------------------------------------------------------------------
+servers=()
+for arm in "${arms[@]}"; do
+  name=$(server_of "$arm")
+  printf '%s\n' "${servers[@]+"${servers[@]}"}" | grep -qx "$name" || servers+=("$name")
+done
+# nginx needs no warm-up to speak of; a .NET server gets --warmup seconds, and at least
+# $warmup_per_arm an arm, since each arm's own code (RSA, ECDSA, the cold path) must be recompiled too.
+server_warmup() {
+  local name=$1 count=0 arm
+  if [ "$name" = nginx ]; then echo $((warmup < 5 ? warmup : 5)); return; fi
+  for arm in "${arms[@]}"; do [ "$(server_of "$arm")" != "$name" ] || count=$((count + 1)); done
+  echo $((warmup > count * warmup_per_arm ? warmup : count * warmup_per_arm))
+}
+
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-echo "== $rounds round(s) of ${duration} s (after ${warmup} s warm-up), $connections connections; load average $load_before"
+if [ "$fresh" -eq 1 ]; then
+  echo "== a fresh process per arm and round: ${warmup} s warm-up, then ${duration} s measured; $connections connections; load average $load_before"
+else
+  for name in "${servers[@]}"; do
+    echo "== starting $name (CPU 0), warming it up for $(server_warmup "$name") s"
+    start_server "$name"
+    for arm in "${arms[@]}"; do [ "$(server_of "$arm")" != "$name" ] || check_arm "$arm"; done
+    warm_server "$name" "$(server_warmup "$name")"
+  done
+  echo "== $rounds round(s): ${settle} s of each arm's load, then ${duration} s measured; $connections connections; load average $load_before"
+fi
 for round in $(seq 1 "$rounds"); do
   mapfile -t order < <(shuf -e "${arms[@]}")
   echo "-- round $round: ${order[*]}"
   for arm in "${order[@]}"; do
-    run_arm "$arm" "$round"
+    name=$(server_of "$arm")
+    if [ "$fresh" -eq 1 ]; then
+      start_server "$name"
+      check_arm "$arm"
+      [ "$warmup" -eq 0 ] || load_arm "$arm" "$warmup" "$run/warm.txt"
+    else
+      [ "$settle" -eq 0 ] || load_arm "$arm" "$settle" "$run/warm.txt"
+    fi
+    measure_arm "$arm" "$round"
+    [ "$fresh" -eq 0 ] || stop_server "$name"
   done
+done
+for name in "${!pid_of[@]}"; do stop_server "$name"; done
+for name in "${servers[@]}"; do
+  lines=$(wc -l <"$run/$name.log")
+  [ "$lines" -le 20 ] || echo "note: $name logged $lines lines at Warning and above; logging is part of what was measured" >&2
 done
 
 # --- report --------------------------------------------------------------------------------------
@@ -487,12 +586,17 @@ bare_cpu=$(awk -F'\t' '$1 == "bare" { print $2 }' <<<"$summary")
 {
   echo "# Hot path load benchmark, $(date '+%Y-%m-%d %H:%M %Z')"
   echo
-  echo "\`scripts/hotpath.sh --rounds $rounds --duration $duration --warmup $warmup --connections $connections --cold-tokens $cold_tokens --arms $(IFS=,; echo "${arms[*]}")\`"
+  echo "\`scripts/hotpath.sh --rounds $rounds --duration $duration --warmup $warmup --settle $settle$([ "$fresh" -eq 0 ] || echo ' --fresh') --connections $connections --cold-tokens $cold_tokens --arms $(IFS=,; echo "${arms[*]}")\`"
   echo
   echo "- commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src bench scripts 2>/dev/null || echo ' (with local changes)')"
   echo "- $(nproc) CPUs: $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo); $(uname -sr); load average before the run: $load_before"
   echo "- .NET $(dotnet --version), $("$nginx_bin" -v 2>&1 | sed 's/^nginx version: //'), $(wrk -v 2>&1 | head -n 1 | cut -d' ' -f1-2)"
   echo "- proxy under test on CPU 0; wrk (1 thread, $connections connections) and the nginx backend on CPU 1"
+  if [ "$fresh" -eq 1 ]; then
+    echo "- a fresh server process per arm and round, warmed up ${warmup} s with that arm's load, then ${duration} s measured"
+  else
+    echo "- each server started once and warmed up with its arms in turn ($(for name in "${servers[@]}"; do printf '%s %s s, ' "$name" "$(server_warmup "$name")"; done | sed 's/, $//')); each arm then gets ${settle} s of its own load before each ${duration} s measured window"
+  fi
   echo "- best of $rounds shuffled round(s): lowest CPU µs/request, highest requests/s; RSS the largest after any round"
   echo
   echo "| arm | CPU µs / request | × AuthProxy anonymous | × bare YARP | over anonymous, µs | requests/s | RSS MB |"
@@ -511,9 +615,10 @@ bare_cpu=$(awk -F'\t' '$1 == "bare" { print $2 }' <<<"$summary")
     echo
     echo "OpenSSL's own verification on CPU 0 (\`openssl speed\`), what a cold token cannot avoid:"
     echo "RS256 (RSA 2048) ${signature_us[rs256]:-?} µs, ES256 (P-256) ${signature_us[es256]:-?} µs, HMAC-SHA256 of 256 bytes ${signature_us[hs256]:-?} µs."
-    echo "Cold arms cycle through $cold_tokens distinct tokens, starting each window where the warm-up stopped."
+    echo "Cold arms cycle through $cold_tokens distinct tokens; each load goes on in the file where the last one stopped, so a server is not sent a token twice until it has been sent them all."
     if awk -F'\t' '$6 > 0 { found = 1 } END { exit !found }' <<<"$summary"; then
-      echo "Some cold windows went through every token and began again (see the rounds below): raise --cold-tokens."
+      echo "Windows marked \"tokens reused\" below came after their server had been sent every token once: they stay cold for a"
+      echo "verified-token cache holding fewer than $cold_tokens tokens; for a larger one, raise --cold-tokens."
     fi
   fi
   echo
