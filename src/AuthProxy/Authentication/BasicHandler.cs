@@ -35,19 +35,13 @@ internal sealed class BasicHandler : AuthenticationHandler<AuthenticationSchemeO
     /// <summary>Writes the refusal the authorization step decided (or this scheme's own failure) in the route's error style.</summary>
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
-        var pending = PendingRefusal.Take(Context);
-        if (pending is null)
-        {
-            var result = await HandleAuthenticateOnceSafeAsync();
-            pending = new PendingRefusal(result.Failure is AuthenticationRefusedException refused ? refused.Refusal : Denials.Missing, Challenges);
-        }
-
+        var pending = PendingRefusal.Take(Context) ?? PendingRefusal.ForFailure((await HandleAuthenticateOnceSafeAsync()).Failure, Challenges);
         await pending.WriteAsync(Context);
     }
 
     /// <summary>Writes the refusal the authorization step decided in the route's error style.</summary>
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
-        (PendingRefusal.Take(Context) ?? new PendingRefusal(Denials.Because(RefusalKind.Privilege, "the caller is not allowed on this route"), [])).WriteAsync(Context);
+        (PendingRefusal.Take(Context) ?? new PendingRefusal(Denials.NotAllowed, [])).WriteAsync(Context);
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {

@@ -60,16 +60,14 @@ internal sealed partial class BearerEvents(ILogger<BearerEvents> logger) : JwtBe
     public override Task Challenge(JwtBearerChallengeContext context)
     {
         context.HandleResponse();
-        var pending = PendingRefusal.Take(context.HttpContext)
-            ?? new PendingRefusal(context.AuthenticateFailure is AuthenticationRefusedException refused ? refused.Refusal : Denials.Missing,
-                [RefusalWriter.BearerChallenge]);
+        var pending = PendingRefusal.Take(context.HttpContext) ?? PendingRefusal.ForFailure(context.AuthenticateFailure, [RefusalWriter.BearerChallenge]);
         return pending.WriteAsync(context.HttpContext);
     }
 
     public override Task Forbidden(ForbiddenContext context)
     {
         var pending = PendingRefusal.Take(context.HttpContext)
-            ?? new PendingRefusal(Denials.Because(RefusalKind.Privilege, "the caller is not allowed on this route"), [RefusalWriter.BearerForbidden]);
+            ?? new PendingRefusal(Denials.NotAllowed, [RefusalWriter.BearerForbidden]);
         return pending.WriteAsync(context.HttpContext);
     }
 

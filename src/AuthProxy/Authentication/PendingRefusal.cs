@@ -26,6 +26,10 @@ internal sealed record PendingRefusal(Refusal Refusal, string[] Challenges)
         return pending;
     }
 
+    /// <summary>What a scheme answers when challenged with nothing pending: its own authentication failure, or a missing credential.</summary>
+    public static PendingRefusal ForFailure(Exception? failure, string[] challenges) =>
+        new(failure is AuthenticationRefusedException refused ? refused.Refusal : Denials.Missing, challenges);
+
     /// <summary>Writes the refusal in the route's error style.</summary>
     public Task WriteAsync(HttpContext context) => RefusalWriter.WriteAsync(context, Refusal, Challenges);
 }

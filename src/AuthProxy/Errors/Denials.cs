@@ -17,6 +17,9 @@ internal static class Denials
     /// <summary>TigerGraph's exact wording for a missing token.</summary>
     public static readonly Refusal Missing = new(RefusalKind.Missing, "Access Denied because the input token = '' is empty or too short");
 
+    /// <summary>A forbid with no reason decided: the caller is known and not allowed.</summary>
+    public static readonly Refusal NotAllowed = Because(RefusalKind.Privilege, "the caller is not allowed on this route");
+
     /// <summary>Basic authentication refuses an unknown user and a wrong password alike.</summary>
     public static readonly Refusal BadPassword = new(RefusalKind.Verification, "Access Denied because the user name or password is incorrect");
 

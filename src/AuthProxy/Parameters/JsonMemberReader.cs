@@ -55,7 +55,7 @@ internal sealed class JsonMemberReader(KeyMatcher matcher) : BodyKeyReader(match
         while (i < data.Length && !_matcher.Refused)
         {
             var b = data[i];
-            if (_escape.Active && _state is State.String or State.Bare && !_escape.Continues(b))
+            if (_escape.Active && _state is (State.String or State.Bare) && !_escape.Continues(b))
             {
                 _escape.Abandon(this); // an escape cut short: the byte that cut it is read as itself
             }

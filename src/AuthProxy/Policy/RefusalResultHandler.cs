@@ -48,7 +48,7 @@ internal sealed class RefusalResultHandler : IAuthorizationMiddlewareResultHandl
         if (authorizeResult.Forbidden)
         {
             var refusal = FirstRefusal(authorizeResult.AuthorizationFailure)
-                ?? Denials.Because(RefusalKind.Privilege, "the caller is not allowed on this route");
+                ?? Denials.NotAllowed;
             var scheme = CallerIdentity.From(context.User)?.Scheme ?? AuthSchemes.Bearer;
             Record(context, definition, refusal);
             PendingRefusal.Set(context, refusal, scheme == AuthSchemes.Bearer ? BearerForbidden : []);
