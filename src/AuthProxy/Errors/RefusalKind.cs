@@ -63,6 +63,8 @@ internal enum RefusalKind
     CrossSite,
     /// <summary>The request body is larger than AuthProxy accepts.</summary>
     RequestTooLarge,
+    /// <summary>A token service could not reach the store: nothing was written (decisions on tokens go on from memory).</summary>
+    StoreUnavailable,
     /// <summary>A fault inside AuthProxy.</summary>
     Internal,
 }

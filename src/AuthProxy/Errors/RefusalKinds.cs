@@ -35,6 +35,7 @@ internal static class RefusalKinds
         RefusalKind.LimitExceeded => "limit-exceeded",
         RefusalKind.CrossSite => "cross-site",
         RefusalKind.RequestTooLarge => "too-large",
+        RefusalKind.StoreUnavailable => "store-unavailable",
         _ => "internal",
     };
 
@@ -45,7 +46,7 @@ internal static class RefusalKinds
         RefusalKind.MethodNotAllowed => StatusCodes.Status405MethodNotAllowed,
         RefusalKind.BadPath or RefusalKind.BadParameter => StatusCodes.Status400BadRequest,
         RefusalKind.UpstreamUnavailable => StatusCodes.Status502BadGateway,
-        RefusalKind.NoDestination => StatusCodes.Status503ServiceUnavailable,
+        RefusalKind.NoDestination or RefusalKind.StoreUnavailable => StatusCodes.Status503ServiceUnavailable,
         RefusalKind.UpstreamTimeout => StatusCodes.Status504GatewayTimeout,
         RefusalKind.TooManyRequests => StatusCodes.Status429TooManyRequests,
         RefusalKind.InvalidRequest or RefusalKind.LimitExceeded => StatusCodes.Status400BadRequest,
@@ -62,7 +63,7 @@ internal static class RefusalKinds
         RefusalKind.MethodNotAllowed => "AUTHPROXY-405",
         RefusalKind.BadPath or RefusalKind.BadParameter => "AUTHPROXY-400",
         RefusalKind.UpstreamUnavailable => "AUTHPROXY-502",
-        RefusalKind.NoDestination => "AUTHPROXY-503",
+        RefusalKind.NoDestination or RefusalKind.StoreUnavailable => "AUTHPROXY-503",
         RefusalKind.UpstreamTimeout => "AUTHPROXY-504",
         RefusalKind.TooManyRequests => "AUTHPROXY-429",
         RefusalKind.InvalidRequest or RefusalKind.LimitExceeded => "AUTHPROXY-400",

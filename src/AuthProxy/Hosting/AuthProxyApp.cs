@@ -142,6 +142,10 @@ public static partial class AuthProxyApp
         BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
             new Refusal(RefusalKind.RequestTooLarge, "The request body is larger than AuthProxy accepts"),
         BadHttpRequestException => new Refusal(RefusalKind.InvalidRequest, "The request is malformed: its body cannot be read"),
+        StoreUnavailableException => new Refusal(RefusalKind.StoreUnavailable, "The token store does not answer; nothing was changed. Try again shortly")
+        {
+            RetryAfter = TimeSpan.FromSeconds(5),
+        },
         _ => new Refusal(RefusalKind.Internal, "AuthProxy failed to handle the request"),
     };
 
@@ -219,20 +223,29 @@ public static partial class AuthProxyApp
         }
     }
 
-    /// <summary>Opens (creating or migrating) the store, then loads what lives in it: signing keys, revocations, the secret hash key.</summary>
+    /// <summary>
+    /// Opens (creating or migrating) the store, then loads what lives in it: signing keys,
+    /// revocations, the secret hash key. Instances of a shared store take turns here (the start
+    /// lock), so the first makes the keys and the others find them.
+    /// </summary>
     internal static async Task<IReadOnlyList<string>> InitializeStoreAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
         var store = services.GetRequiredService<IAuthProxyStore>();
         try
         {
             await store.InitializeAsync(cancellationToken);
-            await services.GetRequiredService<SigningKeyRing>().InitializeAsync(cancellationToken);
-            await services.GetRequiredService<RevocationList>().LoadAsync(store, services.GetRequiredService<TimeProvider>().GetUtcNow(), cancellationToken);
-            await services.GetRequiredService<SecretHasher>().InitializeAsync(cancellationToken);
+            await using (await store.HoldStartLockAsync(cancellationToken))
+            {
+                await services.GetRequiredService<StoreChangeFeed>().MarkStartAsync(cancellationToken);
+                await services.GetRequiredService<SigningKeyRing>().InitializeAsync(cancellationToken);
+                await services.GetRequiredService<RevocationList>().LoadAsync(store, services.GetRequiredService<TimeProvider>().GetUtcNow(), cancellationToken);
+                await services.GetRequiredService<SecretHasher>().InitializeAsync(cancellationToken);
+            }
+
             return [];
         }
-        catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException or InvalidOperationException
-            or System.Security.Cryptography.CryptographicException)
+        catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or Npgsql.NpgsqlException or StoreUnavailableException or IOException
+            or UnauthorizedAccessException or InvalidOperationException or System.Security.Cryptography.CryptographicException)
         {
             return [$"{StoreOptions.SectionName}: the store cannot be opened: {ex.Message}"];
         }

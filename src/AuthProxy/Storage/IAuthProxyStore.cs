@@ -3,13 +3,18 @@ namespace AuthProxy.Storage;
 /// <summary>
 /// Everything AuthProxy must keep across restarts: signing keys, issued-token records,
 /// revocations, block lists, secrets and a few settings. Each write is one transaction: it is in
-/// full or not at all when the method returns. <see cref="SqliteStore"/> is the embedded engine;
-/// another engine is added by implementing this interface and passing the store conformance tests.
+/// full or not at all when the method returns. <see cref="SqliteStore"/> is the embedded engine
+/// for one instance, <see cref="PostgresStore"/> the engine several instances share; both pass the
+/// same conformance tests. Writes that change what instances hold in memory (revocations, block
+/// lists, signing keys) are also appended to a change log every instance follows.
 /// </summary>
-internal interface IAuthProxyStore
+internal interface IAuthProxyStore : IDisposable
 {
     /// <summary>Creates or migrates the schema.</summary>
     Task InitializeAsync(CancellationToken cancellationToken);
+
+    /// <summary>Held while an instance loads or makes its first keys, so instances starting together take turns.</summary>
+    Task<IAsyncDisposable> HoldStartLockAsync(CancellationToken cancellationToken);
 
     /// <summary>Whether the store answers a trivial query now.</summary>
     Task<bool> PingAsync(CancellationToken cancellationToken);
@@ -17,6 +22,13 @@ internal interface IAuthProxyStore
     Task<IReadOnlyList<StoredSigningKey>> ListSigningKeysAsync(CancellationToken cancellationToken);
 
     Task AddSigningKeyAsync(StoredSigningKey key, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Under the store's write lock: lists the signing keys, asks <paramref name="next"/> for a key
+    /// to add (null: none is needed, another instance made it already), adds it, and returns the keys
+    /// now stored. This is how one key rotation happens once across every instance.
+    /// </summary>
+    Task<IReadOnlyList<StoredSigningKey>> AddSigningKeyUnlessAsync(Func<IReadOnlyList<StoredSigningKey>, StoredSigningKey?> next, CancellationToken cancellationToken);
 
     Task DeleteSigningKeyAsync(string kid, CancellationToken cancellationToken);
 
@@ -83,6 +95,12 @@ internal interface IAuthProxyStore
     /// <summary>A named setting, created by <paramref name="create"/> the first time (first writer wins).</summary>
     Task<byte[]> GetOrAddSettingAsync(string name, Func<byte[]> create, CancellationToken cancellationToken);
 
-    /// <summary>Removes expired revocations, block list entries and token records; returns how many rows went.</summary>
+    /// <summary>The sequence of the newest committed change (0 for none).</summary>
+    Task<long> LastChangeAsync(CancellationToken cancellationToken);
+
+    /// <summary>The changes committed after <paramref name="after"/>, at most <paramref name="max"/> writes of them, in commit order.</summary>
+    Task<ChangeBatch> ReadChangesAsync(long after, int max, CancellationToken cancellationToken);
+
+    /// <summary>Removes expired revocations, block list entries, token records and old change log entries; returns how many rows went.</summary>
     Task<int> PurgeExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken);
 }

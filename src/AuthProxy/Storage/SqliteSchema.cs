@@ -1,6 +1,6 @@
 using System.Data;
 using Microsoft.Data.Sqlite;
-using static AuthProxy.Storage.SqliteCommands;
+using static AuthProxy.Storage.DbCommands;
 
 namespace AuthProxy.Storage;
 
@@ -10,7 +10,7 @@ namespace AuthProxy.Storage;
 /// </summary>
 internal static class SqliteSchema
 {
-    public const int Version = 2;
+    public const int Version = 3;
 
     private static readonly string[] Migrations =
     [
@@ -74,6 +74,21 @@ internal static class SqliteSchema
         DELETE FROM block_list WHERE token_hash IN (SELECT token_hash FROM issued_tokens);
         UPDATE block_list SET token_hash = 'text:' || token_hash WHERE token_hash NOT LIKE 'jti:%';
         CREATE INDEX issued_tokens_live ON issued_tokens (user_name, family, revoked_at, expires_at);
+        """,
+        // 3: the change log (SqlStore.RecordChangesAsync), the same in both engines.
+        """
+        CREATE TABLE change_counter (id INTEGER PRIMARY KEY, seq INTEGER NOT NULL);
+        INSERT INTO change_counter (id, seq) VALUES (1, 0);
+        CREATE TABLE changes (
+            seq INTEGER NOT NULL,
+            n INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            change_key TEXT NOT NULL,
+            user_name TEXT,
+            expires_at INTEGER,
+            at INTEGER NOT NULL,
+            PRIMARY KEY (seq, n));
+        CREATE INDEX changes_at ON changes (at);
         """,
     ];
 

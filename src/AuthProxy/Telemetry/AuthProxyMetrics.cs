@@ -23,6 +23,8 @@ internal sealed class AuthProxyMetrics
     private readonly Histogram<double> _upstreamDuration;
     private Func<IEnumerable<KeySourceReading>> _keySources = () => [];
     private Func<int> _revocations = () => 0;
+    private Func<(bool Available, int Instances)>? _store;
+    private readonly Histogram<double> _storeChangeDelay;
     private TimeProvider _time = TimeProvider.System;
 
     public AuthProxyMetrics(IMeterFactory meters)
@@ -49,6 +51,13 @@ internal sealed class AuthProxyMetrics
             description: "Password, login, secret and token-check attempts refused by throttling, by budget (account, address, capacity, hashing).");
         _passwordHashes = meter.CreateCounter<long>("authproxy.password.hashes", unit: "{hash}",
             description: "Password hashes computed (attempts not answered from the remembered-password cache).");
+        meter.CreateObservableGauge("authproxy.store.available", () => _store is { } read ? (read().Available ? 1 : 0) : 1, unit: "{store}",
+            description: "1 while the store answers, 0 while it does not (decisions go on from memory; token services answer 503).");
+        meter.CreateObservableGauge("authproxy.store.instances", () => _store is { } read ? read().Instances : 1, unit: "{instance}",
+            description: "Instances sharing the store, from their heartbeats (1 with the embedded store).");
+        _storeChangeDelay = meter.CreateHistogram<double>("authproxy.store.change.delay", unit: "s",
+            description: "Time from a change's commit on any instance (revocation, block, unblock, signing key) to its application on this one, by kind.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1, 2.5, 5, 10] });
         _upstreamDuration = meter.CreateHistogram<double>("authproxy.upstream.duration", unit: "s",
             description: "Time from forwarding a request to the backend's answer (or failure), by cluster and outcome (status class or error).");
     }
@@ -62,6 +71,13 @@ internal sealed class AuthProxyMetrics
 
     /// <summary>Lets the revocations gauge read how many revocations and blocks are in force.</summary>
     public void ObserveRevocations(Func<int> count) => _revocations = count;
+
+    /// <summary>Lets the store gauges read whether the store answers and how many instances share it.</summary>
+    public void ObserveStore(Func<(bool Available, int Instances)> read) => _store = read;
+
+    /// <summary>A change committed on some instance was applied here <paramref name="delay"/> after its commit.</summary>
+    public void StoreChangeApplied(string kind, TimeSpan delay) =>
+        _storeChangeDelay.Record(Math.Max(0, delay.TotalSeconds), new KeyValuePair<string, object?>("kind", kind));
 
     public void Decided(string route, string result, string reason, TimeSpan elapsed)
     {

@@ -131,6 +131,18 @@ internal static class LogEvents
     /// <summary>A store file open to other users was tightened (Warning).</summary>
     public const int StoreFileModeTightened = 1801;
 
+    /// <summary>The shared store stopped answering; decisions go on from memory, writes answer 503 (Error).</summary>
+    public const int StoreUnavailable = 1802;
+
+    /// <summary>The shared store answers again and this instance has caught up with its changes (Information).</summary>
+    public const int StoreRecovered = 1803;
+
+    /// <summary>This instance was too far behind the change log and reloaded revocations, block lists and keys (Warning).</summary>
+    public const int StoreReloaded = 1804;
+
+    /// <summary>Following the shared store failed for a reason other than an outage; it is retried (Error).</summary>
+    public const int StoreFeedFailed = 1805;
+
     // GraphQL
 
     /// <summary>A GraphQL request was refused before validation (Information).</summary>

@@ -17,8 +17,8 @@ namespace AuthProxy.Tokens;
 /// </remarks>
 internal sealed class RevocationList
 {
-    private readonly Entries _revoked = new();
-    private readonly Entries _blocked = new();
+    private volatile Entries _revoked = new();
+    private volatile Entries _blocked = new();
 
     /// <summary>How many revocations and block list entries are in force.</summary>
     public int Count => _revoked.Count + _blocked.Count;
@@ -30,22 +30,24 @@ internal sealed class RevocationList
     /// </summary>
     public bool IsRevoked(ReadOnlySpan<char> token, string? ownTokenId, ReadOnlySpan<string> ancestors = default)
     {
-        if (_revoked.Count + _blocked.Count == 0)
+        var revoked = _revoked;
+        var blocked = _blocked;
+        if (revoked.Count + blocked.Count == 0)
         {
             return false; // the common case: nothing revoked, no hash to compute
         }
 
         if (ownTokenId is not null)
         {
-            if (_revoked.HasTokenId(ownTokenId) || _blocked.HasTokenId(ownTokenId))
+            if (revoked.HasTokenId(ownTokenId) || blocked.HasTokenId(ownTokenId))
             {
                 return true;
             }
         }
-        else if (_revoked.HasHashes || _blocked.HasHashes)
+        else if (revoked.HasHashes || blocked.HasHashes)
         {
             var hash = RevocationKeys.SigningInputHash(token);
-            if (_revoked.HasHash(hash) || _blocked.HasHash(hash))
+            if (revoked.HasHash(hash) || blocked.HasHash(hash))
             {
                 return true;
             }
@@ -53,16 +55,16 @@ internal sealed class RevocationList
 
         foreach (var ancestor in ancestors)
         {
-            if (_revoked.HasKey(ancestor) || _blocked.HasKey(ancestor))
+            if (revoked.HasKey(ancestor) || blocked.HasKey(ancestor))
             {
                 return true; // the token it was made with is revoked: so is every token made with it
             }
         }
 
-        if (_revoked.HasLegacy || _blocked.HasLegacy)
+        if (revoked.HasLegacy || blocked.HasLegacy)
         {
             var legacy = TokenHash.Of(token);
-            return _revoked.HasLegacyHash(legacy) || _blocked.HasLegacyHash(legacy);
+            return revoked.HasLegacyHash(legacy) || blocked.HasLegacyHash(legacy);
         }
 
         return false;
@@ -79,6 +81,28 @@ internal sealed class RevocationList
         {
             Block(blocked);
         }
+    }
+
+    /// <summary>
+    /// Replaces everything with what the store holds now (an instance that fell behind a shared
+    /// store's change log). Changes committed meanwhile are applied again from the log after it.
+    /// </summary>
+    public async Task ReloadAsync(IAuthProxyStore store, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var revoked = new Entries();
+        var blocked = new Entries();
+        foreach (var entry in await store.ListRevocationsAsync(now, cancellationToken))
+        {
+            revoked.Add(entry.Key, entry.ExpiresAt ?? DateTimeOffset.MaxValue);
+        }
+
+        foreach (var entry in await store.ListBlockedTokensAsync(now, cancellationToken))
+        {
+            blocked.Add(entry.Key, entry.ExpiresAt);
+        }
+
+        _revoked = revoked;
+        _blocked = blocked;
     }
 
     public void Revoke(string key, DateTimeOffset? expiresAt) => _revoked.Add(key, expiresAt ?? DateTimeOffset.MaxValue);

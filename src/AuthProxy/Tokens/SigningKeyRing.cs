@@ -47,11 +47,17 @@ internal sealed partial class SigningKeyRing : IDisposable
     /// <summary>The JWKS served at <c>/.well-known/jwks.json</c>.</summary>
     public string Jwks => _ring.Jwks;
 
-    /// <summary>Loads the keys from the store and makes sure one is signing.</summary>
+    /// <summary>
+    /// Loads the keys from the store and makes sure one is signing. A stored key this instance
+    /// cannot decrypt stops the start: its Data Protection keys are not the ones the key was stored
+    /// with (lost, or not shared with the other instances of a shared store), and minting a key of
+    /// its own would split the instances' tokens.
+    /// </summary>
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
         var stored = await _store.ListSigningKeysAsync(cancellationToken);
         var keys = new List<RingKey>();
+        var unreadable = new List<string>();
         foreach (var key in stored)
         {
             try
@@ -60,8 +66,16 @@ internal sealed partial class SigningKeyRing : IDisposable
             }
             catch (CryptographicException)
             {
-                Log.KeyUnreadable(_logger, key.Kid);
+                unreadable.Add(key.Kid);
             }
+        }
+
+        if (unreadable.Count > 0)
+        {
+            throw new InvalidOperationException(
+                $"the store's signing key(s) {string.Join(", ", unreadable)} cannot be decrypted with this instance's Data Protection keys. "
+                + "Every instance of a store must read the same Data Protection keys (AuthProxy:Store:DataProtectionKeys, or the PostgreSQL database); "
+                + "restore them rather than start with keys of its own.");
         }
 
         _ring = new Ring([.. keys], _time.GetUtcNow());
@@ -70,36 +84,125 @@ internal sealed partial class SigningKeyRing : IDisposable
     }
 
     /// <summary>
-    /// The key that signs now, rotating first when the current one's time is up, or when it is not
-    /// of the configured algorithm (the operator changed <c>AuthProxy:Tokens:SigningAlgorithm</c>:
-    /// the new algorithm signs at once, and the old keys keep verifying their tokens).
+    /// Reads the keys from the store again (another instance added or removed one): keys already
+    /// held are kept, new ones decrypted. A new key this instance cannot decrypt still verifies its
+    /// tokens (its public half is stored in the clear) but never signs here.
     /// </summary>
-    public async ValueTask<SigningCredentials> GetSigningKeyAsync(CancellationToken cancellationToken)
+    public async Task ReloadAsync(CancellationToken cancellationToken)
     {
-        if (_ring.Active(_time.GetUtcNow(), _options.SigningAlgorithm) is { } active)
-        {
-            return active.Credentials;
-        }
-
         await _rotation.WaitAsync(cancellationToken);
         try
         {
-            var now = _time.GetUtcNow();
-            if (_ring.Active(now, _options.SigningAlgorithm) is { } rotated)
-            {
-                return rotated.Credentials;
-            }
-
-            var created = RingKey.Create(_options.SigningAlgorithm, now, now + _jwt.KeyTtl, _protector, out var stored);
-            await _store.AddSigningKeyAsync(stored, cancellationToken);
-            _ring = new Ring(_ring.Keys.Add(created), now);
-            Log.Rotated(_logger, created.Kid, created.Algorithm, created.RetireAt);
-            return created.Credentials;
+            Rebuild(await _store.ListSigningKeysAsync(cancellationToken));
         }
         finally
         {
             _rotation.Release();
         }
+    }
+
+    /// <summary>
+    /// The key that signs now. Rotation happens once across every instance of a store: under the
+    /// store's write lock, a key is added only when none of the configured algorithm covers the
+    /// time asked for. When the current key nears its retirement (<see cref="RotationLead"/>), its
+    /// successor is made ahead of time, starting when it retires: every instance (and every JWKS
+    /// client) knows it before it signs. A change of <c>AuthProxy:Tokens:SigningAlgorithm</c> makes
+    /// a key of the new algorithm sign at once; the old keys keep verifying their tokens.
+    /// </summary>
+    public async ValueTask<SigningCredentials> GetSigningKeyAsync(CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        var algorithm = _options.SigningAlgorithm;
+        if (_ring.Active(now, algorithm) is { } active)
+        {
+            if (active.RetireAt - now <= RotationLead && _ring.Active(active.RetireAt, algorithm) is null)
+            {
+                try
+                {
+                    await RotateAsync(active.RetireAt, cancellationToken);
+                }
+                catch (StoreUnavailableException)
+                {
+                    // The successor is made on a later call; the current key signs until then.
+                }
+            }
+
+            return active.Credentials!;
+        }
+
+        await RotateAsync(now, cancellationToken);
+        return _ring.Active(_time.GetUtcNow(), algorithm)?.Credentials
+            ?? throw new InvalidOperationException("No signing key of this instance can sign: the store's current key cannot be decrypted with its Data Protection keys.");
+    }
+
+    /// <summary>How long before the current key retires its successor is made: a tenth of <c>Security:JWT:KeyTtl</c>, at most an hour.</summary>
+    private TimeSpan RotationLead => _jwt.KeyTtl / 10 < TimeSpan.FromHours(1) ? _jwt.KeyTtl / 10 : TimeSpan.FromHours(1);
+
+    private async Task RotateAsync(DateTimeOffset startsAt, CancellationToken cancellationToken)
+    {
+        await _rotation.WaitAsync(cancellationToken);
+        try
+        {
+            var algorithm = _options.SigningAlgorithm;
+            if (_ring.Active(startsAt, algorithm) is not null)
+            {
+                return;
+            }
+
+            RingKey? created = null;
+            var stored = await _store.AddSigningKeyUnlessAsync(keys =>
+            {
+                if (keys.Any(k => k.Algorithm == algorithm && k.CreatedAt <= startsAt && k.RetireAt > startsAt))
+                {
+                    return null; // another instance made it
+                }
+
+                created = RingKey.Create(algorithm, startsAt, startsAt + _jwt.KeyTtl, _protector, out var key);
+                return key;
+            }, cancellationToken);
+            Rebuild(stored, created);
+            if (created is not null)
+            {
+                Log.Rotated(_logger, created.Kid, created.Algorithm, created.CreatedAt, created.RetireAt);
+            }
+        }
+        finally
+        {
+            _rotation.Release();
+        }
+    }
+
+    /// <summary>The ring from the store's keys, keeping the keys already decrypted (callers hold the rotation lock).</summary>
+    private void Rebuild(IReadOnlyList<StoredSigningKey> stored, RingKey? created = null)
+    {
+        var held = _ring.Keys.ToDictionary(k => k.Kid, StringComparer.Ordinal);
+        if (created is not null)
+        {
+            held[created.Kid] = created;
+        }
+
+        var keys = ImmutableArray.CreateBuilder<RingKey>(stored.Count);
+        foreach (var key in stored)
+        {
+            if (held.TryGetValue(key.Kid, out var known))
+            {
+                known.ExtendLastExpiry(key.LastExpiry);
+                keys.Add(known);
+                continue;
+            }
+
+            try
+            {
+                keys.Add(RingKey.Load(key, _protector));
+            }
+            catch (CryptographicException)
+            {
+                Log.KeyUnreadable(_logger, key.Kid);
+                keys.Add(RingKey.PublicOnly(key));
+            }
+        }
+
+        _ring = new Ring(keys.ToImmutable(), _time.GetUtcNow());
     }
 
     /// <summary>Notes that a token signed by <paramref name="kid"/> lives until <paramref name="expiresAt"/> (the store records it too).</summary>
@@ -157,7 +260,7 @@ internal sealed partial class SigningKeyRing : IDisposable
             RingKey? active = null;
             foreach (var key in Keys)
             {
-                if (key.Algorithm == algorithm && key.CreatedAt <= now && key.RetireAt > now && (active is null || key.CreatedAt > active.CreatedAt))
+                if (key.Credentials is not null && key.Algorithm == algorithm && key.CreatedAt <= now && key.RetireAt > now && (active is null || key.CreatedAt > active.CreatedAt))
                 {
                     active = key;
                 }
@@ -171,12 +274,12 @@ internal sealed partial class SigningKeyRing : IDisposable
     {
         private long _lastExpiryMs;
 
-        private RingKey(string kid, string algorithm, AsymmetricSecurityKey privateKey, TrustedKey publicKey, string publicJwk,
+        private RingKey(string kid, string algorithm, AsymmetricSecurityKey? privateKey, TrustedKey publicKey, string publicJwk,
             DateTimeOffset createdAt, DateTimeOffset retireAt, DateTimeOffset lastExpiry)
         {
             Kid = kid;
             Algorithm = algorithm;
-            Credentials = new SigningCredentials(privateKey, algorithm);
+            Credentials = privateKey is null ? null : new SigningCredentials(privateKey, algorithm);
             Public = publicKey;
             PublicJwk = publicJwk;
             CreatedAt = createdAt;
@@ -188,7 +291,8 @@ internal sealed partial class SigningKeyRing : IDisposable
 
         public string Algorithm { get; }
 
-        public SigningCredentials Credentials { get; }
+        /// <summary>The private key, or null when this instance cannot decrypt it (it only verifies).</summary>
+        public SigningCredentials? Credentials { get; }
 
         public TrustedKey Public { get; }
 
@@ -249,6 +353,21 @@ internal sealed partial class SigningKeyRing : IDisposable
             }
         }
 
+        /// <summary>A key whose private half cannot be decrypted here: its stored public JWK still verifies its tokens.</summary>
+        public static RingKey PublicOnly(StoredSigningKey stored)
+        {
+            var jwk = JsonNode.Parse(stored.PublicJwk)!.AsObject();
+            SecurityKey publicKey = stored.Algorithm == "ES256"
+                ? new ECDsaSecurityKey(ECDsa.Create(new ECParameters
+                {
+                    Curve = ECCurve.NamedCurves.nistP256,
+                    Q = new ECPoint { X = Base64UrlEncoder.DecodeBytes((string)jwk["x"]!), Y = Base64UrlEncoder.DecodeBytes((string)jwk["y"]!) },
+                })) { KeyId = stored.Kid }
+                : new RsaSecurityKey(new RSAParameters { Modulus = Base64UrlEncoder.DecodeBytes((string)jwk["n"]!), Exponent = Base64UrlEncoder.DecodeBytes((string)jwk["e"]!) }) { KeyId = stored.Kid };
+            var trusted = new TrustedKey(stored.Kid, publicKey, FrozenSet.Create(StringComparer.Ordinal, stored.Algorithm), "AuthProxy signing keys");
+            return new RingKey(stored.Kid, stored.Algorithm, null, trusted, stored.PublicJwk, stored.CreatedAt, stored.RetireAt, stored.LastExpiry);
+        }
+
         private static RingKey FromPkcs8(string kid, string algorithm, byte[] pkcs8, DateTimeOffset createdAt, DateTimeOffset retireAt, DateTimeOffset lastExpiry)
         {
             AsymmetricSecurityKey privateKey;
@@ -283,13 +402,13 @@ internal sealed partial class SigningKeyRing : IDisposable
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = LogEvents.SigningKeyRotated, Level = LogLevel.Information, Message = "New signing key {Kid} ({Algorithm}) signs until {RetireAt:o}")]
-        public static partial void Rotated(ILogger logger, string kid, string algorithm, DateTimeOffset retireAt);
+        [LoggerMessage(EventId = LogEvents.SigningKeyRotated, Level = LogLevel.Information, Message = "New signing key {Kid} ({Algorithm}) signs from {CreatedAt:o} until {RetireAt:o}")]
+        public static partial void Rotated(ILogger logger, string kid, string algorithm, DateTimeOffset createdAt, DateTimeOffset retireAt);
 
         [LoggerMessage(EventId = LogEvents.SigningKeyRemoved, Level = LogLevel.Information, Message = "Signing key {Kid} removed: it no longer signs and its last token has expired")]
         public static partial void Pruned(ILogger logger, string kid);
 
-        [LoggerMessage(EventId = LogEvents.SigningKeyUnreadable, Level = LogLevel.Error, Message = "Signing key {Kid} cannot be decrypted (were the Data Protection keys lost?); it is ignored and its tokens are refused")]
+        [LoggerMessage(EventId = LogEvents.SigningKeyUnreadable, Level = LogLevel.Error, Message = "Signing key {Kid} cannot be decrypted with this instance's Data Protection keys: it verifies its tokens here but never signs; give every instance the same Data Protection keys")]
         public static partial void KeyUnreadable(ILogger logger, string kid);
     }
 }

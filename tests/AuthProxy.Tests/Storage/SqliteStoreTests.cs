@@ -6,12 +6,34 @@ namespace AuthProxy.Tests.Storage;
 public sealed class SqliteStoreTests : StoreConformanceTests, IDisposable
 {
     private readonly string _directory = Common.ProxyHost.CreateDirectory();
+    private readonly Dictionary<string, IAuthProxyStore> _open = [];
 
+    /// <summary>A store of its own, or (reopened) the same file after the instance that had it let go.</summary>
     internal override async Task<IAuthProxyStore> CreateStoreAsync(string name = "main")
     {
+        if (_open.Remove(name, out var previous))
+        {
+            previous.Dispose();
+        }
+
         var store = new SqliteStore($"Data Source={Path.Combine(_directory, name, "authproxy.db")}");
         await store.InitializeAsync(CancellationToken.None);
+        _open[name] = store;
         return store;
+    }
+
+    [Fact]
+    public async Task ASecondInstance_OnTheSameFile_RefusesToStart_PointingAtPostgreSQL()
+    {
+        var first = (SqliteStore)await CreateStoreAsync("shared");
+
+        using var second = new SqliteStore($"Data Source={first.DataSource}");
+        var refusal = await Assert.ThrowsAsync<InvalidOperationException>(() => second.InitializeAsync(CancellationToken.None));
+
+        Assert.Contains("in use by another AuthProxy instance", refusal.Message, StringComparison.Ordinal);
+        Assert.Contains("AuthProxy:Store:Provider=PostgreSQL", refusal.Message, StringComparison.Ordinal);
+        first.Dispose();
+        await second.InitializeAsync(CancellationToken.None); // once the first has let go, it starts
     }
 
     [Fact]
@@ -24,7 +46,7 @@ public sealed class SqliteStoreTests : StoreConformanceTests, IDisposable
         command.CommandText = "PRAGMA journal_mode; ";
         Assert.Equal("wal", (string?)await command.ExecuteScalarAsync());
         command.CommandText = "PRAGMA user_version;";
-        Assert.Equal(2L, (long)(await command.ExecuteScalarAsync())!);
+        Assert.Equal((long)SqliteSchema.Version, (long)(await command.ExecuteScalarAsync())!);
     }
 
     [Fact]
@@ -76,13 +98,19 @@ public sealed class SqliteStoreTests : StoreConformanceTests, IDisposable
             await command.ExecuteNonQueryAsync();
         }
 
-        var again = new SqliteStore($"Data Source={store.DataSource}");
+        store.Dispose();
+        using var again = new SqliteStore($"Data Source={store.DataSource}");
         var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => again.InitializeAsync(CancellationToken.None));
         Assert.Contains("schema version 99", failure.Message, StringComparison.Ordinal);
     }
 
     public void Dispose()
     {
+        foreach (var store in _open.Values)
+        {
+            store.Dispose();
+        }
+
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
     }
 }

@@ -214,4 +214,76 @@ public abstract class StoreConformanceTests
         Assert.Equal(100, (await store.ListRevocationsAsync(Now, CancellationToken.None)).Count);
         Assert.Equal(200, (await store.ListBlockedTokensAsync(Now, CancellationToken.None)).Count);
     }
+
+    [Fact]
+    public async Task ChangeLog_HoldsRevocationsBlocksUnblocksAndKeys_InCommitOrder()
+    {
+        var store = await CreateStoreAsync();
+        Assert.Equal(0, await store.LastChangeAsync(CancellationToken.None));
+        await store.RecordIssuedTokenAsync(Token("a"), null, Now, CancellationToken.None);
+        await store.AddSecretAsync(new StoredSecret("kevin", "s", "h", "m", Now), 10, CancellationToken.None); // nothing instances hold in memory
+
+        await store.RevokeTokenAsync("jti:id-a", Now.AddHours(2), Now, CancellationToken.None);
+        await store.BlockTokensAsync("kevin", [new BlockedToken("kevin", "sig:b", Now.AddHours(1)), new BlockedToken("kevin", "sig:c", Now.AddHours(1))], 10, Now, CancellationToken.None);
+        await store.ClearBlockListAsync("kevin", CancellationToken.None);
+        await store.AddSigningKeyAsync(new StoredSigningKey("k9", "RS256", [1], "{}", Now, Now.AddDays(1), Now), CancellationToken.None);
+        await store.DeleteSigningKeyAsync("k9", CancellationToken.None);
+        await store.DeleteSigningKeyAsync("k9", CancellationToken.None); // gone already: no change
+
+        var last = await store.LastChangeAsync(CancellationToken.None);
+        var batch = await store.ReadChangesAsync(0, 1000, CancellationToken.None);
+
+        Assert.True(batch.Complete);
+        Assert.Equal(5, last);
+        Assert.Equal(last, batch.Last);
+        Assert.Equal(
+            ["1 Revoke jti:id-a", "2 Block sig:b", "2 Block sig:c", "3 Unblock sig:b", "3 Unblock sig:c", "4 SigningKeys k9", "5 SigningKeys k9"],
+            batch.Changes.Select(c => $"{c.Sequence} {c.Kind} {c.Key}").Order(StringComparer.Ordinal));
+        Assert.Equal(Now.AddHours(2), batch.Changes[0].ExpiresAt);
+        Assert.Equal("kevin", batch.Changes[1].User);
+
+        var later = await store.ReadChangesAsync(3, 1, CancellationToken.None);
+        Assert.Equal(["4 SigningKeys k9"], later.Changes.Select(c => $"{c.Sequence} {c.Kind} {c.Key}"));
+        Assert.Equal(4, later.Last);
+        Assert.Empty((await store.ReadChangesAsync(last, 1000, CancellationToken.None)).Changes);
+    }
+
+    [Fact]
+    public async Task ChangeLog_PurgedPastAReader_TellsItToReloadEverything()
+    {
+        var store = await CreateStoreAsync();
+        await store.RevokeTokenAsync("jti:one", null, Now, CancellationToken.None);
+        await store.RevokeTokenAsync("jti:two", null, Now, CancellationToken.None);
+
+        await store.PurgeExpiredAsync(TimeProvider.System.GetUtcNow() + SqlStore.ChangeRetention + TimeSpan.FromMinutes(1), CancellationToken.None);
+
+        Assert.False((await store.ReadChangesAsync(0, 1000, CancellationToken.None)).Complete);
+        var current = await store.ReadChangesAsync(2, 1000, CancellationToken.None);
+        Assert.True(current.Complete);
+        Assert.Empty(current.Changes);
+        Assert.Equal(2, (await store.ListRevocationsAsync(Now, CancellationToken.None)).Count); // the revocations themselves stay
+    }
+
+    [Fact]
+    public async Task AddSigningKeyUnless_AddsOneKey_HoweverManyAskAtOnce()
+    {
+        var store = await CreateStoreAsync();
+        var made = 0;
+        var asks = Enumerable.Range(0, 12).Select(i => store.AddSigningKeyUnlessAsync(keys =>
+        {
+            if (keys.Count > 0)
+            {
+                return null;
+            }
+
+            Interlocked.Increment(ref made);
+            return new StoredSigningKey($"k{i}", "ES256", [1], "{}", Now, Now.AddDays(1), Now);
+        }, CancellationToken.None));
+
+        var answers = await Task.WhenAll(asks);
+
+        Assert.Equal(1, made);
+        Assert.Single(await store.ListSigningKeysAsync(CancellationToken.None));
+        Assert.All(answers, keys => Assert.Single(keys));
+    }
 }
