@@ -63,14 +63,19 @@ internal sealed class BasicHandler : AuthenticationHandler<AuthenticationSchemeO
             return Refuse(Denials.Because(RefusalKind.Format, "the Basic credentials are not base64 of user:password"));
         }
 
-        var checkedCredential = _credentials.CheckPassword(userName, password, Context.Connection.RemoteIpAddress);
+        return CheckAsync(userName, password, encoded);
+    }
+
+    private async Task<AuthenticateResult> CheckAsync(string userName, string password, string encoded)
+    {
+        var checkedCredential = await _credentials.CheckPasswordAsync(userName, password, Context.Connection.RemoteIpAddress, Context.RequestAborted);
         if (!checkedCredential.Succeeded)
         {
-            return Refuse(checkedCredential.Refusal);
+            return await Refuse(checkedCredential.Refusal);
         }
 
         var identity = new CallerIdentity(checkedCredential.User!, AuthSchemes.Basic, tokenGraph: null, tokenId: null, TokenMask.Mask(encoded));
-        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name)));
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name));
     }
 
     private static bool TryDecode(string encoded, out string userName, out string password)

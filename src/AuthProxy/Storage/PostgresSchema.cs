@@ -80,6 +80,7 @@ internal static class PostgresSchema
             segment bigint NOT NULL,
             attempts integer NOT NULL,
             PRIMARY KEY (budget_key, segment));
+        CREATE INDEX throttle_budgets_segment ON throttle_budgets (segment);
         CREATE TABLE instances (
             id text PRIMARY KEY,
             started_at bigint NOT NULL,

@@ -33,12 +33,12 @@ internal sealed class CredentialCheck : IDisposable
     }
 
     /// <summary>The user, or the refusal: bad credentials (401) or throttled (429 with <c>Retry-After</c>).</summary>
-    public CredentialResult CheckPassword(string userName, string password, IPAddress? address)
+    public async ValueTask<CredentialResult> CheckPasswordAsync(string userName, string password, IPAddress? address, CancellationToken cancellationToken)
     {
         if (userName.Length > LoginThrottle.MaxAccountLength || password.Length > MaxPasswordLength)
         {
             // Never hashed, never tracked by name: counted against the address alone.
-            return _throttle.TryBegin(null, address, out _, out _)
+            return await _throttle.BeginAsync(null, address, cancellationToken) is not null
                 ? new CredentialResult(null, Denials.BadPassword)
                 : new CredentialResult(null, Denials.Throttled(_throttle.RetryAfter));
         }
@@ -54,14 +54,14 @@ internal sealed class CredentialCheck : IDisposable
             return new CredentialResult(remembered, default);
         }
 
-        if (!_throttle.TryBegin(userName, address, out var attempt, out _))
+        if (await _throttle.BeginAsync(userName, address, cancellationToken) is not { } attempt)
         {
             return new CredentialResult(null, Denials.Throttled(_throttle.RetryAfter));
         }
 
-        if (!_hashing.Wait(0))
+        if (!_hashing.Wait(0, CancellationToken.None))
         {
-            _throttle.Abandon(attempt);
+            await _throttle.AbandonAsync(attempt, cancellationToken);
             _metrics.Throttled("hashing");
             return new CredentialResult(null, Denials.Busy(BusyRetryAfter));
         }
@@ -83,7 +83,7 @@ internal sealed class CredentialCheck : IDisposable
             return new CredentialResult(null, Denials.BadPassword);
         }
 
-        _throttle.Succeeded(attempt);
+        await _throttle.SucceededAsync(attempt, cancellationToken);
         return new CredentialResult(user, default);
     }
 

@@ -44,8 +44,14 @@ internal sealed class LoginThrottle : IDisposable
     private readonly Dictionary<string, KnownAddresses> _known = new(StringComparer.Ordinal);
     private readonly ITimer _sweep;
 
-    public LoginThrottle(IOptions<ThrottlingOptions> options, TimeProvider time, AuthProxyMetrics metrics)
+    private readonly SharedBudgets? _shared;
+    private readonly Storage.StoreStatus? _status;
+
+    public LoginThrottle(IOptions<ThrottlingOptions> options, TimeProvider time, AuthProxyMetrics metrics, SharedBudgets? shared = null,
+        Storage.StoreStatus? status = null)
     {
+        _shared = shared;
+        _status = status;
         _metrics = metrics;
         _options = options.Value;
         _time = time;
@@ -131,6 +137,92 @@ internal sealed class LoginThrottle : IDisposable
             return true;
         }
     }
+
+    /// <summary>
+    /// <see cref="TryBegin"/>, then (with a shared store that answers) the same reservation in the
+    /// store. Null when a budget is spent here or in the store; a budget spent in the store is
+    /// marked spent here too, so <see cref="IsSpent"/> refuses at once after.
+    /// </summary>
+    public async ValueTask<ThrottleAttempt?> BeginAsync(string? account, IPAddress? address, CancellationToken cancellationToken)
+    {
+        if (!TryBegin(account, address, out var attempt, out _))
+        {
+            return null;
+        }
+
+        if (_shared is null || _status is { Available: false })
+        {
+            return attempt;
+        }
+
+        var budgets = attempt.Keys!.Where(k => k.Kind != 0).Select(k => (SharedKey(k), Budget(k))).ToList();
+        int spent;
+        try
+        {
+            spent = await _shared.TryReserveAsync(budgets, attempt.Segment, cancellationToken);
+        }
+        catch (Storage.StoreUnavailableException)
+        {
+            return attempt; // the store is down: this instance's budgets alone
+        }
+
+        if (spent < 0)
+        {
+            return attempt with { Shared = true };
+        }
+
+        var key = attempt.Keys!.Where(k => k.Kind != 0).ElementAt(spent);
+        Refund(attempt);
+        lock (_gate)
+        {
+            // Spent elsewhere: spent here too, until the window slides.
+            var window = Window(key);
+            window.Add(attempt.Segment, Math.Max(0, Budget(key) - window.Count(attempt.Segment)));
+        }
+
+        _metrics.Throttled(key.Kind == 'a' ? "address" : "account");
+        return null;
+    }
+
+    /// <summary>The attempt succeeded: <see cref="Succeeded"/>, and its unit given back in the shared store.</summary>
+    public async ValueTask SucceededAsync(ThrottleAttempt attempt, CancellationToken cancellationToken)
+    {
+        Succeeded(attempt);
+        await RefundSharedAsync(attempt, cancellationToken);
+    }
+
+    /// <summary>The attempt did not happen: <see cref="Abandon"/>, and its unit given back in the shared store.</summary>
+    public async ValueTask AbandonAsync(ThrottleAttempt attempt, CancellationToken cancellationToken)
+    {
+        Abandon(attempt);
+        await RefundSharedAsync(attempt, cancellationToken);
+    }
+
+    private async ValueTask RefundSharedAsync(ThrottleAttempt attempt, CancellationToken cancellationToken)
+    {
+        if (!attempt.Shared || _shared is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await _shared.RefundAsync([.. attempt.Keys!.Where(k => k.Kind != 0).Select(SharedKey)], attempt.Segment, cancellationToken);
+        }
+        catch (Storage.StoreUnavailableException)
+        {
+            // The unit stays spent until the window slides: the safe side.
+        }
+    }
+
+    private static string SharedKey(ThrottleKey key) => $"{key.Kind}|{key.Account}|{key.Address}";
+
+    private int Budget(ThrottleKey key) => key.Kind switch
+    {
+        'a' => _options.AddressFailures,
+        'u' => _options.AccountFailures,
+        _ => _options.AccountWideFailures,
+    };
 
     private static (ThrottleKey Address, ThrottleKey? Account, ThrottleKey? Wide) Keys(string? account, IPAddress? address)
     {

@@ -7,7 +7,11 @@ internal static class UsersServiceCollectionExtensions
 {
     public static IServiceCollection AddAuthProxyUsers(this IServiceCollection services)
     {
-        services.TryAddSingleton<LoginThrottle>();
+        services.TryAddSingleton(sp => new LoginThrottle(
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Configuration.ThrottlingOptions>>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<Telemetry.AuthProxyMetrics>(),
+            sp.GetRequiredService<Storage.IAuthProxyStore>() is Storage.PostgresStore shared ? new SharedBudgets(shared) : null,
+            sp.GetRequiredService<Storage.StoreStatus>()));
         services.TryAddSingleton<UserDirectory>();
         services.TryAddSingleton<PasswordVerifier>();
         services.TryAddSingleton<CredentialCheck>();

@@ -21,7 +21,7 @@ internal sealed class GridGainAuthService(
 
     public async Task<ServiceOutcome<IssuedTokenResult>> LoginAsync(string username, string password, IPAddress? address, CancellationToken cancellationToken)
     {
-        var checkedCredential = credentials.CheckPassword(username, password, address);
+        var checkedCredential = await credentials.CheckPasswordAsync(username, password, address, cancellationToken);
         if (!checkedCredential.Succeeded)
         {
             return checkedCredential.Refusal;

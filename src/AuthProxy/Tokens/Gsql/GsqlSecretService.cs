@@ -86,7 +86,7 @@ internal sealed partial class GsqlSecretService(
             return new Refusal(RefusalKind.InvalidRequest, "a secret value must be 16 to 256 characters");
         }
 
-        if (!throttle.TryBegin(caller.User.Name, address, out _, out _))
+        if (await throttle.BeginAsync(caller.User.Name, address, cancellationToken) is null)
         {
             return Denials.Throttled(throttle.RetryAfter);
         }

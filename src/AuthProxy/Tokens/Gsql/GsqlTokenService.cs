@@ -37,7 +37,7 @@ internal sealed class GsqlTokenService(
     /// <summary>The owner of a secret, for a token request that carries one. Throttled per client address like a login.</summary>
     public async Task<ServiceOutcome<User>> UserOfSecretAsync(string secret, IPAddress? address, CancellationToken cancellationToken)
     {
-        if (!throttle.TryBegin(null, address, out var attempt, out _))
+        if (await throttle.BeginAsync(null, address, cancellationToken) is not { } attempt)
         {
             return Denials.Throttled(throttle.RetryAfter);
         }
@@ -53,7 +53,7 @@ internal sealed class GsqlTokenService(
             return Denials.Because(RefusalKind.Verification, "the secret is invalid"); // its user is gone: the same answer as no secret at all
         }
 
-        throttle.Succeeded(attempt);
+        await throttle.SucceededAsync(attempt, cancellationToken);
         return user;
     }
 
@@ -153,7 +153,7 @@ internal sealed class GsqlTokenService(
     /// </summary>
     public async Task<ServiceOutcome<CheckedToken>> CheckAsync(string token, IPAddress? address, CancellationToken cancellationToken)
     {
-        if (!throttle.TryBegin(null, address, out var attempt, out _))
+        if (await throttle.BeginAsync(null, address, cancellationToken) is not { } attempt)
         {
             return Denials.Throttled(throttle.RetryAfter);
         }
@@ -167,7 +167,7 @@ internal sealed class GsqlTokenService(
             var validation = await validator.ValidateAsync(token, TokenUse.Inspection, cancellationToken);
             if (validation.VerifiedBy is { IsAuthProxy: true })
             {
-                throttle.Succeeded(attempt);
+                await throttle.SucceededAsync(attempt, cancellationToken);
                 if (!validation.Succeeded)
                 {
                     return new CheckedToken(null, validation.Refusal);
