@@ -31,6 +31,9 @@ public sealed class PostgresServer
     /// <summary>The run's server, started on first use.</summary>
     public static Task<PostgresServer> GetAsync() => Shared.Value;
 
+    /// <summary>A server of its own, for a test that stops and starts it; removed when the test process exits.</summary>
+    public static Task<PostgresServer> StartPrivateAsync() => StartAsync();
+
     /// <summary>The connection string of <paramref name="database"/> on this server.</summary>
     public string ConnectionString(string database) => $"Host=127.0.0.1;Port={Port};Username=postgres;Database={database};Pooling=true";
 

@@ -279,4 +279,72 @@ public sealed class ReplicaTests(BackendProcess backend) : IAsyncLifetime
             Assert.Equal(HttpStatusCode.TooManyRequests, throttled.StatusCode);
         }
     }
+
+    [Fact]
+    public async Task PostgreSQL_StoppedAndStartedUnderTraffic_NoDecisionOnAValidTokenFails_AndWritesRecover()
+    {
+        var server = await PostgresServer.StartPrivateAsync();
+        var replicas = await StartAsync(2, await server.CreateDatabaseAsync(), new Dictionary<string, string> { ["AuthProxy:Store:PollInterval"] = "00:00:00.2" });
+        var (a, b) = (replicas[0], replicas[1]);
+        var valid = await GsqlTokenAsync(a);
+        var revoked = await GsqlTokenAsync(a);
+        await a.Client.SendAsync(Http.Json(HttpMethod.Delete, "/gsql/v1/tokens", new { tokens = revoked }).WithBasic("kevin", TestUsers.KevinPassword));
+        await HoldsEverywhereAsync(replicas, revoked, HttpStatusCode.Unauthorized, Stopwatch.StartNew(), "a block before the outage");
+
+        using var stop = new CancellationTokenSource();
+        var decisions = 0;
+        var wrong = new List<string>();
+        var traffic = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                foreach (var replica in replicas)
+                {
+                    var (token, expected) = decisions % 2 == 0 ? (valid, HttpStatusCode.OK) : (revoked, HttpStatusCode.Unauthorized);
+                    var status = await UseAsync(replica, token);
+                    Interlocked.Increment(ref decisions);
+                    if (status != expected)
+                    {
+                        lock (wrong)
+                        {
+                            wrong.Add($"{replica.BaseAddress}: {status} instead of {expected}");
+                        }
+                    }
+                }
+            }
+        });
+
+        await server.StopAsync();
+        await ProxyHost.EventuallyAsync(async () => (await a.Client.GetStringAsync("/readyz")).Contains("does not answer", StringComparison.Ordinal), "readiness says the store is down");
+
+        // Writes are refused in the route's own style, and nothing is half done.
+        using (var write = await a.Client.SendAsync(Http.Json(HttpMethod.Post, "/gsql/v1/tokens", new { graph = "social" }).WithBasic("kevin", TestUsers.KevinPassword)))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, write.StatusCode);
+            var body = await write.JsonAsync();
+            Assert.True(body.GetProperty("error").GetBoolean());
+            Assert.Equal("store-unavailable", body.GetProperty("reason").GetString());
+            Assert.NotNull(write.Headers.RetryAfter);
+        }
+
+        using (var readiness = await b.Client.GetAsync("/readyz"))
+        {
+            Assert.Equal(HttpStatusCode.OK, readiness.StatusCode); // degraded, still serving: the database is shared by every replica
+        }
+
+        var metrics = await a.Client.GetStringAsync("/metrics");
+        Assert.Matches(new System.Text.RegularExpressions.Regex(@"^authproxy_store_available(\{[^}]*\})? 0( |$)", System.Text.RegularExpressions.RegexOptions.Multiline), metrics);
+
+        await server.StartAgainAsync();
+        await ProxyHost.EventuallyAsync(async () => (await a.Client.GetStringAsync("/readyz")).Contains("the store answers", StringComparison.Ordinal), "the store is back");
+        var fresh = await GsqlTokenAsync(a);
+        var clock = Stopwatch.StartNew();
+        await b.Client.SendAsync(Http.Json(HttpMethod.Delete, "/gsql/v1/tokens", new { tokens = fresh }).WithBasic("kevin", TestUsers.KevinPassword));
+        await HoldsEverywhereAsync(replicas, fresh, HttpStatusCode.Unauthorized, clock, "a block after the outage");
+
+        stop.Cancel();
+        await traffic;
+        Assert.True(decisions > 20, $"only {decisions} decisions were made under the outage");
+        Assert.Empty(wrong);
+    }
 }
