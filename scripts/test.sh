@@ -4,6 +4,17 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
+# PostgreSQL's server binaries, for the tests that run AuthProxy replicas on a real PostgreSQL
+# (the tests start a private cluster of their own; nothing is configured system-wide).
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  if [ "$(id -u)" -eq 0 ]; then
+    echo "installing postgresql (Debian package) for the store tests"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+  else
+    echo "PostgreSQL's server binaries are missing: run 'sudo apt-get install -y postgresql' first" >&2
+  fi
+fi
+
 results="$(pwd)/TestResults"
 rm -rf "$results"
 
