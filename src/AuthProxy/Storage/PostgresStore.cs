@@ -145,8 +145,24 @@ internal sealed class PostgresStore : SqlStore
     protected override Task NotifyAsync(DbConnection connection, DbTransaction transaction, long sequence, CancellationToken cancellationToken) =>
         ExecuteAsync(connection, transaction, $"SELECT pg_notify('{ChannelName}', @seq);", cancellationToken, ("@seq", sequence.ToString(CultureInfo.InvariantCulture)));
 
-    /// <summary>Npgsql's transient failures (network, timeouts, server shutting down or overloaded).</summary>
-    protected override bool IsUnavailable(Exception exception) => IsTransient(exception);
+    /// <summary>
+    /// Npgsql's transient failures (network, timeouts, server shutting down or overloaded). The
+    /// pool's idle connections are dropped then: after a server restart they are all dead, and the
+    /// next statements must not fail on them one by one.
+    /// </summary>
+    protected override bool IsUnavailable(Exception exception)
+    {
+        if (!IsTransient(exception))
+        {
+            return false;
+        }
+
+        ClearPool();
+        return true;
+    }
+
+    /// <summary>Drops the pool's idle connections (the feed does so when it reconnects).</summary>
+    public void ClearPool() => _dataSource.Clear();
 
     /// <summary>Whether a failure is the server being unreachable or overloaded now.</summary>
     public static bool IsTransient(Exception exception) => exception switch

@@ -327,6 +327,7 @@ internal abstract class SqlStore : IAuthProxyStore
 
     public virtual void Dispose()
     {
+        _writers.Dispose();
         GC.SuppressFinalize(this);
     }
 
@@ -345,16 +346,38 @@ internal abstract class SqlStore : IAuthProxyStore
     /// <summary>The isolation of a read that must see one snapshot.</summary>
     protected virtual IsolationLevel SnapshotIsolation => IsolationLevel.Serializable;
 
-    /// <summary>One write transaction.</summary>
+    /// <summary>
+    /// One write transaction. Writers of this instance queue here first, so a burst of writes
+    /// waits without holding pooled connections (the engine's lock serialises them anyway); a
+    /// write that cannot take its turn within <see cref="WriteQueueTimeout"/> is refused as the
+    /// store being unavailable.
+    /// </summary>
     protected Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken) =>
         RunAsync(async () =>
         {
-            await using var connection = await OpenAsync(cancellationToken);
-            await using var transaction = await BeginWriteAsync(connection, cancellationToken);
-            var result = await work(connection, transaction);
-            await transaction.CommitAsync(cancellationToken);
-            return result;
+            if (!await _writers.WaitAsync(WriteQueueTimeout, cancellationToken))
+            {
+                throw new StoreUnavailableException($"The store is busy: a write waited {WriteQueueTimeout.TotalSeconds:F0} s for its turn.");
+            }
+
+            try
+            {
+                await using var connection = await OpenAsync(cancellationToken);
+                await using var transaction = await BeginWriteAsync(connection, cancellationToken);
+                var result = await work(connection, transaction);
+                await transaction.CommitAsync(cancellationToken);
+                return result;
+            }
+            finally
+            {
+                _writers.Release();
+            }
         });
+
+    /// <summary>How long a write waits for the writes before it on this instance.</summary>
+    public static readonly TimeSpan WriteQueueTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly SemaphoreSlim _writers = new(1, 1);
 
     /// <summary>Runs store work, turning the engine's "cannot reach it now" failures into <see cref="StoreUnavailableException"/>.</summary>
     protected async Task<T> RunAsync<T>(Func<Task<T>> work)

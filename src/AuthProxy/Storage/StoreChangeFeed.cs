@@ -148,6 +148,11 @@ internal sealed partial class StoreChangeFeed : BackgroundService
 
     private async ValueTask<NpgsqlConnection> ConnectAsync((PostgresStore Store, CancellationToken Stopping) state, CancellationToken cancellationToken)
     {
+        if (!_status.Available)
+        {
+            state.Store.ClearPool(); // connections from before the outage are dead
+        }
+
         var listener = await state.Store.OpenListenerAsync(cancellationToken);
         try
         {

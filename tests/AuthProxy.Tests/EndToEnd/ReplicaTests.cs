@@ -336,15 +336,52 @@ public sealed class ReplicaTests(BackendProcess backend) : IAsyncLifetime
         Assert.Matches(new System.Text.RegularExpressions.Regex(@"^authproxy_store_available(\{[^}]*\})? 0( |$)", System.Text.RegularExpressions.RegexOptions.Multiline), metrics);
 
         await server.StartAgainAsync();
-        await ProxyHost.EventuallyAsync(async () => (await a.Client.GetStringAsync("/readyz")).Contains("the store answers", StringComparison.Ordinal), "the store is back");
+        foreach (var replica in replicas)
+        {
+            await ProxyHost.EventuallyAsync(async () => (await replica.Client.GetStringAsync("/readyz")).Contains("the store answers", StringComparison.Ordinal), "the store is back");
+        }
+
         var fresh = await GsqlTokenAsync(a);
         var clock = Stopwatch.StartNew();
-        await b.Client.SendAsync(Http.Json(HttpMethod.Delete, "/gsql/v1/tokens", new { tokens = fresh }).WithBasic("kevin", TestUsers.KevinPassword));
+        using (var block = await b.Client.SendAsync(Http.Json(HttpMethod.Delete, "/gsql/v1/tokens", new { tokens = fresh }).WithBasic("kevin", TestUsers.KevinPassword)))
+        {
+            Assert.True(block.StatusCode == HttpStatusCode.OK, await block.Content.ReadAsStringAsync());
+        }
+
         await HoldsEverywhereAsync(replicas, fresh, HttpStatusCode.Unauthorized, clock, "a block after the outage");
 
         stop.Cancel();
         await traffic;
         Assert.True(decisions > 20, $"only {decisions} decisions were made under the outage");
         Assert.Empty(wrong);
+    }
+
+    [Fact]
+    public async Task AReplica_ThatCannotDecryptTheSharedSigningKeys_RefusesToStart_InsteadOfMintingItsOwn()
+    {
+        var server = await PostgresServer.GetAsync();
+        var connectionString = await server.CreateDatabaseAsync();
+        var own = await StartAsync(1, connectionString, new Dictionary<string, string> { ["AuthProxy:Store:DataProtectionKeys"] = Path.Combine(_directory, "keys-a") });
+        var jwks = await own[0].Client.GetStringAsync("/.well-known/jwks.json");
+
+        var refusal = await Assert.ThrowsAsync<InvalidOperationException>(() => StartAsync(1, connectionString,
+            new Dictionary<string, string> { ["AuthProxy:Store:DataProtectionKeys"] = Path.Combine(_directory, "keys-b") }));
+
+        Assert.Contains("cannot be decrypted with this instance's Data Protection keys", refusal.Message, StringComparison.Ordinal);
+        Assert.Equal(jwks, await own[0].Client.GetStringAsync("/.well-known/jwks.json")); // no key of its own was added
+    }
+
+    [Fact]
+    public async Task TwoInstances_OnOneSqliteFile_TheSecondRefusesToStart_PointingAtPostgreSQL()
+    {
+        await using var first = await ProxyHost.StartAsync(TestRoutes.Standard(backend.BaseAddress), keepDirectory: true);
+
+        var refusal = await Assert.ThrowsAsync<AuthProxy.Configuration.ConfigurationProblemsException>(() =>
+            ProxyHost.StartAsync(TestRoutes.Standard(backend.BaseAddress), directory: first.Directory, keepDirectory: true));
+
+        Assert.Contains(refusal.Problems, p => p.Contains("in use by another AuthProxy instance", StringComparison.Ordinal)
+            && p.Contains("AuthProxy:Store:Provider=PostgreSQL", StringComparison.Ordinal));
+        using var stillServing = await first.Client.SendAsync(Http.Get("/restpp/query/social/q").WithBasic("kevin", TestUsers.KevinPassword));
+        Assert.Equal(HttpStatusCode.OK, stillServing.StatusCode);
     }
 }
