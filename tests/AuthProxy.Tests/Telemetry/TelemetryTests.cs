@@ -196,6 +196,9 @@ public sealed partial class TelemetryTests(BackendProcess backend) : IAsyncLifet
         var queried = JsonDocument.Parse(dashboard).RootElement.GetProperty("panels").EnumerateArray()
             .SelectMany(p => p.GetProperty("targets").EnumerateArray().Select(t => t.GetProperty("expr").GetString()!))
             .SelectMany(expr => MetricNamePattern().Matches(expr).Select(m => m.Value))
+            // Only an instance following a shared store applies changes made elsewhere and records
+            // their delay; DeployExampleTests checks those series on two instances sharing PostgreSQL.
+            .Where(name => !name.StartsWith("authproxy_store_change_delay_", StringComparison.Ordinal))
             .ToHashSet(StringComparer.Ordinal);
         Assert.NotEmpty(queried);
         Assert.All(queried, name => Assert.True(exported.Contains(name), $"the dashboard queries {name}, which /metrics does not export"));
