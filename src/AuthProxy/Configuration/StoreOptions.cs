@@ -21,7 +21,7 @@ public sealed class StoreOptions
     public string Provider { get; set; } = "Sqlite";
 
     /// <summary>Whether the engine is PostgreSQL.</summary>
-    public bool IsPostgres => string.Equals(Provider, "PostgreSQL", StringComparison.OrdinalIgnoreCase);
+    internal bool IsPostgres => string.Equals(Provider, "PostgreSQL", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
     /// The engine's connection string: a relative SQLite path is under the content root; for
