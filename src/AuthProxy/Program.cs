@@ -3,12 +3,12 @@ using AuthProxy.Hosting;
 
 namespace AuthProxy;
 
-/// <summary>The server binary: runs the proxy, or one of the operator verbs (<c>hash-password</c>, ...).</summary>
+/// <summary>The server binary: runs the proxy, or one of the operator verbs (<c>config validate</c>, <c>hash-password</c>, ...), <c>--help</c> or <c>--version</c>.</summary>
 public static class Program
 {
     public static async Task<int> Main(string[] args)
     {
-        if (Cli.IsVerb(args))
+        if (Cli.IsCommand(args))
         {
             return await Cli.RunAsync(args, Console.In, Console.Out, Console.Error);
         }

@@ -32,6 +32,13 @@ internal static class SettingsFile
         return Path.GetFullPath(string.IsNullOrWhiteSpace(path) ? DefaultName : path, directory);
     }
 
+    /// <summary>The settings file's problem when it cannot be read as JSON (the start stops on it), or none.</summary>
+    public static IEnumerable<string> Problems(IConfigurationRoot configuration) =>
+        configuration.Providers.OfType<LastGoodJsonConfigurationProvider>()
+            .Where(p => p.LastError is not null)
+            .Select(p => $"the settings file {System.IO.Path.Combine((p.Source.FileProvider as Microsoft.Extensions.FileProviders.PhysicalFileProvider)?.Root ?? string.Empty, p.Source.Path ?? DefaultName)} "
+                + $"cannot be read: {p.LastError}");
+
     /// <summary>
     /// Adds the settings file just below the environment variables and command line. Returns the
     /// file provider watching its folder, which the caller owns (configuration rebuilds its
