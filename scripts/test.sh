@@ -4,6 +4,24 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
+# What the tests need beyond the SDK, installed when missing (CI runs this as root on a fresh Debian
+# machine): Prometheus, which evaluates the Grafana dashboard's queries, and openssl and curl, which
+# the README's shell blocks use. Installed only when missing, so a second run installs nothing.
+need=()
+command -v prometheus > /dev/null || need+=(prometheus)
+command -v openssl > /dev/null || need+=(openssl)
+command -v curl > /dev/null || need+=(curl)
+if [ "${#need[@]}" -gt 0 ]; then
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get > /dev/null; then
+    echo "installing ${need[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" > /dev/null
+  else
+    echo "missing: ${need[*]}; install them (apt-get install -y --no-install-recommends ${need[*]}) or run this as root;" \
+      "the tests that use them fail without them" >&2
+  fi
+fi
+
 results="$(pwd)/TestResults"
 rm -rf "$results"
 

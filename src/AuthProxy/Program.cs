@@ -29,5 +29,11 @@ public static class Program
 
             return 2;
         }
+        catch (IOException ex) when (ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+        {
+            // A listener's port taken by another process: one line, not an unhandled exception.
+            await Console.Error.WriteLineAsync("AuthProxy cannot start: " + ex.Message);
+            return 1;
+        }
     }
 }

@@ -10,7 +10,8 @@ namespace AuthProxy.Hosting;
 
 /// <summary>
 /// Writes one structured line for each request once it is answered (category
-/// <c>AuthProxy.Access</c>, event 20): route, method, path without its query, user, scheme, graph,
+/// <c>AuthProxy.Access</c>, event 20): route, method, path without its query, user, scheme, graph
+/// (the one the request asked for, else the token's scope),
 /// result (<c>allowed</c>, <c>refused</c>, or <c>failed</c> for a 5xx AuthProxy answered), reason,
 /// status, duration, client address, trace id and, for a refusal, the message the client got.
 /// It never holds a credential: the path is escaped and GridGain's token path shows its template,
@@ -70,7 +71,7 @@ internal sealed partial class AccessLogMiddleware
 
         var request = context.Request;
         var caller = CallerIdentity.From(context.User);
-        var graph = context.Features.Get<ForwardedIdentity>()?.Graph ?? caller?.TokenGraph;
+        var graph = context.Features.Get<RequestedGraph>()?.Name ?? context.Features.Get<ForwardedIdentity>()?.Graph ?? caller?.TokenGraph;
         var scheme = caller?.Scheme ?? AuthorizationHeader.SchemeOf(request.Headers.Authorization);
         var path = TelemetrySetup.ShownPath(request);
         var shownPath = path.Length > MaxPathLength ? path[..MaxPathLength] + "…" : path;
