@@ -44,7 +44,7 @@ internal sealed partial class AccessLogMiddleware
 
     public async Task InvokeAsync(HttpContext context)
     {
-        if (!_logger.IsEnabled(_level) || Probes.Contains(context.Request.Path.Value, StringComparer.OrdinalIgnoreCase))
+        if (_level == LogLevel.None || !_logger.IsEnabled(_level) || Probes.Contains(context.Request.Path.Value, StringComparer.OrdinalIgnoreCase))
         {
             await _next(context);
             return;
