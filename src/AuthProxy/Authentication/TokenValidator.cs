@@ -106,14 +106,9 @@ internal sealed class TokenValidator
 
         var algorithm = header.Algorithm!;
         var keys = use == TokenUse.Request ? VerifiedTokenCache.Snapshot(issuer) : null; // before the check: a key that leaves meanwhile ends the entry
-        if (await SignatureVerifier.VerifyAsync(token, algorithm, header.KeyId, issuer, masked, cancellationToken) is { } signatureRefusal)
+        if (await SignatureVerifier.VerifyAsync(token, algorithm, header.KeyId, issuer, masked, cancellationToken, issuerName) is { } signatureRefusal)
         {
-            // A provider that checks no issuer takes every token no other provider declares; when its keys do not
-            // verify one that names an issuer, the cause to chase is the issuer nobody declared, not the signature.
-            return signatureRefusal.Kind == RefusalKind.Verification && issuer.Issuer is null && issuerName is not null
-                ? Denials.Token(RefusalKind.Issuer, masked,
-                    $"has issuer {Denials.Show(issuerName)}, which is not a trusted issuer (no provider declares it, and the keys of {issuer.Name}, which checks no issuer, do not verify it)")
-                : signatureRefusal;
+            return signatureRefusal;
         }
 
         // The signature holds from here on: a refusal says which issuer vouched for the token.

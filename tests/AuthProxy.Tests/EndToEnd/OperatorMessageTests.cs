@@ -33,10 +33,32 @@ public sealed class OperatorMessageTests(BackendProcess backend)
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
         Assert.Equal("issuer", body.GetProperty("reason").GetString());
         Assert.Equal($"Access Denied because the input token = '{TestTokens.Mask(unsignedByUs)}' has issuer https://stranger.example, which is not a trusted issuer "
-            + "(no provider declares it, and the keys of Security:JWT, which checks no issuer, do not verify it)", body.GetProperty("message").GetString());
+            + "(no provider declares it, and the keys of Security:JWT do not verify it)", body.GetProperty("message").GetString());
         // No issuer named: the signature is the cause. Signed with the TigerGraph-named secret: accepted, as documented.
         Assert.Equal("verification", (await forged.JsonAsync()).GetProperty("reason").GetString());
         Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+    }
+
+    [Fact]
+    public async Task WithAnIssuerConfigured_AnotherIssuersUnverifiedToken_IsRefusedForItsIssuer_AndTheConfiguredOnesForItsSignature()
+    {
+        await using var proxy = await ProxyHost.StartAsync(TestRoutes.Standard(backend.BaseAddress), settings: new Dictionary<string, string>
+        {
+            ["Security:JWT:Issuer"] = "https://tigergraph.example",
+        });
+        var stranger = TestTokens.Claims("kevin", "social");
+        stranger["iss"] = "https://stranger.example";
+        var ours = TestTokens.Claims("kevin", "social");
+        ours["iss"] = "https://tigergraph.example";
+
+        using var strangers = await proxy.Client.SendAsync(Http.Get("/restpp/query/social/q", TestTokens.Hs256(stranger, secret: OtherSecret)));
+        using var forged = await proxy.Client.SendAsync(Http.Get("/restpp/query/social/q", TestTokens.Hs256(ours, secret: OtherSecret)));
+
+        var strangersBody = await strangers.JsonAsync();
+        Assert.Equal("issuer", strangersBody.GetProperty("reason").GetString());
+        Assert.Contains("has issuer https://stranger.example, which is not a trusted issuer", strangersBody.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("tigergraph.example", strangersBody.GetProperty("message").GetString(), StringComparison.Ordinal); // unverified: the configured issuer stays unsaid
+        Assert.Equal("verification", (await forged.JsonAsync()).GetProperty("reason").GetString());
     }
 
     [Fact]
