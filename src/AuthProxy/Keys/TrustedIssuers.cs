@@ -119,7 +119,7 @@ internal sealed class TrustedIssuers : IDisposable
     /// <param name="because">Why this stops the start, appended to each problem; null for none.</param>
     public IReadOnlyList<string> NotLoaded(string? because) =>
         [.. _all.Where(i => !i.IsAuthProxy).SelectMany(i => i.Sources).Where(s => !s.IsLoaded)
-            .Select(s => $"{s.Description}: keys not loaded: {s.Problem ?? "no answer yet"}{(because is null ? string.Empty : $" ({because})")}")];
+            .Select(s => $"{s.Description}: keys not loaded: {s.Problem ?? "no answer within " + KeyFetchOptions.SectionName + ":InitialLoadTimeout"}{(because is null ? string.Empty : $" ({because})")}")];
 
     private TrustedIssuer? BuildTigerGraphProvider(List<string> problems)
     {
