@@ -46,7 +46,8 @@ public static partial class AuthProxyApp
     internal static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure)
     {
         var builder = WebApplication.CreateBuilder(args);
-        var settingsFiles = Settings.SettingsFile.Add(builder.Configuration, Settings.SettingsFile.Resolve(args, builder.Environment.ContentRootPath));
+        var settingsPath = Settings.SettingsFile.Resolve(args, builder.Environment.ContentRootPath);
+        var settingsFiles = Settings.SettingsFile.Add(builder.Configuration, settingsPath);
         builder.Services.AddSingleton(_ => new Settings.SettingsFileLease(settingsFiles));
         builder.Configuration.AddCommandLine(args, SwitchMappings);
         if (Environment.GetEnvironmentVariable("SSL_CA_CERT") is { Length: > 0 } caBundle && builder.Configuration["Security:JWT:CaCertificate"] is null)
@@ -56,7 +57,7 @@ public static partial class AuthProxyApp
 
         // Before anything binds a setting: a value that does not read as its type is a problem line, not an exception.
         var typed = Settings.TypedSettings.CheckAndHide(builder.Configuration, builder.Configuration);
-        builder.Services.AddSingleton(new Settings.TypedSettingsProblems([.. Settings.SettingsFile.Problems(builder.Configuration), .. typed]));
+        builder.Services.AddSingleton(new Settings.TypedSettingsProblems([.. Settings.SettingsFile.Problems(builder.Configuration, settingsPath), .. typed]));
 
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
         // Defaults under every other source, so appsettings, environment and command line still decide:

@@ -112,6 +112,19 @@ public sealed partial class CommandLineTests
     }
 
     [Fact]
+    public async Task ASettingsFileInAFolderThatDoesNotExist_IsAProblemLine_NotACrash()
+    {
+        var missing = Path.Combine(_directory, "no-such-folder", "authproxy.settings.json");
+
+        var (exit, output, error, timedOut) = await ServerProcess.RunAsync(_directory, Patience, "--urls", "http://127.0.0.1:0", "--settings", missing);
+
+        Assert.False(timedOut, "it started: " + output);
+        Assert.Equal(2, exit);
+        Assert.Contains($"  - the settings file {missing} cannot be read: its folder does not exist", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output + error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task APortInUse_IsOneLine_NotAnUnhandledException()
     {
         using var taken = new TcpListener(IPAddress.Loopback, 0);
