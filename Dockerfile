@@ -12,12 +12,14 @@
 # publish 8080 only and let Prometheus reach 9090 on the internal network.
 
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+# The commit the image is built from, for --version: docker build --build-arg SOURCE_REVISION=$(git rev-parse HEAD) .
+ARG SOURCE_REVISION=
 WORKDIR /src
 COPY global.json Directory.Build.props Directory.Packages.props BannedSymbols.txt .editorconfig ./
 COPY src/AuthProxy/AuthProxy.csproj src/AuthProxy/
 RUN dotnet restore src/AuthProxy/AuthProxy.csproj
 COPY src/ src/
-RUN dotnet publish src/AuthProxy/AuthProxy.csproj -c Release -o /app --no-restore
+RUN dotnet publish src/AuthProxy/AuthProxy.csproj -c Release -o /app --no-restore -p:SourceRevisionId=$SOURCE_REVISION
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
 WORKDIR /app
@@ -26,14 +28,18 @@ COPY routes.json /etc/authproxy/routes.json
 
 # The data directory (SQLite store, Data Protection keys) is a volume owned by the non-root user
 # and closed to everyone else (a new named volume takes this mode); AuthProxy makes its files 0600.
-RUN mkdir -p /var/lib/authproxy /etc/authproxy/certs && chown -R $APP_UID /var/lib/authproxy && chmod 0700 /var/lib/authproxy
-VOLUME /var/lib/authproxy
+# The settings folder is the user's too: the config verbs (docker exec ... config set) replace the
+# settings file by writing beside it and renaming.
+RUN mkdir -p /var/lib/authproxy /etc/authproxy/certs /etc/authproxy/settings \
+ && chown -R $APP_UID /var/lib/authproxy /etc/authproxy/settings \
+ && chmod 0700 /var/lib/authproxy /etc/authproxy/settings
+VOLUME ["/var/lib/authproxy", "/etc/authproxy/settings"]
 
 ENV ASPNETCORE_HTTP_PORTS=8080 \
     AuthProxy__Management__Urls=http://+:9090 \
     AuthProxy__RoutesFile=/etc/authproxy/routes.json \
     AuthProxy__Store__ConnectionString="Data Source=/var/lib/authproxy/authproxy.db" \
-    AUTHPROXY_SETTINGS=/etc/authproxy/authproxy.settings.json \
+    AUTHPROXY_SETTINGS=/etc/authproxy/settings/authproxy.settings.json \
     Users=@/etc/authproxy/users.json
 
 USER $APP_UID

@@ -6,12 +6,13 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 proxy="http://127.0.0.1:${PROXY_PORT:-8080}"
-work=$(mktemp -d)
+# The logs stay after the script ends (the demo secret does not): the last lines point at them.
+work=$(mktemp -d "${TMPDIR:-/tmp}/authproxy-quickstart.XXXXXX")
 pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
-  rm -rf "$work"
+  rm -f "$work/hmac.secret"
 }
 trap cleanup EXIT
 
@@ -31,7 +32,7 @@ dotnet "$bin" --urls "$proxy" --routes routes.json --Users=@samples/users.json \
 pids+=($!)
 
 for _ in $(seq 1 60); do
-  if curl -s -o /dev/null "$proxy/restpp/echo" && curl -s -o /dev/null http://127.0.0.1:9000/restpp/version; then break; fi
+  if curl -sf -o /dev/null "$proxy/readyz" && curl -s -o /dev/null http://127.0.0.1:9000/restpp/version; then break; fi
   sleep 0.5
 done
 
@@ -53,4 +54,9 @@ show curl "$proxy/restpp/query/social/friends" -u kevin:kevin-demo
 show curl "$proxy/management/v1/cluster/state" -u kevin:kevin-demo
 show curl "$proxy/management/v1/cluster/state" -u tigergraph:tigergraph-demo
 echo
-echo "== proxy log: $work/proxy.log (removed on exit)"
+sleep 1 # the access lines are written as each answer completes
+echo "== what the proxy logged about these requests (one access line each):"
+grep -A1 'AuthProxy.Access' "$work/proxy.log" | grep -v -e '^--$' -e 'AuthProxy.Access' | sed 's/^ *//'
+echo
+echo "== proxy log: $work/proxy.log"
+echo "== backend log: $work/backend.log"

@@ -2,11 +2,21 @@
 # Makes a development CA, a server certificate for localhost and 127.0.0.1 signed by it, and key
 # pairs for signing test tokens (RSA 2048, EC P-256, Ed25519, and an HMAC secret), in certs/out/.
 # For development and tests only: the CA's private key sits next to everything it signed.
+# Files that exist are kept, so running it again changes nothing a running setup uses;
+# --new makes the server certificate and the token keys again (the CA stays).
 set -euo pipefail
 cd "$(dirname "$0")"
+fresh=false
+if [ "${1:-}" = "--new" ]; then
+  fresh=true
+  shift
+fi
 out="${1:-out}"
 mkdir -p "$out"
 cd "$out"
+if $fresh; then
+  rm -f server.pem server.key jwt-*.key jwt-*.pub.pem jwt-hmac.secret
+fi
 
 if [ ! -f ca.key ]; then
   openssl req -x509 -newkey rsa:2048 -nodes -sha256 -days 825 \
@@ -15,27 +25,33 @@ if [ ! -f ca.key ]; then
     -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
 fi
 
-openssl req -newkey rsa:2048 -nodes -sha256 -keyout server.key -out server.csr -subj "/CN=localhost" 2>/dev/null
-cat > server.ext <<'EXT'
+if [ ! -f server.pem ]; then
+  openssl req -newkey rsa:2048 -nodes -sha256 -keyout server.key -out server.csr -subj "/CN=localhost" 2>/dev/null
+  cat > server.ext <<'EXT'
 basicConstraints=CA:FALSE
 keyUsage=critical,digitalSignature,keyEncipherment
 extendedKeyUsage=serverAuth
 subjectAltName=DNS:localhost,IP:127.0.0.1
 EXT
-openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 397 -sha256 \
-  -extfile server.ext -out server.pem 2>/dev/null
-rm -f server.csr server.ext
+  openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 397 -sha256 \
+    -extfile server.ext -out server.pem 2>/dev/null
+  rm -f server.csr server.ext
+fi
 
 # Token signing keys: the private halves sign test tokens (mint-token --rsa-private-key), the
 # public halves are what AuthProxy is given (inline, @path, or served at a URL).
-openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out jwt-rsa.key 2>/dev/null
-openssl pkey -in jwt-rsa.key -pubout -out jwt-rsa.pub.pem
-openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out jwt-ec.key 2>/dev/null
-openssl pkey -in jwt-ec.key -pubout -out jwt-ec.pub.pem
-openssl genpkey -algorithm ED25519 -out jwt-ed25519.key 2>/dev/null
-openssl pkey -in jwt-ed25519.key -pubout -out jwt-ed25519.pub.pem
-openssl rand -base64 48 | tr -d '\n' > jwt-hmac.secret
+pair() { # $1 name, then openssl genpkey arguments
+  local name=$1
+  shift
+  if [ ! -f "$name.key" ]; then
+    openssl genpkey "$@" -out "$name.key" 2>/dev/null
+    openssl pkey -in "$name.key" -pubout -out "$name.pub.pem"
+  fi
+}
+pair jwt-rsa -algorithm RSA -pkeyopt rsa_keygen_bits:2048
+pair jwt-ec -algorithm EC -pkeyopt ec_paramgen_curve:P-256
+pair jwt-ed25519 -algorithm ED25519
+[ -f jwt-hmac.secret ] || openssl rand -base64 48 | tr -d '\n' > jwt-hmac.secret
 chmod 600 ./*.key jwt-hmac.secret
 
-echo "made in $(pwd):"
-ls -1
+echo "certs in $(pwd)"

@@ -4,14 +4,24 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-# PostgreSQL's server binaries, for the tests that run AuthProxy replicas on a real PostgreSQL
-# (the tests start a private cluster of their own; nothing is configured system-wide).
-if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
-  if [ "$(id -u)" -eq 0 ]; then
-    echo "installing postgresql (Debian package) for the store tests"
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+# What the tests need beyond the SDK, installed when missing (CI runs this as root on a fresh Debian
+# machine): PostgreSQL's server binaries, for the store and replica tests (they start a private
+# cluster of their own; nothing is configured system-wide); Prometheus, which evaluates the Grafana
+# dashboard's queries; and openssl and curl, which the README's shell blocks use. Installed only
+# when missing, so a second run installs nothing.
+need=()
+ls /usr/lib/postgresql/*/bin/initdb > /dev/null 2>&1 || need+=(postgresql)
+command -v prometheus > /dev/null || need+=(prometheus)
+command -v openssl > /dev/null || need+=(openssl)
+command -v curl > /dev/null || need+=(curl)
+if [ "${#need[@]}" -gt 0 ]; then
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get > /dev/null; then
+    echo "installing ${need[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" > /dev/null
   else
-    echo "PostgreSQL's server binaries are missing: run 'sudo apt-get install -y postgresql' first" >&2
+    echo "missing: ${need[*]}; install them (apt-get install -y --no-install-recommends ${need[*]}) or run this as root;" \
+      "the tests that use them fail without them" >&2
   fi
 fi
 

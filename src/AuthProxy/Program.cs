@@ -3,12 +3,12 @@ using AuthProxy.Hosting;
 
 namespace AuthProxy;
 
-/// <summary>The server binary: runs the proxy, or one of the operator verbs (<c>hash-password</c>, ...).</summary>
+/// <summary>The server binary: runs the proxy, or one of the operator verbs (<c>config validate</c>, <c>hash-password</c>, ...), <c>--help</c> or <c>--version</c>.</summary>
 public static class Program
 {
     public static async Task<int> Main(string[] args)
     {
-        if (Cli.IsVerb(args))
+        if (Cli.IsCommand(args))
         {
             return await Cli.RunAsync(args, Console.In, Console.Out, Console.Error);
         }
@@ -28,6 +28,12 @@ public static class Program
             }
 
             return 2;
+        }
+        catch (IOException ex) when (ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+        {
+            // A listener's port taken by another process: one line, not an unhandled exception.
+            await Console.Error.WriteLineAsync("AuthProxy cannot start: " + ex.Message);
+            return 1;
         }
     }
 }

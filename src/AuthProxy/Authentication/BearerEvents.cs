@@ -13,7 +13,7 @@ namespace AuthProxy.Authentication;
 /// </summary>
 internal sealed partial class BearerEvents(ILogger<BearerEvents> logger) : JwtBearerEvents
 {
-    /// <summary>Logs the refusal in one line (JwtBearer's own lines are under <c>Microsoft.AspNetCore</c>, off by default); the token shows masked.</summary>
+    /// <summary>Logs the refusal at Debug (the request's access line tells it at Information; JwtBearer's own lines are under <c>Microsoft.AspNetCore</c>, off by default); the token shows masked.</summary>
     public override Task AuthenticationFailed(AuthenticationFailedContext context)
     {
         if (context.Exception is AuthenticationRefusedException refused)
@@ -73,7 +73,7 @@ internal sealed partial class BearerEvents(ILogger<BearerEvents> logger) : JwtBe
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = LogEvents.BearerRefused, Level = LogLevel.Information, Message = "Bearer was not authenticated ({Reason}): {Message}")]
+        [LoggerMessage(EventId = LogEvents.BearerRefused, Level = LogLevel.Debug, Message = "Bearer was not authenticated ({Reason}): {Message}")]
         public static partial void BearerRefused(ILogger logger, string reason, string message);
     }
 }

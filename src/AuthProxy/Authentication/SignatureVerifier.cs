@@ -18,7 +18,20 @@ internal static class SignatureVerifier
     /// Verifies the token's signature with a key of its issuer that accepts its algorithm (and kid);
     /// an unknown kid asks the issuer's key sources once for fresh keys. Null when it holds.
     /// </summary>
-    public static async ValueTask<Refusal?> VerifyAsync(string token, string algorithm, string? kid, TrustedIssuer issuer, string masked, CancellationToken cancellationToken)
+    /// <param name="claimedIssuer">The token's <c>iss</c>, or null.</param>
+    public static async ValueTask<Refusal?> VerifyAsync(string token, string algorithm, string? kid, TrustedIssuer issuer, string masked, CancellationToken cancellationToken,
+        string? claimedIssuer = null)
+    {
+        // The TigerGraph-named provider takes every token whose issuer no other provider declares; when its keys do
+        // not verify one that names another issuer, the cause to chase is that undeclared issuer, not the signature.
+        var refusal = await VerifyWithAsync(token, algorithm, kid, issuer, masked, cancellationToken);
+        return refusal is { Kind: RefusalKind.Verification } && claimedIssuer is not null && !string.Equals(claimedIssuer, issuer.Issuer, StringComparison.Ordinal)
+            ? Denials.Token(RefusalKind.Issuer, masked, $"has issuer {Denials.Show(claimedIssuer)}, which is not a trusted issuer "
+                + $"(no provider declares it, and the keys of {issuer.Name} do not verify it)")
+            : refusal;
+    }
+
+    private static async ValueTask<Refusal?> VerifyWithAsync(string token, string algorithm, string? kid, TrustedIssuer issuer, string masked, CancellationToken cancellationToken)
     {
         if (issuer.Algorithms is { } allowed && !allowed.Contains(algorithm))
         {

@@ -106,7 +106,7 @@ internal sealed class TokenValidator
 
         var algorithm = header.Algorithm!;
         var keys = use == TokenUse.Request ? VerifiedTokenCache.Snapshot(issuer) : null; // before the check: a key that leaves meanwhile ends the entry
-        if (await SignatureVerifier.VerifyAsync(token, algorithm, header.KeyId, issuer, masked, cancellationToken) is { } signatureRefusal)
+        if (await SignatureVerifier.VerifyAsync(token, algorithm, header.KeyId, issuer, masked, cancellationToken, issuerName) is { } signatureRefusal)
         {
             return signatureRefusal;
         }

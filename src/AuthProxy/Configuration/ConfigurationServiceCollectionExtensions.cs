@@ -12,6 +12,7 @@ internal static class ConfigurationServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddAuthProxyOptions(this IServiceCollection services, IConfiguration configuration)
     {
+        Duration.UseInConfiguration();
         AddOptions<AuthProxyOptions, AuthProxyOptionsValidator>(services, configuration, AuthProxyOptions.SectionName);
         services.AddOptions<EnforcementOptions>().Bind(configuration.GetSection(EnforcementOptions.SectionName));
         services.AddOptions<JwtOptions>().Bind(configuration.GetSection(JwtOptions.SectionName)).ValidateOnStart();
@@ -32,6 +33,7 @@ internal static class ConfigurationServiceCollectionExtensions
         AddOptions<GraphQLOptions, GraphQLOptionsValidator>(services, configuration, GraphQLOptions.SectionName);
         services.AddOptions<TokenServicesOptions>().Bind(configuration.GetSection(TokenServicesOptions.SectionName));
         services.AddOptions<PersonalTokenOptions>().Bind(configuration.GetSection(PersonalTokenOptions.SectionName));
+        AddOptions<AccessLogOptions, AccessLogOptionsValidator>(services, configuration, AccessLogOptions.SectionName);
         return services;
     }
 

@@ -34,6 +34,13 @@ public sealed class KeyFetchOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
     public TimeSpan InitialLoadTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Whether a key URL that has not loaded within <see cref="InitialLoadTimeout"/> stops the start
+    /// (exit 2, with the cause listed) instead of starting not ready and retrying in the background.
+    /// </summary>
+    /// <value>The default value is false: start not ready, and become ready when the keys arrive.</value>
+    public bool RequireInitialLoad { get; set; }
+
     /// <summary>Timeout of one HTTP attempt.</summary>
     /// <value>The default value is 5 seconds; 100 ms to 2 minutes.</value>
     [Range(typeof(TimeSpan), "00:00:00.1", "00:02:00")]

@@ -42,7 +42,8 @@ internal static class Denials
         new(kind, $"Access Denied because the input token = '{masked}' {what}");
 
     /// <summary>
-    /// TigerGraph's audience wording: "contains audience [a,b], which doesn't include the configured one c".
+    /// TigerGraph's audience wording: "contains audience [a,b], which doesn't include the configured one c";
+    /// a token without one "has no audience (aud); it must include the configured one c".
     /// </summary>
     public static Refusal Audience(string masked, IEnumerable<string> tokenAudiences, IReadOnlyList<string> configured)
     {
@@ -50,7 +51,9 @@ internal static class Denials
         var expected = configured.Count == 1
             ? "the configured one " + Show(configured[0])
             : "any of the configured ones [" + string.Join(',', configured.Select(Show)) + "]";
-        return Token(RefusalKind.Audience, masked, $"contains audience [{shown}], which doesn't include {expected}");
+        return shown.Length == 0
+            ? Token(RefusalKind.Audience, masked, $"has no audience (aud); it must include {expected}")
+            : Token(RefusalKind.Audience, masked, $"contains audience [{shown}], which doesn't include {expected}");
     }
 
     /// <summary>A credential-independent refusal: "Access Denied because {what}".</summary>

@@ -53,6 +53,7 @@ internal static class RefusalWriter
         }
 
         response.StatusCode = refusal.Status;
+        context.Features.Set(new WrittenRefusal(refusal));
         var headers = response.Headers;
         headers.CacheControl = "no-store";
         headers.XContentTypeOptions = "nosniff";

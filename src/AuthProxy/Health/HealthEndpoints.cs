@@ -25,7 +25,11 @@ internal static class HealthEndpoints
         app.MapHealthChecks("/readyz", new HealthCheckOptions
         {
             Predicate = c => c.Tags.Contains(ReadyTag),
-            ResponseWriter = (context, report) => WriteAsync(context, report, detailed: !listener.Enabled || listener.IsManagement(context)),
+            ResponseWriter = (context, report) =>
+            {
+                context.RequestServices.GetRequiredService<ReadinessLog>().Observe(report);
+                return WriteAsync(context, report, detailed: !listener.Enabled || listener.IsManagement(context));
+            },
         }).WithMetadata(ManagementEndpoint.Both);
     }
 

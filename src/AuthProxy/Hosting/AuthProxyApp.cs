@@ -36,14 +36,28 @@ public static partial class AuthProxyApp
     /// <param name="configure">Lets a host embedding AuthProxy (or a test) adjust the builder.</param>
     public static async Task<WebApplication> CreateAsync(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
+        var app = Build(args, configure);
+        await InitializeAsync(app); // validates every option before the pipeline reads any
+        ConfigurePipeline(app);
+        return app;
+    }
+
+    /// <summary>The application with every service registered, nothing loaded yet and nothing listening (<c>config validate</c> stops here).</summary>
+    internal static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure)
+    {
         var builder = WebApplication.CreateBuilder(args);
-        var settingsFiles = Settings.SettingsFile.Add(builder.Configuration, Settings.SettingsFile.Resolve(args, builder.Environment.ContentRootPath));
+        var settingsPath = Settings.SettingsFile.Resolve(args, builder.Environment.ContentRootPath);
+        var settingsFiles = Settings.SettingsFile.Add(builder.Configuration, settingsPath);
         builder.Services.AddSingleton(_ => new Settings.SettingsFileLease(settingsFiles));
         builder.Configuration.AddCommandLine(args, SwitchMappings);
         if (Environment.GetEnvironmentVariable("SSL_CA_CERT") is { Length: > 0 } caBundle && builder.Configuration["Security:JWT:CaCertificate"] is null)
         {
             builder.Configuration["Security:JWT:CaCertificate"] = caBundle;
         }
+
+        // Before anything binds a setting: a value that does not read as its type is a problem line, not an exception.
+        var typed = Settings.TypedSettings.CheckAndHide(builder.Configuration, builder.Configuration);
+        builder.Services.AddSingleton(new Settings.TypedSettingsProblems([.. Settings.SettingsFile.Problems(builder.Configuration, settingsPath), .. typed]));
 
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
         // Defaults under every other source, so appsettings, environment and command line still decide:
@@ -58,6 +72,10 @@ public static partial class AuthProxyApp
                 ["Logging:LogLevel:System.Net.Http.HttpClient"] = "Warning",
                 ["Logging:LogLevel:Polly"] = "Warning",
                 ["Logging:LogLevel:Yarp.ReverseProxy.Forwarder.HttpForwarder"] = "Error",
+                // The access line tells each refusal once; ASP.NET's "was not authenticated" lines would repeat it.
+                ["Logging:LogLevel:AuthProxy.Authentication.BasicHandler"] = "Warning",
+                // Readiness changes are logged once each (Health/ReadinessLog), not every failing /readyz poll.
+                ["Logging:LogLevel:Microsoft.Extensions.Diagnostics.HealthChecks"] = "Critical",
             },
         });
         builder.Services.AddAuthProxy(builder.Configuration);
@@ -71,8 +89,6 @@ public static partial class AuthProxyApp
 
         var app = builder.Build();
         app.Services.GetRequiredService<Settings.SettingsFileLease>(); // created by the container, so disposed with the application
-        await InitializeAsync(app); // validates every option before the pipeline reads any
-        ConfigurePipeline(app);
         return app;
     }
 
@@ -82,6 +98,8 @@ public static partial class AuthProxyApp
         {
             app.UseForwardedHeaders(forwarded);
         }
+
+        app.UseMiddleware<AccessLogMiddleware>(); // after the client address is known, around everything that can refuse
 
         app.UseMiddleware<ErrorStyleMiddleware>(); // the default style, before anything can refuse
         app.UseExceptionHandler(new ExceptionHandlerOptions
@@ -183,29 +201,7 @@ public static partial class AuthProxyApp
     {
         var services = app.Services;
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("AuthProxy.Startup");
-        var problems = new List<string>(StartupValidation.Problems(services));
-
-        if (problems.Count == 0)
-        {
-            problems.AddRange(await InitializeStoreAsync(services, app.Lifetime.ApplicationStopping));
-        }
-
-        if (problems.Count == 0)
-        {
-            problems.AddRange(await services.GetRequiredService<TrustedIssuers>().InitializeAsync(app.Lifetime.ApplicationStopping));
-        }
-
-        // Users and routes are read even when options failed, so their problems are listed too.
-        problems.AddRange(services.GetRequiredService<UserDirectory>().Initialize());
-        try
-        {
-            problems.AddRange(await services.GetRequiredService<RoutesFileLoader>().InitializeAsync());
-        }
-        catch (OptionsValidationException)
-        {
-            // The routes loader needs AuthProxy's options, whose failures are already listed.
-        }
-
+        var problems = await LoadAsync(services, StartupMode.Start, app.Lifetime.ApplicationStopping);
         if (problems.Count > 0)
         {
             foreach (var problem in problems)
@@ -221,6 +217,52 @@ public static partial class AuthProxyApp
         {
             Log.AuthenticationDisabled(logger);
         }
+        else if (services.GetRequiredService<UserDirectory>().Count == 0)
+        {
+            Log.NobodyCanAuthenticate(logger);
+        }
+    }
+
+    /// <summary>
+    /// Reads settings, keys, users and routes as a start does, gathering every problem. A start
+    /// opens the store too; <c>config validate</c> does not (it writes nothing), but waits for each
+    /// key URL's first answer and lists the ones that did not load.
+    /// </summary>
+    internal static async Task<List<string>> LoadAsync(IServiceProvider services, StartupMode mode, CancellationToken cancellationToken)
+    {
+        var problems = new List<string>(StartupValidation.Problems(services));
+        if (problems.Count == 0 && mode == StartupMode.Start)
+        {
+            problems.AddRange(await InitializeStoreAsync(services, cancellationToken));
+        }
+
+        if (problems.Count == 0)
+        {
+            var issuers = services.GetRequiredService<TrustedIssuers>();
+            problems.AddRange(await issuers.InitializeAsync(cancellationToken));
+            if (mode == StartupMode.Validate)
+            {
+                await issuers.WaitForFirstFetchesAsync(cancellationToken);
+            }
+
+            if (problems.Count == 0 && (mode == StartupMode.Validate || services.GetRequiredService<IOptions<KeyFetchOptions>>().Value.RequireInitialLoad))
+            {
+                problems.AddRange(issuers.NotLoaded(mode == StartupMode.Validate ? null : KeyFetchOptions.SectionName + ":RequireInitialLoad is true"));
+            }
+        }
+
+        // Users and routes are read even when options failed, so their problems are listed too.
+        problems.AddRange(services.GetRequiredService<UserDirectory>().Initialize());
+        try
+        {
+            problems.AddRange(await services.GetRequiredService<RoutesFileLoader>().InitializeAsync());
+        }
+        catch (OptionsValidationException)
+        {
+            // The routes loader needs AuthProxy's options, whose failures are already listed.
+        }
+
+        return problems;
     }
 
     /// <summary>
@@ -258,5 +300,9 @@ public static partial class AuthProxyApp
 
         [LoggerMessage(EventId = LogEvents.AuthenticationDisabled, Level = LogLevel.Warning, Message = "RESTPP:Factory:EnableAuth is false: every route is proxied WITHOUT authentication")]
         public static partial void AuthenticationDisabled(ILogger logger);
+
+        [LoggerMessage(EventId = LogEvents.NobodyCanAuthenticate, Level = LogLevel.Warning,
+            Message = "No users are declared (Users): every credential is refused, only anonymous routes can be used")]
+        public static partial void NobodyCanAuthenticate(ILogger logger);
     }
 }

@@ -9,16 +9,41 @@ using Microsoft.IdentityModel.Tokens;
 namespace AuthProxy.Hosting;
 
 /// <summary>
-/// The operator verbs of the server binary. Anything that is not a verb starts the proxy.
+/// The operator verbs of the server binary, and its <c>--help</c> and <c>--version</c>. A command
+/// line that starts with a word which is not a verb is an error (exit 2), never a start; anything
+/// else starts the proxy.
 /// </summary>
 internal static class Cli
 {
     private static readonly string[] Verbs = ["hash-password", "mint-token", "config", "healthcheck"];
 
-    public static bool IsVerb(string[] args) => args.Length > 0 && Verbs.Contains(args[0], StringComparer.Ordinal);
+    /// <summary>Asks for the usage text wherever it stands on a start's command line; <c>help</c> only as the first word.</summary>
+    private static readonly string[] HelpSwitches = ["--help", "-h", "-?"];
+
+    private const string VersionSwitch = "--version";
+
+    /// <summary>Words that send an operator to <c>config validate</c>.</summary>
+    private static readonly string[] ValidateWords = ["validate", "check", "verify", "lint", "test"];
+
+    /// <summary>Whether the command line is for the operator commands (a verb, help, the version, or a word that is no verb) rather than a start.</summary>
+    public static bool IsCommand(string[] args) =>
+        args.Length > 0 && (LooksLikeVerb(args[0]) || args.Any(a => HelpSwitches.Contains(a, StringComparer.Ordinal) || a == VersionSwitch));
+
+    /// <summary>
+    /// A first argument such as <c>check</c> or <c>hash-pasword</c>: letters, digits and dashes,
+    /// starting with a letter. Settings never look like that: they are <c>--Key=Value</c>,
+    /// <c>--Key Value</c> or <c>Key=Value</c>.
+    /// </summary>
+    internal static bool LooksLikeVerb(string arg) =>
+        arg.Length > 0 && char.IsAsciiLetter(arg[0]) && arg.All(c => char.IsAsciiLetterOrDigit(c) || c == '-');
 
     public static async Task<int> RunAsync(string[] args, TextReader input, TextWriter output, TextWriter error)
     {
+        if (args.Length > 0 && !Verbs.Contains(args[0], StringComparer.Ordinal))
+        {
+            return Top(args, output, error);
+        }
+
         var root = new RootCommand("AuthProxy operator commands");
         root.Subcommands.Add(HashPasswordCommand(input, output, error));
         root.Subcommands.Add(MintTokenCommand(output, error));
@@ -26,7 +51,56 @@ internal static class Cli
         root.Subcommands.Add(HealthCheckCommand.Create(output, error));
         var configuration = new InvocationConfiguration { Output = output, Error = error };
         // "@path" is AuthProxy's (and TigerGraph's) file reference, not a response file.
-        return await root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null }).InvokeAsync(configuration);
+        var parsed = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
+        if (parsed.Errors.Count > 0 && !args.Any(a => HelpSwitches.Contains(a, StringComparer.Ordinal)))
+        {
+            foreach (var problem in parsed.Errors)
+            {
+                await error.WriteLineAsync("error: " + problem.Message);
+            }
+
+            await error.WriteLineAsync($"Run 'AuthProxy {CommandPath(parsed.CommandResult)} --help' for its arguments.");
+            return 2;
+        }
+
+        return await parsed.InvokeAsync(configuration);
+    }
+
+    /// <summary>Help, the version, or a first word that is no verb (exit 2, the usage on standard error).</summary>
+    private static int Top(string[] args, TextWriter output, TextWriter error)
+    {
+        if (args[0] == "help" || args.Any(a => HelpSwitches.Contains(a, StringComparer.Ordinal)))
+        {
+            output.WriteLine(Usage.Version());
+            output.WriteLine();
+            output.Write(Usage.Text);
+            return 0;
+        }
+
+        if (args[0] == "version" || args.Contains(VersionSwitch, StringComparer.Ordinal))
+        {
+            output.WriteLine(Usage.Version());
+            return 0;
+        }
+
+        var hint = ValidateWords.Contains(args[0], StringComparer.OrdinalIgnoreCase) ? " (did you mean 'config validate'?)"
+            : Settings.ConfigCommand.Subcommands.Contains(args[0], StringComparer.OrdinalIgnoreCase) ? $" (did you mean 'config {args[0]}'?)"
+            : string.Empty;
+        error.WriteLine($"error: '{args[0]}' is not an AuthProxy command{hint}");
+        error.WriteLine();
+        error.Write(Usage.Text);
+        return 2;
+    }
+
+    private static string CommandPath(System.CommandLine.Parsing.CommandResult? result)
+    {
+        var names = new List<string>();
+        for (var current = result; current is not null && current.Command is not RootCommand; current = current.Parent as System.CommandLine.Parsing.CommandResult)
+        {
+            names.Insert(0, current.Command.Name);
+        }
+
+        return string.Join(' ', names);
     }
 
     private static Command HashPasswordCommand(TextReader input, TextWriter output, TextWriter error)

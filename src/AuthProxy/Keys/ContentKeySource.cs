@@ -49,6 +49,8 @@ internal sealed partial class ContentKeySource : KeySource
         if (Load(problems) is { } keys)
         {
             _current = keys;
+            var kids = string.Join(",", keys.Keys.Select(k => k.Kid ?? "-"));
+            Log.Loaded(_logger, Description, keys.Keys.Length, kids);
             if (_reference.Kind == ValueReferenceKind.File)
             {
                 _watcher = new FileWatcher(_reference.Value, Reload);
@@ -117,6 +119,9 @@ internal sealed partial class ContentKeySource : KeySource
 
     private static partial class Log
     {
+        [LoggerMessage(EventId = LogEvents.KeysLoaded, Level = LogLevel.Information, Message = "Keys loaded for {Source}: {Count} key(s), kids [{Kids}]")]
+        public static partial void Loaded(ILogger logger, string source, int count, string kids);
+
         [LoggerMessage(EventId = LogEvents.KeyFileReloaded, Level = LogLevel.Information, Message = "Keys reloaded from {Source}: {Count} key(s) in force")]
         public static partial void Reloaded(ILogger logger, string source, int count);
 

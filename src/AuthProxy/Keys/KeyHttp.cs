@@ -53,6 +53,11 @@ internal sealed class KeyHttp
         }
 
         services.TryAddSingleton<KeyHttpLogger>();
+
+        // Polly reports each retry, timeout and open circuit as a warning or error with a stack
+        // trace, dozens of lines per failed fetch; the fetch logs its outcome and cause in one line
+        // (event 1311), so the pipelines' own events are detail, at Debug (the only pipelines here).
+        services.Configure<Polly.Telemetry.TelemetryOptions>(options => options.SeverityProvider = static _ => Polly.Telemetry.ResilienceEventSeverity.Debug);
     }
 
     /// <summary>The circuit breaker's unit: scheme, host and port, without user info.</summary>

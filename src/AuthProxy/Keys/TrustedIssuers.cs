@@ -109,6 +109,18 @@ internal sealed class TrustedIssuers : IDisposable
         return problems;
     }
 
+    /// <summary>Waits until every key URL that has not loaded has had its first answer (or failure); <c>config validate</c> reports what it got.</summary>
+    public Task WaitForFirstFetchesAsync(CancellationToken cancellationToken) =>
+        Task.WhenAll(_all.SelectMany(i => i.Sources).OfType<UrlKeySource>()
+            .Where(s => !s.IsLoaded && s.LastError is null)
+            .Select(s => s.RefreshAsync("config validate").WaitAsync(cancellationToken)));
+
+    /// <summary>One problem for each identity provider's key source that has not loaded, with its cause.</summary>
+    /// <param name="because">Why this stops the start, appended to each problem; null for none.</param>
+    public IReadOnlyList<string> NotLoaded(string? because) =>
+        [.. _all.Where(i => !i.IsAuthProxy).SelectMany(i => i.Sources).Where(s => !s.IsLoaded)
+            .Select(s => $"{s.Description}: keys not loaded: {s.Problem ?? "no answer within " + KeyFetchOptions.SectionName + ":InitialLoadTimeout"}{(because is null ? string.Empty : $" ({because})")}")];
+
     private TrustedIssuer? BuildTigerGraphProvider(List<string> problems)
     {
         var sources = ImmutableArray.CreateBuilder<KeySource>();

@@ -20,6 +20,7 @@ internal partial class UrlKeySource : KeySource
     private DateTimeOffset _lastAttempt = DateTimeOffset.MinValue;
     private DateTimeOffset _lastKidRefresh = DateTimeOffset.MinValue;
     private DateTimeOffset? _failingSince;
+    private string? _lastCause;
 
     public UrlKeySource(string description, Uri url, string client, KeyRules rules, KeyFetcher fetcher,
         KeyFetchOptions options, TimeProvider time, AuthProxyMetrics metrics, ILogger logger)
@@ -172,6 +173,16 @@ internal partial class UrlKeySource : KeySource
             {
                 Log.KeysSkipped(_logger, Description, string.Join("; ", problems));
             }
+        }
+
+        if (result.Outcome == FetchOutcome.CircuitOpen && _lastCause is { } cause)
+        {
+            // The open circuit is a consequence: say what it is open for.
+            result = FetchResult.Fail(FetchOutcome.CircuitOpen, $"{result.Cause}; the last failure: {cause}");
+        }
+        else if (!result.Succeeded)
+        {
+            _lastCause = result.Cause;
         }
 
         Metrics.KeyFetched(Description, FetchOutcomes.Tag(result.Outcome));

@@ -59,7 +59,7 @@ internal sealed partial class ParameterGuardMiddleware(RequestDelegate next, ILo
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = LogEvents.BodyParameterRefused, Level = LogLevel.Information,
+        [LoggerMessage(EventId = LogEvents.BodyParameterRefused, Level = LogLevel.Debug,
             Message = "A body on route {Route} was refused while it was forwarded, and the backend never received it whole: {Cause}")]
         public static partial void BodyParameterRefused(ILogger logger, string route, string cause);
     }

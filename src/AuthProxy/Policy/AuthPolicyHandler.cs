@@ -59,6 +59,7 @@ internal sealed class AuthPolicyHandler(IOptions<AuthProxyOptions> options) : Au
                         + $"send the graph only as {source.Describe()}");
             }
 
+            http.Features.Set(new RequestedGraph(requested));
             if (bodyProblem is not null)
             {
                 return Denials.Because(RefusalKind.GraphScope, bodyProblem);

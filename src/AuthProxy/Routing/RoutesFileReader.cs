@@ -47,7 +47,9 @@ internal sealed class RoutesFileReader
         var policies = PolicyReader.Read(file, problems);
         var clusters = await ReadClustersAsync(file.GetSection($"{ReverseProxySection}:Clusters"), problems);
         var revision = Convert.ToHexString(SHA256.HashData(content), 0, 8) + (enableAuth ? string.Empty : "-noauth");
-        var routes = await ReadRoutesAsync(file.GetSection($"{ReverseProxySection}:Routes"), policies, clusters, enableAuth, revision, problems);
+        // A policy that is declared but has problems of its own is not also "not defined" for the routes naming it.
+        var declared = file.GetSection(PolicyReader.SectionName).GetChildren().Select(c => c.Key).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var routes = await ReadRoutesAsync(file.GetSection($"{ReverseProxySection}:Routes"), policies, declared, clusters, enableAuth, revision, problems);
 
         if (problems.Count > 0)
         {
@@ -88,7 +90,7 @@ internal sealed class RoutesFileReader
     }
 
     private async Task<List<RouteConfig>> ReadRoutesAsync(IConfigurationSection section, Dictionary<string, AuthPolicyDefinition> policies,
-        List<ClusterConfig> clusters, bool enableAuth, string revision, List<string> problems)
+        HashSet<string> declared, List<ClusterConfig> clusters, bool enableAuth, string revision, List<string> problems)
     {
         var routes = new List<RouteConfig>();
         var clusterIds = clusters.Select(c => c.ClusterId).ToHashSet(StringComparer.OrdinalIgnoreCase);
@@ -118,7 +120,10 @@ internal sealed class RoutesFileReader
             {
                 if (!policies.TryGetValue(policyName, out var policy))
                 {
-                    problems.Add($"{where}: AuthorizationPolicy '{policyName}' is not defined in {PolicyReader.SectionName} (nor built in: anonymous, default)");
+                    if (!declared.Contains(policyName))
+                    {
+                        problems.Add($"{where}: AuthorizationPolicy '{policyName}' is not defined in {PolicyReader.SectionName} (nor built in: anonymous, default)");
+                    }
                 }
                 else if (policy.Graph is { Kind: GraphSourceKind.Route } graph && !HasRouteParameter(route, graph.Name))
                 {

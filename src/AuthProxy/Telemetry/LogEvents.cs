@@ -17,6 +17,21 @@ internal static class LogEvents
     /// <summary><c>RESTPP:Factory:EnableAuth</c> is false: nothing is authenticated (Warning).</summary>
     public const int AuthenticationDisabled = 2;
 
+    /// <summary>No users are declared: nobody can authenticate (Warning).</summary>
+    public const int NobodyCanAuthenticate = 3;
+
+    /// <summary>The access line of one request: route, method, path, user, graph, result, reason, status, duration, client, trace id (level: <c>AuthProxy:AccessLog:Level</c>).</summary>
+    public const int RequestLogged = 20;
+
+    /// <summary>AuthProxy is not ready, and why: logged once per change of readiness (Warning).</summary>
+    public const int NotReady = 30;
+
+    /// <summary>AuthProxy is ready: key sources, routes and users in force; logged once per change of readiness (Information).</summary>
+    public const int Ready = 31;
+
+    /// <summary>AuthProxy is ready but degraded (a key refresh failing within its grace period); logged once per change (Warning).</summary>
+    public const int ReadyDegraded = 32;
+
     /// <summary>A settings file change was refused; the last good settings stay (Error).</summary>
     public const int SettingsRefused = 10;
 
@@ -62,6 +77,9 @@ internal static class LogEvents
     /// <summary>A key file change was refused; the last good keys stay (Error).</summary>
     public const int KeyFileChangeRefused = 1302;
 
+    /// <summary>Keys given inline or in a file were loaded at start (Information).</summary>
+    public const int KeysLoaded = 1303;
+
     /// <summary>Keys were fetched from a URL (Information).</summary>
     public const int KeysFetched = 1310;
 
@@ -82,7 +100,7 @@ internal static class LogEvents
 
     // Authentication
 
-    /// <summary>A Bearer token was refused; the message shows the token masked (Information).</summary>
+    /// <summary>A Bearer token was refused; the message shows the token masked (Debug: the access line tells the refusal).</summary>
     public const int BearerRefused = 1101;
 
     // Policies
@@ -95,7 +113,7 @@ internal static class LogEvents
     /// <summary>Forwarding to a backend failed (Warning).</summary>
     public const int ForwardingFailed = 1501;
 
-    /// <summary>A body was refused while it was being forwarded, for a parameter AuthProxy refuses; the backend never received it whole (Information).</summary>
+    /// <summary>A body was refused while it was being forwarded, for a parameter AuthProxy refuses; the backend never received it whole (Debug: the access line tells the refusal).</summary>
     public const int BodyParameterRefused = 1502;
 
     // Signing keys

@@ -17,7 +17,8 @@ internal static class TelemetrySetup
 {
     public const string MetricsPath = "/metrics";
 
-    private const string TokenInPathPrefix = "/management/v1/authentication/jwt";
+    /// <summary>GridGain's revoke-one-token path: what follows it is a whole token.</summary>
+    internal const string TokenInPathPrefix = "/management/v1/authentication/jwt";
 
     private static readonly string[] UntracedPaths = ["/healthz", "/readyz", MetricsPath];
 
@@ -44,7 +45,7 @@ internal static class TelemetrySetup
                     {
                         if (request.Path.StartsWithSegments(TokenInPathPrefix, StringComparison.OrdinalIgnoreCase))
                         {
-                            activity.SetTag("url.path", TokenInPathPrefix + "/{token}");
+                            activity.SetTag("url.path", ShownPath(request));
                         }
                     };
                 })
@@ -85,6 +86,20 @@ internal static class TelemetrySetup
             // Endpoint, protocol and headers come from the standard OTEL_EXPORTER_OTLP_* variables.
             telemetry.UseOtlpExporter();
         }
+    }
+
+    /// <summary>
+    /// The request's path as telemetry may show it: escaped (no control character reaches a log
+    /// line), without the query, and with GridGain's revoke-one-token path as its template.
+    /// </summary>
+    internal static string ShownPath(HttpRequest request)
+    {
+        if (request.Path.StartsWithSegments(TokenInPathPrefix, StringComparison.OrdinalIgnoreCase, out var rest) && rest.HasValue && rest.Value != "/")
+        {
+            return request.PathBase.ToUriComponent() + TokenInPathPrefix + "/{token}";
+        }
+
+        return request.PathBase.ToUriComponent() + request.Path.ToUriComponent();
     }
 
     /// <summary>Maps <c>GET /metrics</c> (anonymous) when <see cref="TelemetryOptions.Prometheus"/> is on; null when it is off.</summary>

@@ -87,8 +87,11 @@ public sealed class JwtBearerSchemeTests(BackendProcess backend)
             Assert.Equal("kevin", (await accepted.EchoAsync()).GetProperty("headers").GetProperty("X-AuthProxy-User").GetString());
             Assert.Equal(HttpStatusCode.Forbidden, outOfScope.StatusCode); // the graph claim scopes it, as any provider's token
             Assert.Equal(HttpStatusCode.Unauthorized, unknownIssuer.StatusCode);
-            // Its key is in the secrets, but only the valid issuer's keys are trusted; the TigerGraph secret (no issuer set) does not verify it.
-            Assert.Contains("failed signature verification", await unknownIssuer.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            // Its key is in the secrets, but only the valid issuer's keys are trusted; the TigerGraph secret (no issuer set) does not
+            // verify it, and the refusal names the cause to chase: an issuer no provider declares.
+            var refusal = await unknownIssuer.JsonAsync();
+            Assert.Equal("issuer", refusal.GetProperty("reason").GetString());
+            Assert.Contains("has issuer someone-else, which is not a trusted issuer", refusal.GetProperty("message").GetString(), StringComparison.Ordinal);
             Assert.Equal(HttpStatusCode.Unauthorized, forgery.StatusCode);
         }
         finally

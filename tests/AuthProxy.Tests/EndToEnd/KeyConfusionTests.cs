@@ -105,7 +105,7 @@ public sealed class KeyConfusionTests(BackendProcess backend) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, trimmed.Status);
         Assert.NotEqual("", forged.Reason);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.Status);
-        Assert.Contains("keys not loaded yet", ready.Body, StringComparison.Ordinal);
+        Assert.Contains("waiting for keys from Security:JWT:Providers:idp:Keys:0", ready.Body, StringComparison.Ordinal);
         Assert.Contains(proxy.Logs.GetSnapshot(), r => r.Id.Id == 1311 && r.Message.Contains("(parse)", StringComparison.Ordinal));
     }
 

@@ -205,7 +205,7 @@ public sealed class ManagementListenerTests(BackendProcess backend)
         var exit = await AuthProxy.Hosting.Cli.RunAsync(["config", "--settings", settings, "set", "AuthProxy.Management.Urls", "http://127.0.0.1:8080"],
             new StringReader(string.Empty), output, error);
 
-        Assert.Equal(1, exit);
+        Assert.Equal(2, exit);
         Assert.Contains("uses port 8080, which the main listener uses too", error.ToString(), StringComparison.Ordinal);
         Assert.False(JsonDocument.Parse(await File.ReadAllTextAsync(settings)).RootElement.TryGetProperty("AuthProxy", out _));
     }

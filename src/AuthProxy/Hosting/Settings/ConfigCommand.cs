@@ -3,9 +3,10 @@ using System.CommandLine;
 namespace AuthProxy.Hosting.Settings;
 
 /// <summary>
-/// <c>config set KEY VALUE</c>, <c>config get KEY</c>, <c>config list</c> and
+/// <c>config validate</c>, <c>config set KEY VALUE</c>, <c>config get KEY</c>, <c>config list</c> and
 /// <c>config entry security</c>: the operator's settings file, as TigerGraph operators use
-/// <c>gadmin config</c>. Secrets are never printed back.
+/// <c>gadmin config</c>. Secrets are never printed back. Exit codes: 0 done, 1 the file could not
+/// be read or written, 2 the settings have problems.
 /// </summary>
 internal static class ConfigCommand
 {
@@ -27,11 +28,37 @@ internal static class ConfigCommand
         ["Security:JWT:CaCertificate"] = "Set the CA bundle trusted for key URLs",
     };
 
+    /// <summary>The subcommands of <c>config</c>.</summary>
+    public static readonly string[] Subcommands = ["validate", "set", "get", "list", "entry"];
+
+    /// <summary>Exit code: the settings have problems (as a start that refuses them), or the command line is wrong.</summary>
+    private const int Problems = 2;
+
+    /// <summary>Exit code: the settings file could not be read or written.</summary>
+    private const int Failed = 1;
+
     public static Command Create(TextReader input, TextWriter output, TextWriter error)
     {
-        var settings = new Option<string?>(SettingsFile.Switch) { Description = $"the settings file (default: ${SettingsFile.EnvironmentVariable} or ./{SettingsFile.DefaultName})" };
-        var config = new Command("config", "Reads and writes the operator's settings file.");
+        // Recursive: "config --settings P set K V" and "config set K V --settings P" both work.
+        var settings = new Option<string?>(SettingsFile.Switch)
+        {
+            Description = $"the settings file (default: ${SettingsFile.EnvironmentVariable} or ./{SettingsFile.DefaultName})",
+            Recursive = true,
+        };
+        var config = new Command("config", "Checks, reads and writes the operator's settings file.");
         config.Options.Add(settings);
+
+        var validate = new Command("validate", "Reads settings, routes, users and keys as a start would (key URLs are fetched) and lists every problem; "
+            + "exits 0 or 2. Takes the start's switches (--routes FILE, --Users=@FILE, --KEY=VALUE). Never listens, writes nothing.")
+        {
+            TreatUnmatchedTokensAsErrors = false,
+        };
+        validate.SetAction((parse, _) =>
+        {
+            string[] path = parse.GetValue(settings) is { } given ? [SettingsFile.Switch, given] : [];
+            return ConfigValidation.RunAsync([.. path, .. parse.UnmatchedTokens], output, error);
+        });
+        config.Subcommands.Add(validate);
 
         var key = new Argument<string>("key") { Description = "a setting, as Security.JWT.Issuer or Security:JWT:Issuer" };
         var value = new Argument<string>("value") { Description = "the value: content, @path or a URL; empty removes the setting" };
@@ -64,7 +91,7 @@ internal static class ConfigCommand
         if (KnownSettings.Normalize(name) is not { } key)
         {
             error.WriteLine($"[Error] {name} is not a setting AuthProxy knows; see the configuration reference in the README");
-            return 1;
+            return Problems;
         }
 
         return Apply(editor, [(key, value)], output, error);
@@ -72,9 +99,9 @@ internal static class ConfigCommand
 
     private static int Apply(SettingsEditor editor, IReadOnlyList<(string Key, string Value)> changes, TextWriter output, TextWriter error)
     {
-        if (!TryLoad(editor, error, out var current))
+        if (!TryLoad(editor, error, out var current, out var exit))
         {
-            return 1;
+            return exit;
         }
 
         var next = current;
@@ -92,10 +119,19 @@ internal static class ConfigCommand
             }
 
             error.WriteLine($"[Error] nothing was written; {editor.Path} is unchanged");
-            return 1;
+            return Problems;
         }
 
-        editor.Save(next);
+        try
+        {
+            editor.Save(next);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            error.WriteLine($"[Error] {editor.Path} cannot be written: {ex.Message}");
+            return Failed;
+        }
+
         foreach (var (key, value) in changes)
         {
             output.WriteLine(value.Length == 0 ? $"[  Info] {Dotted(key)} removed from {editor.Path}." : $"[  Info] {Dotted(key)} set in {editor.Path}.");
@@ -112,12 +148,12 @@ internal static class ConfigCommand
         if (KnownSettings.Normalize(name) is not { } key)
         {
             error.WriteLine($"[Error] {name} is not a setting AuthProxy knows");
-            return 1;
+            return Problems;
         }
 
-        if (!TryLoad(editor, error, out var current))
+        if (!TryLoad(editor, error, out var current, out var exit))
         {
-            return 1;
+            return exit;
         }
 
         output.WriteLine(Show(key, SettingsEditor.Get(current, key)));
@@ -126,9 +162,9 @@ internal static class ConfigCommand
 
     private static int List(SettingsEditor editor, TextWriter output, TextWriter error)
     {
-        if (!TryLoad(editor, error, out var current))
+        if (!TryLoad(editor, error, out var current, out var exit))
         {
-            return 1;
+            return exit;
         }
 
         foreach (var (key, value) in SettingsEditor.Flatten(current))
@@ -142,9 +178,9 @@ internal static class ConfigCommand
     /// <summary>Like <c>gadmin config entry security</c>: each setting with its current value; an empty answer changes nothing.</summary>
     private static int Entry(SettingsEditor editor, TextReader input, TextWriter output, TextWriter error)
     {
-        if (!TryLoad(editor, error, out var current))
+        if (!TryLoad(editor, error, out var current, out var exit))
         {
-            return 1;
+            return exit;
         }
 
         var changes = new List<(string, string)>();
@@ -170,17 +206,19 @@ internal static class ConfigCommand
         return changes.Count == 0 ? 0 : Apply(editor, changes, output, error);
     }
 
-    private static bool TryLoad(SettingsEditor editor, TextWriter error, out System.Text.Json.Nodes.JsonObject settings)
+    private static bool TryLoad(SettingsEditor editor, TextWriter error, out System.Text.Json.Nodes.JsonObject settings, out int exit)
     {
         try
         {
             settings = editor.Load();
+            exit = 0;
             return true;
         }
         catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidDataException or IOException or UnauthorizedAccessException)
         {
             error.WriteLine($"[Error] {editor.Path} cannot be read: {ex.Message}");
             settings = [];
+            exit = ex is System.Text.Json.JsonException or InvalidDataException ? Problems : Failed;
             return false;
         }
     }

@@ -27,13 +27,24 @@ internal static partial class KnownSettings
         (GraphQLOptions.SectionName, typeof(GraphQLOptions)),
         (TelemetryOptions.SectionName, typeof(TelemetryOptions)),
         (ManagementOptions.SectionName, typeof(ManagementOptions)),
+        (LimitsOptions.SectionName, typeof(LimitsOptions)),
+        (AccessLogOptions.SectionName, typeof(AccessLogOptions)),
     ];
+
+    private static readonly Dictionary<string, Type> Types = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Each setting's default, as configuration text (null: unset).</summary>
+    private static readonly Dictionary<string, string?> Defaults = BuildTypes(Types);
 
     private static readonly HashSet<string> Exact = BuildExact();
 
+    /// <summary>The settings whose value is not text (durations, numbers, switches, levels), with their type.</summary>
+    public static IEnumerable<KeyValuePair<string, Type>> Typed => Types.Where(p => p.Value != typeof(string) && p.Value != typeof(string[]));
+
     /// <summary>List settings: a comma-separated value is stored as a JSON array.</summary>
     public static bool IsList(string key) =>
-        ProviderPattern().Match(key) is { Success: true } m && JwtProviderOptions.ListNames.Contains(m.Groups[2].Value, StringComparer.OrdinalIgnoreCase);
+        (ProviderPattern().Match(key) is { Success: true } m && JwtProviderOptions.ListNames.Contains(m.Groups[2].Value, StringComparer.OrdinalIgnoreCase))
+        || (Types.TryGetValue(key, out var type) && type == typeof(string[]));
 
     /// <summary>Settings whose inline value is a secret and is never printed.</summary>
     public static bool IsSecret(string key) =>
@@ -67,28 +78,39 @@ internal static partial class KnownSettings
 
     private static HashSet<string> BuildExact()
     {
-        var keys = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "Users", "ASPNETCORE_URLS", "Urls" };
-        foreach (var (section, type) in Sections)
-        {
-            AddProperties(keys, section, type);
-        }
-
-        return keys;
+        return new HashSet<string>(Types.Keys, StringComparer.OrdinalIgnoreCase) { "Users", "ASPNETCORE_URLS", "Urls" };
     }
 
-    private static void AddProperties(HashSet<string> keys, string prefix, Type type)
+    /// <summary>The default of a typed setting as configuration text, or null when it has none.</summary>
+    public static string? DefaultOf(string key) => Defaults.GetValueOrDefault(key);
+
+    private static Dictionary<string, string?> BuildTypes(Dictionary<string, Type> types)
+    {
+        var defaults = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (section, type) in Sections)
+        {
+            AddProperties(types, defaults, section, type, Activator.CreateInstance(type));
+        }
+
+        return defaults;
+    }
+
+    private static void AddProperties(Dictionary<string, Type> keys, Dictionary<string, string?> defaults, string prefix, Type type, object? instance)
     {
         foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
         {
             var key = $"{prefix}:{property.Name}";
             var propertyType = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
-            if (propertyType.IsClass && propertyType != typeof(string))
+            var value = instance is null ? null : property.GetValue(instance);
+            if (propertyType.IsClass && propertyType != typeof(string) && !propertyType.IsArray)
             {
-                AddProperties(keys, key, propertyType);
+                AddProperties(keys, defaults, key, propertyType, value);
             }
             else
             {
-                keys.Add(key);
+                keys[key] = propertyType;
+                defaults[key] = value is null || propertyType.IsArray ? null
+                    : System.ComponentModel.TypeDescriptor.GetConverter(propertyType).ConvertToInvariantString(value);
             }
         }
     }

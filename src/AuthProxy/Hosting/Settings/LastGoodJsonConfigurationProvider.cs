@@ -5,7 +5,6 @@ namespace AuthProxy.Hosting.Settings;
 
 internal sealed class LastGoodJsonConfigurationProvider(JsonConfigurationSource source) : JsonConfigurationProvider(source)
 {
-    private bool _loaded;
 
     /// <summary>Why the last reload was refused, or null.</summary>
     public string? LastError { get; private set; }
@@ -17,12 +16,10 @@ internal sealed class LastGoodJsonConfigurationProvider(JsonConfigurationSource 
             base.Load(stream);
             LastError = null;
         }
-        catch (Exception ex) when (_loaded && ex is FormatException or JsonException or InvalidDataException)
+        catch (Exception ex) when (ex is FormatException or JsonException or InvalidDataException)
         {
-            // A start with a broken file fails (with the problem listed); a later broken edit keeps what was good.
+            // A start with a broken file fails with the problem listed (SettingsFile.Problems); a later broken edit keeps what was good.
             LastError = ex.InnerException?.Message ?? ex.Message;
         }
-
-        _loaded = true;
     }
 }

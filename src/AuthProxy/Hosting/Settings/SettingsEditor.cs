@@ -108,18 +108,22 @@ internal sealed class SettingsEditor(string path)
             return [error];
         }
 
+        var builder = new ConfigurationBuilder().AddConfiguration(configuration);
+        var typed = TypedSettings.CheckAndHide(builder, configuration);
+        var checkedConfiguration = builder.Build();
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddSingleton<IConfiguration>(configuration);
+        services.AddSingleton(new TypedSettingsProblems(typed));
+        services.AddSingleton<IConfiguration>(checkedConfiguration);
         services.AddSingleton<IHostEnvironment>(new HostingEnvironment { ContentRootPath = contentRoot, ApplicationName = "AuthProxy", EnvironmentName = "Production" });
-        services.AddAuthProxy(configuration);
+        services.AddAuthProxy(checkedConfiguration);
         using var provider = services.BuildServiceProvider();
         problems.AddRange(StartupValidation.Problems(provider));
 
-        CheckKeys(configuration, contentRoot, problems);
-        if (configuration.GetSection(UsersReader.SectionName).Exists())
+        CheckKeys(checkedConfiguration, contentRoot, problems);
+        if (checkedConfiguration.GetSection(UsersReader.SectionName).Exists())
         {
-            UsersReader.Read(configuration, contentRoot, problems);
+            UsersReader.Read(checkedConfiguration, contentRoot, problems);
         }
 
         return problems;
@@ -127,26 +131,75 @@ internal sealed class SettingsEditor(string path)
 
     /// <summary>
     /// Replaces the file atomically (write aside, then rename over). It may hold an inline secret,
-    /// so on Unix the new file is 0600 from its creation, whatever the old one's mode was.
+    /// so on Unix the new file is 0600 from its creation, whatever the old one's mode was. When
+    /// the folder cannot take the file written aside (a folder the user may not write to, such as
+    /// the container image's <c>/etc/authproxy</c>, or a file mounted on its own) the file is
+    /// rewritten in place instead, closed to others first.
     /// </summary>
     public void Save(JsonObject settings)
     {
+        var content = settings.ToJsonString(Indented) + "\n";
         var directory = System.IO.Path.GetDirectoryName(Path)!;
         Directory.CreateDirectory(directory);
         var temporary = System.IO.Path.Combine(directory, $".{System.IO.Path.GetFileName(Path)}.{Environment.ProcessId}.tmp");
-        File.Delete(temporary); // a stale one would keep its mode: the new one is created afresh
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        try
+        {
+            File.Delete(temporary); // a stale one would keep its mode: the new one is created afresh
+            using (var writer = new StreamWriter(temporary, Utf8, OwnerOnly(FileMode.CreateNew)))
+            {
+                writer.Write(content);
+            }
+
+            File.Move(temporary, Path, overwrite: true);
+        }
+        catch (Exception ex) when (File.Exists(Path) && ex is UnauthorizedAccessException or IOException)
+        {
+            TryDelete(temporary);
+            SaveInPlace(content);
+        }
+    }
+
+    /// <summary>Rewrites the existing file where it is: its folder is not ours, or the file is a mount point that cannot be renamed over.</summary>
+    private void SaveInPlace(string content)
+    {
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(Path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+
+        using var stream = new FileStream(Path, FileMode.Open, FileAccess.Write, FileShare.Read);
+        stream.SetLength(0);
+        using (var writer = new StreamWriter(stream, Utf8, leaveOpen: true))
+        {
+            writer.Write(content);
+        }
+
+        stream.Flush(flushToDisk: true);
+    }
+
+    private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
+
+    private static FileStreamOptions OwnerOnly(FileMode mode)
+    {
+        var options = new FileStreamOptions { Mode = mode, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
         {
             options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         }
 
-        using (var writer = new StreamWriter(temporary, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), options))
-        {
-            writer.Write(settings.ToJsonString(Indented) + "\n");
-        }
+        return options;
+    }
 
-        File.Move(temporary, Path, overwrite: true);
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
+        {
+            // Nothing was written there, or it cannot be removed: nothing to clean up.
+        }
     }
 
     private static void CheckKeys(IConfiguration configuration, string contentRoot, List<string> problems)

@@ -32,6 +32,19 @@ internal static class SettingsFile
         return Path.GetFullPath(string.IsNullOrWhiteSpace(path) ? DefaultName : path, directory);
     }
 
+    /// <summary>The settings file's problem (the start stops on it): a folder that does not exist, or a file that is not JSON; or none.</summary>
+    public static IEnumerable<string> Problems(IConfigurationRoot configuration, string path)
+    {
+        if (!Directory.Exists(System.IO.Path.GetDirectoryName(path)))
+        {
+            return [$"the settings file {path} cannot be read: its folder does not exist"];
+        }
+
+        return configuration.Providers.OfType<LastGoodJsonConfigurationProvider>()
+            .Where(p => p.LastError is not null)
+            .Select(p => $"the settings file {path} cannot be read: {p.LastError}");
+    }
+
     /// <summary>
     /// Adds the settings file just below the environment variables and command line. Returns the
     /// file provider watching its folder, which the caller owns (configuration rebuilds its
@@ -39,6 +52,11 @@ internal static class SettingsFile
     /// </summary>
     public static IDisposable Add(IConfigurationBuilder builder, string path)
     {
+        if (!Directory.Exists(System.IO.Path.GetDirectoryName(path)))
+        {
+            return new NothingWatched(); // nothing to read or watch: a problem (see Problems)
+        }
+
         var files = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(System.IO.Path.GetDirectoryName(path)!);
         var source = new LastGoodJsonConfigurationSource
         {
@@ -52,5 +70,12 @@ internal static class SettingsFile
         var index = sources.ToList().FindIndex(s => s is Microsoft.Extensions.Configuration.EnvironmentVariables.EnvironmentVariablesConfigurationSource);
         sources.Insert(index < 0 ? sources.Count : index, source);
         return files;
+    }
+
+    private sealed class NothingWatched : IDisposable
+    {
+        public void Dispose()
+        {
+        }
     }
 }
