@@ -7,6 +7,7 @@ using AuthProxy.Policy;
 using AuthProxy.Routing;
 using AuthProxy.Storage;
 using AuthProxy.Telemetry;
+using AuthProxy.Tls;
 using AuthProxy.Tokens;
 using AuthProxy.Users;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -40,6 +41,7 @@ public static class AuthProxyServiceCollectionExtensions
         services.AddAuthProxyRouting();
         services.AddAuthProxyPolicies();
         services.AddAuthProxyForwarding();
+        services.AddAuthProxyTls();
         return services;
     }
 

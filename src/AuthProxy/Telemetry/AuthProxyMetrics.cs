@@ -21,6 +21,8 @@ internal sealed class AuthProxyMetrics
     private readonly Counter<long> _throttled;
     private readonly Counter<long> _passwordHashes;
     private readonly Histogram<double> _upstreamDuration;
+    private readonly Counter<long> _upstreamTlsFailures;
+    private Func<int> _dangerousClusters = () => 0;
     private Func<IEnumerable<KeySourceReading>> _keySources = () => [];
     private Func<int> _revocations = () => 0;
     private TimeProvider _time = TimeProvider.System;
@@ -51,6 +53,10 @@ internal sealed class AuthProxyMetrics
             description: "Password hashes computed (attempts not answered from the remembered-password cache).");
         _upstreamDuration = meter.CreateHistogram<double>("authproxy.upstream.duration", unit: "s",
             description: "Time from forwarding a request to the backend's answer (or failure), by cluster and outcome (status class or error).");
+        _upstreamTlsFailures = meter.CreateCounter<long>("authproxy.upstream.tls_failures", unit: "{failure}",
+            description: "TLS connections to backends that failed, by cluster and cause (untrusted-chain, name-mismatch, expired, not-yet-valid, no-certificate, client-certificate-refused, handshake).");
+        meter.CreateObservableGauge("authproxy.upstream.dangerous_certificates", () => _dangerousClusters(), unit: "{cluster}",
+            description: "Clusters in force that accept any certificate from their backends (HttpClient:DangerousAcceptAnyServerCertificate, allowed by AuthProxy:Upstream:AllowDangerousCertificates).");
     }
 
     /// <summary>Lets the key gauges read the key sources' state (from the feature that owns them).</summary>
@@ -62,6 +68,9 @@ internal sealed class AuthProxyMetrics
 
     /// <summary>Lets the revocations gauge read how many revocations and blocks are in force.</summary>
     public void ObserveRevocations(Func<int> count) => _revocations = count;
+
+    /// <summary>Lets the dangerous-certificates gauge count the clusters in force that accept any certificate.</summary>
+    public void ObserveDangerousClusters(Func<int> count) => _dangerousClusters = count;
 
     public void Decided(string route, string result, string reason, TimeSpan elapsed)
     {
@@ -88,6 +97,10 @@ internal sealed class AuthProxyMetrics
     public void Throttled(string budget) => _throttled.Add(1, new KeyValuePair<string, object?>("budget", budget));
 
     public void PasswordHashed() => _passwordHashes.Add(1);
+
+    /// <param name="cause">The failure's cause word (<c>untrusted-chain</c>, <c>client-certificate-refused</c>, ...).</param>
+    public void UpstreamTlsFailed(string cluster, string cause) =>
+        _upstreamTlsFailures.Add(1, new KeyValuePair<string, object?>("cluster", cluster), new KeyValuePair<string, object?>("cause", cause));
 
     public void Forwarded(string cluster, string outcome, TimeSpan elapsed) =>
         _upstreamDuration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("cluster", cluster), new KeyValuePair<string, object?>("outcome", outcome));
