@@ -4,6 +4,12 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
+# The upstream TLS tests run OpenSSL's own server (openssl s_server) as a backend that refuses
+# client certificates with TLS alerts.
+if ! command -v openssl >/dev/null 2>&1; then
+  apt-get update -qq && apt-get install -y -qq openssl >/dev/null
+fi
+
 results="$(pwd)/TestResults"
 rm -rf "$results"
 

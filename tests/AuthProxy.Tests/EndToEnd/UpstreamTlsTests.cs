@@ -179,6 +179,48 @@ public sealed class UpstreamTlsTests : IDisposable
         Assert.Equal(client.SerialNumber, seen.GetProperty("clientSerial").GetString());
     }
 
+    [Theory]
+    [InlineData("tls1_2")]
+    [InlineData("tls1_3")]
+    public async Task OpenSslServer_RefusingWithAnAlert_Is502_ClientCertificateRefused(string protocol)
+    {
+        using var clients = new TestCertificateAuthority("Client CA");
+        using var stranger = new TestCertificateAuthority("Stranger CA");
+        var (serverCertificate, serverKey) = TestCertificateAuthority.WritePem(_ca.IssueServer("localhost"), _directory, "server");
+        var (certificate, key) = TestCertificateAuthority.WritePem(stranger.IssueClient("authproxy"), _directory, "client");
+        await using var backend = await OpenSslServer.StartAsync(serverCertificate, serverKey, clients.WriteBundle(_directory), protocol);
+        var bundle = _ca.WriteBundle(_directory);
+        await using var proxy = await ProxyHost.StartAsync(TlsRoutes.Json(backend.BaseAddress, Ca(bundle)));
+
+        using var none = await proxy.Client.GetAsync("tls/x");
+
+        await AssertUpstreamTlsAsync(none);
+        Assert.Contains("requires a client certificate and none is configured", AssertOneTlsLine(proxy, "client-certificate-refused").Message, StringComparison.Ordinal);
+
+        await ProxyHost.ReplaceFileAsync(proxy.RoutesPath, TlsRoutes.Json(backend.BaseAddress, Mtls(bundle, certificate, key)));
+        await ProxyHost.EventuallyAsync(() => Task.FromResult(proxy.Logs.GetSnapshot().Any(r => r.Id.Id == 1002)), "the routes are reloaded");
+        using var untrusted = await proxy.Client.GetAsync("tls/x");
+
+        await AssertUpstreamTlsAsync(untrusted);
+        var refused = proxy.Logs.GetSnapshot().Last(r => r.Id.Id == 1503);
+        Assert.Contains(": client-certificate-refused: the backend refused the client certificate CN=authproxy (TLS alert: ", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OpenSslServer_WithTheClientCertificate_IsForwarded()
+    {
+        using var clients = new TestCertificateAuthority("Client CA");
+        var (serverCertificate, serverKey) = TestCertificateAuthority.WritePem(_ca.IssueServer("localhost"), _directory, "server");
+        var (certificate, key) = TestCertificateAuthority.WritePem(clients.IssueClient("authproxy"), _directory, "client");
+        await using var backend = await OpenSslServer.StartAsync(serverCertificate, serverKey, clients.WriteBundle(_directory), "tls1_3");
+        await using var proxy = await ProxyHost.StartAsync(TlsRoutes.Json(backend.BaseAddress, Mtls(_ca.WriteBundle(_directory), certificate, key)));
+
+        using var response = await proxy.Client.GetAsync("tls/x");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("CN=authproxy", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task ClientCertificate_FromAnIntermediateCa_IsSentWithItsChain()
     {
