@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Makes a development CA, a server certificate for localhost and 127.0.0.1 signed by it, and key
-# pairs for signing test tokens (RSA 2048, EC P-256, Ed25519, and an HMAC secret), in certs/out/.
+# Makes a development CA, a server certificate for localhost and 127.0.0.1 signed by it (for
+# AuthProxy's HTTPS listener, or a backend's), a client certificate for mutual TLS with a backend,
+# and key pairs for signing test tokens (RSA 2048, EC P-256, Ed25519, and an HMAC secret), in
+# certs/out/ (or the folder given).
 # For development and tests only: the CA's private key sits next to everything it signed.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -25,6 +27,18 @@ EXT
 openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 397 -sha256 \
   -extfile server.ext -out server.pem 2>/dev/null
 rm -f server.csr server.ext
+
+# A client certificate: AuthProxy's identity towards a backend that requires mutual TLS
+# (a cluster's AuthProxy.ClientCertificate and AuthProxy.ClientKey).
+openssl req -newkey rsa:2048 -nodes -sha256 -keyout client.key -out client.csr -subj "/CN=authproxy" 2>/dev/null
+cat > client.ext <<'EXT'
+basicConstraints=CA:FALSE
+keyUsage=critical,digitalSignature
+extendedKeyUsage=clientAuth
+EXT
+openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 397 -sha256 \
+  -extfile client.ext -out client.pem 2>/dev/null
+rm -f client.csr client.ext
 
 # Token signing keys: the private halves sign test tokens (mint-token --rsa-private-key), the
 # public halves are what AuthProxy is given (inline, @path, or served at a URL).

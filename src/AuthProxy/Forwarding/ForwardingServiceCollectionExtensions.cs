@@ -10,9 +10,9 @@ namespace AuthProxy.Forwarding;
 /// </summary>
 internal static class ForwardingServiceCollectionExtensions
 {
-    public static IServiceCollection AddAuthProxyForwarding(this IServiceCollection services)
+    public static IServiceCollection AddAuthProxyForwarding(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<UpstreamOptions>().BindConfiguration(UpstreamOptions.SectionName);
+        services.AddOptions<UpstreamOptions>().Bind(configuration.GetSection(UpstreamOptions.SectionName));
         services.AddReverseProxy().AddTransforms<ForwardingTransformProvider>().AddConfigFilter<DangerousCertificateFilter>();
         services.Replace(ServiceDescriptor.Singleton<IForwarderHttpClientFactory, UpstreamHttpClientFactory>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IClusterValidator, UpstreamTlsClusterValidator>());

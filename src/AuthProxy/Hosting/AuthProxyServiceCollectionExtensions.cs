@@ -40,8 +40,8 @@ public static class AuthProxyServiceCollectionExtensions
         services.AddAuthProxyAuthentication();
         services.AddAuthProxyRouting();
         services.AddAuthProxyPolicies();
-        services.AddAuthProxyForwarding();
-        services.AddAuthProxyTls();
+        services.AddAuthProxyForwarding(configuration);
+        services.AddAuthProxyTls(configuration);
         return services;
     }
 

@@ -10,10 +10,11 @@ internal sealed class ListenerCertificate
 {
     private readonly List<string> _problems = [];
 
-    /// <remarks>Reads its section itself rather than through the options, whose validator reports this class's problems.</remarks>
-    public ListenerCertificate(IConfiguration configuration, IHostEnvironment environment, TlsFileMonitor monitor)
+    /// <param name="settings">Bound from the configuration directly rather than through the options, whose validator reports this class's problems.</param>
+    /// <param name="environment">Relative paths are resolved from its content root.</param>
+    /// <param name="monitor">Watches the certificate's files.</param>
+    public ListenerCertificate(ListenerCertificateOptions settings, IHostEnvironment environment, TlsFileMonitor monitor)
     {
-        var settings = configuration.GetSection(ListenerCertificateOptions.SectionName).Get<ListenerCertificateOptions>() ?? new ListenerCertificateOptions();
         if (string.IsNullOrWhiteSpace(settings.Path))
         {
             return;
