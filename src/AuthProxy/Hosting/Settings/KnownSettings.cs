@@ -27,6 +27,7 @@ internal static partial class KnownSettings
         (GraphQLOptions.SectionName, typeof(GraphQLOptions)),
         (TelemetryOptions.SectionName, typeof(TelemetryOptions)),
         (ManagementOptions.SectionName, typeof(ManagementOptions)),
+        (Forwarding.UpstreamOptions.SectionName, typeof(Forwarding.UpstreamOptions)),
     ];
 
     private static readonly HashSet<string> Exact = BuildExact();
