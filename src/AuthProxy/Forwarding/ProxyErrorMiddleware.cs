@@ -1,3 +1,4 @@
+using AuthProxy.Configuration;
 using AuthProxy.Errors;
 using AuthProxy.Telemetry;
 using Yarp.ReverseProxy.Forwarder;
@@ -36,7 +37,8 @@ internal sealed partial class ProxyErrorMiddleware(RequestDelegate next, AuthPro
         if (tls is not null)
         {
             metrics.UpstreamTlsFailed(cluster, tls.Word);
-            Log.UpstreamTlsFailed(logger, route?.RouteId ?? "?", cluster, proxy?.ProxiedDestination?.Model.Config.Address ?? "?", tls.Word, tls.Detail);
+            var destination = proxy?.ProxiedDestination?.Model.Config.Address is { } address ? UrlRedaction.Redact(address) : "?";
+            Log.UpstreamTlsFailed(logger, route?.RouteId ?? "?", cluster, destination, tls.Word, tls.Detail);
         }
         else
         {
