@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Makes a development CA, a server certificate for localhost and 127.0.0.1 signed by it, and key
-# pairs for signing test tokens (RSA 2048, EC P-256, Ed25519, and an HMAC secret), in certs/out/.
+# Makes a development CA, a server certificate for localhost and 127.0.0.1 signed by it (for
+# AuthProxy's HTTPS listener, or a backend's), a client certificate for mutual TLS with a backend,
+# and key pairs for signing test tokens (RSA 2048, EC P-256, Ed25519, and an HMAC secret), in
+# certs/out/ (or the folder given).
 # For development and tests only: the CA's private key sits next to everything it signed.
 # Files that exist are kept, so running it again changes nothing a running setup uses;
-# --new makes the server certificate and the token keys again (the CA stays).
+# --new makes the server and client certificates and the token keys again (the CA stays).
 set -euo pipefail
 cd "$(dirname "$0")"
 fresh=false
@@ -15,7 +17,7 @@ out="${1:-out}"
 mkdir -p "$out"
 cd "$out"
 if $fresh; then
-  rm -f server.pem server.key jwt-*.key jwt-*.pub.pem jwt-hmac.secret
+  rm -f server.pem server.key client.pem client.key jwt-*.key jwt-*.pub.pem jwt-hmac.secret
 fi
 
 if [ ! -f ca.key ]; then
@@ -36,6 +38,20 @@ EXT
   openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 397 -sha256 \
     -extfile server.ext -out server.pem 2>/dev/null
   rm -f server.csr server.ext
+fi
+
+# A client certificate: AuthProxy's identity towards a backend that requires mutual TLS
+# (a cluster's AuthProxy.ClientCertificate and AuthProxy.ClientKey).
+if [ ! -f client.pem ]; then
+  openssl req -newkey rsa:2048 -nodes -sha256 -keyout client.key -out client.csr -subj "/CN=authproxy" 2>/dev/null
+  cat > client.ext <<'EXT'
+basicConstraints=CA:FALSE
+keyUsage=critical,digitalSignature
+extendedKeyUsage=clientAuth
+EXT
+  openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 397 -sha256 \
+    -extfile client.ext -out client.pem 2>/dev/null
+  rm -f client.csr client.ext
 fi
 
 # Token signing keys: the private halves sign test tokens (mint-token --rsa-private-key), the

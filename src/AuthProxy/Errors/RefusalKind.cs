@@ -45,6 +45,8 @@ internal enum RefusalKind
     BadParameter,
     /// <summary>The backend refused the connection or failed mid-response.</summary>
     UpstreamUnavailable,
+    /// <summary>The TLS connection to the backend failed: its certificate is not trusted, or it refused AuthProxy's client certificate.</summary>
+    UpstreamTls,
     /// <summary>No healthy backend destination is available.</summary>
     NoDestination,
     /// <summary>The backend did not answer in time.</summary>

@@ -8,7 +8,8 @@ namespace AuthProxy.Forwarding;
 
 /// <summary>
 /// AuthProxy's transforms on every route: first <see cref="StripHeadersTransform"/> (before the
-/// route's own transforms), last <see cref="IdentityTransform"/>. Also validates the route
+/// route's own transforms), last <see cref="IdentityTransform"/>, and on routes to https backends
+/// <see cref="UpstreamTlsSlotTransform"/>. Also validates the route
 /// metadata AuthProxy reads (<see cref="StrippedHeaders.MetadataKey"/>,
 /// <see cref="RefusedParameters.MetadataKey"/>), so a bad entry is a routes-file problem like any YARP error.
 /// </summary>
@@ -56,5 +57,9 @@ internal sealed class ForwardingTransformProvider(IOptions<EnforcementOptions> e
     {
         context.RequestTransforms.Insert(0, new StripHeadersTransform(StrippedHeaders.ForRoute(context.Route?.Metadata)));
         context.RequestTransforms.Add(new IdentityTransform(_enableAuth));
+        if (context.Cluster?.Destinations?.Values.Any(d => d.Address.StartsWith("https:", StringComparison.OrdinalIgnoreCase)) == true)
+        {
+            context.RequestTransforms.Add(new UpstreamTlsSlotTransform());
+        }
     }
 }

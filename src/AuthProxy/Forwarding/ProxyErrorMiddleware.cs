@@ -1,3 +1,4 @@
+using AuthProxy.Configuration;
 using AuthProxy.Errors;
 using AuthProxy.Telemetry;
 using Yarp.ReverseProxy.Forwarder;
@@ -9,7 +10,9 @@ namespace AuthProxy.Forwarding;
 /// Runs in YARP's pipeline: times each forwarding, logs each failure of the backend or the network
 /// in one line (YARP's own lines, with their stack traces, are off by default), and when forwarding
 /// failed before the backend's response started, answers in the route's error style instead of
-/// YARP's empty 502/503/504. A client that went away or sent a broken body is not a failure worth a
+/// YARP's empty 502/503/504. A failed TLS connection is its own refusal (<c>upstream-tls</c>) and
+/// its own log line, naming the cause (untrusted chain, name mismatch, expired, client certificate
+/// refused). A client that went away or sent a broken body is not a failure worth a
 /// warning: anyone can cause one.
 /// </summary>
 internal sealed partial class ProxyErrorMiddleware(RequestDelegate next, AuthProxyMetrics metrics, TimeProvider time,
@@ -28,8 +31,20 @@ internal sealed partial class ProxyErrorMiddleware(RequestDelegate next, AuthPro
             return; // the client went away or sent a broken body; YARP's status stands
         }
 
-        var route = context.Features.Get<IReverseProxyFeature>()?.Route.Config;
-        Log.ForwardingFailed(logger, route?.RouteId ?? "?", cluster, error.Error.ToString(), error.Exception?.GetType().Name, error.Exception?.Message);
+        var proxy = context.Features.Get<IReverseProxyFeature>();
+        var route = proxy?.Route.Config;
+        var tls = context.Features.Get<UpstreamTlsSlot>()?.Failure ?? UpstreamTlsException.Find(error.Exception);
+        if (tls is not null)
+        {
+            metrics.UpstreamTlsFailed(cluster, tls.Word);
+            var destination = proxy?.ProxiedDestination?.Model.Config.Address is { } address ? UrlRedaction.Redact(address) : "?";
+            Log.UpstreamTlsFailed(logger, route?.RouteId ?? "?", cluster, destination, tls.Word, tls.Detail);
+        }
+        else
+        {
+            Log.ForwardingFailed(logger, route?.RouteId ?? "?", cluster, error.Error.ToString(), error.Exception?.GetType().Name, error.Exception?.Message);
+        }
+
         if (context.Response.HasStarted)
         {
             return; // the backend's status and part of its body are on their way; YARP aborts the rest
@@ -37,6 +52,7 @@ internal sealed partial class ProxyErrorMiddleware(RequestDelegate next, AuthPro
 
         var refusal = error.Error switch
         {
+            _ when tls is not null => new Refusal(RefusalKind.UpstreamTls, $"The TLS connection to the backend of cluster {cluster} failed"),
             ForwarderError.RequestTimedOut => new Refusal(RefusalKind.UpstreamTimeout, $"The backend of cluster {cluster} did not answer in time"),
             ForwarderError.NoAvailableDestinations => new Refusal(RefusalKind.NoDestination, $"No backend of cluster {cluster} is available"),
             _ => new Refusal(RefusalKind.UpstreamUnavailable, $"The backend of cluster {cluster} cannot be reached or failed to answer"),
@@ -61,5 +77,8 @@ internal sealed partial class ProxyErrorMiddleware(RequestDelegate next, AuthPro
     {
         [LoggerMessage(EventId = LogEvents.ForwardingFailed, Level = LogLevel.Warning, Message = "Forwarding on route {Route} to cluster {Cluster} failed: {Error} ({ExceptionType}: {ExceptionMessage})")]
         public static partial void ForwardingFailed(ILogger logger, string route, string cluster, string error, string? exceptionType, string? exceptionMessage);
+
+        [LoggerMessage(EventId = LogEvents.UpstreamTlsFailed, Level = LogLevel.Warning, Message = "TLS to the backend failed on route {Route}, cluster {Cluster}, destination {Destination}: {Cause}: {Detail}")]
+        public static partial void UpstreamTlsFailed(ILogger logger, string route, string cluster, string destination, string cause, string detail);
     }
 }

@@ -7,6 +7,7 @@ using AuthProxy.Policy;
 using AuthProxy.Routing;
 using AuthProxy.Storage;
 using AuthProxy.Telemetry;
+using AuthProxy.Tls;
 using AuthProxy.Tokens;
 using AuthProxy.Users;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -39,7 +40,8 @@ public static class AuthProxyServiceCollectionExtensions
         services.AddAuthProxyAuthentication();
         services.AddAuthProxyRouting();
         services.AddAuthProxyPolicies();
-        services.AddAuthProxyForwarding();
+        services.AddAuthProxyForwarding(configuration);
+        services.AddAuthProxyTls(configuration);
         return services;
     }
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using AuthProxy.Configuration;
+using AuthProxy.Tls;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
@@ -22,13 +23,16 @@ internal sealed class KeyHttp
     /// <summary>Carries the TLS failure cause out of the validation callback for the fetch's log line.</summary>
     public static readonly HttpRequestOptionsKey<TlsDiagnostics> Diagnostics = new("AuthProxy.Keys.Tls");
 
-    private readonly ConcurrentDictionary<string, CaBundle?> _bundles = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ReloadingFiles<CaBundle>?> _bundles = new(StringComparer.Ordinal);
 
     /// <summary>The client name for a provider: its own when it has its own CA bundle.</summary>
     public static string ClientFor(string? provider) => provider is null ? DefaultClient : $"{DefaultClient}:{provider}";
 
-    /// <summary>Sets the CA bundle a client trusts (null: the system store); called once the bundles are loaded.</summary>
-    public void Trust(string client, CaBundle? bundle) => _bundles[client] = bundle;
+    /// <summary>
+    /// Sets the CA bundle a client trusts (null: the system store); called once the bundles are loaded.
+    /// Each handshake reads the bundle as it is on disk now (the files are re-read when they change).
+    /// </summary>
+    public void Trust(string client, ReloadingFiles<CaBundle>? bundle) => _bundles[client] = bundle;
 
     /// <summary>Registers the default client and one per provider declared with its own CaCertificate.</summary>
     public static void Register(IServiceCollection services, IEnumerable<string> providersWithOwnBundle)
@@ -99,7 +103,7 @@ internal sealed class KeyHttp
 
     private HttpClientHandler CreateHandler(string client)
     {
-        var bundle = _bundles.GetValueOrDefault(client);
+        var trust = _bundles.GetValueOrDefault(client);
         return new HttpClientHandler
         {
             AllowAutoRedirect = false,
@@ -107,7 +111,9 @@ internal sealed class KeyHttp
             UseProxy = true,
             ServerCertificateCustomValidationCallback = (request, certificate, chain, errors) =>
             {
-                var problem = bundle is null ? CaBundle.DescribeSystemErrors(errors) : bundle.Validate(certificate, chain, errors);
+                var problem = trust is null ? CaBundle.DescribeSystemErrors(errors)
+                    : trust.Current is { } bundle ? bundle.Validate(certificate, chain, errors)
+                    : $"the {trust.Description} cannot be read, so no certificate is trusted";
                 if (problem is not null && request.Options.TryGetValue(Diagnostics, out var diagnostics))
                 {
                     diagnostics.Problem = problem;

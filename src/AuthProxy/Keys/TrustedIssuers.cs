@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using System.Collections.Immutable;
 using AuthProxy.Configuration;
 using AuthProxy.Telemetry;
+using AuthProxy.Tls;
 using AuthProxy.Tokens;
 using Microsoft.Extensions.Options;
 
@@ -22,6 +23,7 @@ internal sealed class TrustedIssuers : IDisposable
     private readonly string _contentRoot;
     private readonly KeySourceFactory _sources;
     private readonly KeyHttp _http;
+    private readonly TlsFileMonitor _monitor;
     private ImmutableArray<TrustedIssuer> _all = [];
     private FrozenDictionary<string, TrustedIssuer> _byIssuer = FrozenDictionary<string, TrustedIssuer>.Empty;
     private TrustedIssuer? _fallback;
@@ -33,8 +35,9 @@ internal sealed class TrustedIssuers : IDisposable
     private readonly OwnTokenOptions _own;
 
     public TrustedIssuers(IOptions<JwtOptions> options, IOptions<OwnTokenOptions> own, IOptions<JwtProvidersOptions> providers, IHostEnvironment environment,
-        KeySourceFactory sources, KeyHttp http, SigningKeyRing ring, AuthProxyMetrics metrics, TimeProvider time)
+        KeySourceFactory sources, KeyHttp http, SigningKeyRing ring, AuthProxyMetrics metrics, TimeProvider time, TlsFileMonitor monitor)
     {
+        _monitor = monitor;
         metrics.ObserveKeySources(() => _all.SelectMany(i => i.Sources)
             .Select(s => new KeySourceReading(s.Description, s.Current.Keys.Length, s.IsLoaded ? s.Current.LoadedAt : null)), time);
         _own = own.Value;
@@ -71,7 +74,7 @@ internal sealed class TrustedIssuers : IDisposable
     {
         var problems = new List<string>();
         var globalBundle = _options.CaCertificate is { Length: > 0 } ca
-            ? CaBundle.Load(Path.GetFullPath(ca, _contentRoot), "Security:JWT:CaCertificate (or SSL_CA_CERT)", problems)
+            ? Bundle(Path.GetFullPath(ca, _contentRoot), "Security:JWT:CaCertificate (or SSL_CA_CERT)", problems)
             : null;
         _http.Trust(KeyHttp.DefaultClient, globalBundle);
 
@@ -153,7 +156,7 @@ internal sealed class TrustedIssuers : IDisposable
         if (provider.CaCertificate is { } ca)
         {
             client = KeyHttp.ClientFor(provider.Name);
-            _http.Trust(client, CaBundle.Load(Path.GetFullPath(ca, _contentRoot), $"{name}:CaCertificate", problems));
+            _http.Trust(client, Bundle(Path.GetFullPath(ca, _contentRoot), $"{name}:CaCertificate", problems));
         }
 
         // Public keys and shared secrets come from separate settings: a key document fetched for
@@ -164,6 +167,14 @@ internal sealed class TrustedIssuers : IDisposable
                 .Concat(provider.Secrets.Select((value, i) => _sources.Create($"{name}:Secrets:{i}", value, KeyRules.ProviderSecrets(algorithms), client, problems)))
                 .ToImmutableArray();
         return new TrustedIssuer(name, provider.Issuer, [.. provider.Audiences], sources, algorithms);
+    }
+
+    /// <summary>A CA bundle for key URLs, read again when its files change (as the backends' bundles are).</summary>
+    private ReloadingFiles<CaBundle> Bundle(string path, string setting, List<string> problems)
+    {
+        var files = new ReloadingFiles<CaBundle>($"CA bundle {path} of {setting}", [path], loading => CaBundle.Load(path, setting, loading), problems);
+        _monitor.Watch(files);
+        return files;
     }
 
     public void Dispose()

@@ -21,6 +21,8 @@ internal sealed class AuthProxyMetrics
     private readonly Counter<long> _throttled;
     private readonly Counter<long> _passwordHashes;
     private readonly Histogram<double> _upstreamDuration;
+    private readonly Counter<long> _upstreamTlsFailures;
+    private Func<int> _dangerousClusters = () => 0;
     private Func<IEnumerable<KeySourceReading>> _keySources = () => [];
     private Func<int> _revocations = () => 0;
     private Func<(bool Available, int Instances)>? _store;
@@ -60,6 +62,10 @@ internal sealed class AuthProxyMetrics
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1, 2.5, 5, 10] });
         _upstreamDuration = meter.CreateHistogram<double>("authproxy.upstream.duration", unit: "s",
             description: "Time from forwarding a request to the backend's answer (or failure), by cluster and outcome (status class or error).");
+        _upstreamTlsFailures = meter.CreateCounter<long>("authproxy.upstream.tls_failures", unit: "{failure}",
+            description: "TLS connections to backends that failed, by cluster and cause (untrusted-chain, name-mismatch, expired, not-yet-valid, no-certificate, client-certificate-refused, handshake).");
+        meter.CreateObservableGauge("authproxy.upstream.dangerous_certificates", () => _dangerousClusters(), unit: "{cluster}",
+            description: "Clusters in force that accept any certificate from their backends (HttpClient:DangerousAcceptAnyServerCertificate, allowed by AuthProxy:Upstream:AllowDangerousCertificates).");
     }
 
     /// <summary>Lets the key gauges read the key sources' state (from the feature that owns them).</summary>
@@ -78,6 +84,9 @@ internal sealed class AuthProxyMetrics
     /// <summary>A change committed on some instance was applied here <paramref name="delay"/> after its commit.</summary>
     public void StoreChangeApplied(string kind, TimeSpan delay) =>
         _storeChangeDelay.Record(Math.Max(0, delay.TotalSeconds), new KeyValuePair<string, object?>("kind", kind));
+
+    /// <summary>Lets the dangerous-certificates gauge count the clusters in force that accept any certificate.</summary>
+    public void ObserveDangerousClusters(Func<int> count) => _dangerousClusters = count;
 
     public void Decided(string route, string result, string reason, TimeSpan elapsed)
     {
@@ -104,6 +113,10 @@ internal sealed class AuthProxyMetrics
     public void Throttled(string budget) => _throttled.Add(1, new KeyValuePair<string, object?>("budget", budget));
 
     public void PasswordHashed() => _passwordHashes.Add(1);
+
+    /// <param name="cause">The failure's cause word (<c>untrusted-chain</c>, <c>client-certificate-refused</c>, ...).</param>
+    public void UpstreamTlsFailed(string cluster, string cause) =>
+        _upstreamTlsFailures.Add(1, new KeyValuePair<string, object?>("cluster", cluster), new KeyValuePair<string, object?>("cause", cause));
 
     public void Forwarded(string cluster, string outcome, TimeSpan elapsed) =>
         _upstreamDuration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("cluster", cluster), new KeyValuePair<string, object?>("outcome", outcome));

@@ -5,7 +5,7 @@ namespace AuthProxy.Telemetry;
 /// The ids are stable: operators filter and alert on them, and the README names them. Each feature
 /// has its own range: 1-99 hosting and settings, 1000s routes, 1200s users, 1300s keys, 1400s
 /// policies, 1500s forwarding, 1600s signing keys, 1700s token services, 1800s the store, 1900s
-/// GraphQL. A new event takes the next free id in its feature's range; an id is never reused.
+/// GraphQL, 2000s certificate files (TLS). A new event takes the next free id in its feature's range; an id is never reused.
 /// </summary>
 internal static class LogEvents
 {
@@ -116,6 +116,15 @@ internal static class LogEvents
     /// <summary>A body was refused while it was being forwarded, for a parameter AuthProxy refuses; the backend never received it whole (Debug: the access line tells the refusal).</summary>
     public const int BodyParameterRefused = 1502;
 
+    /// <summary>The TLS connection to a backend failed: route, cluster, destination, cause and detail (Warning).</summary>
+    public const int UpstreamTlsFailed = 1503;
+
+    /// <summary>A cluster accepts any backend certificate, logged at every load of the routes (Warning).</summary>
+    public const int DangerousCertificatesAccepted = 1504;
+
+    /// <summary>A cluster's CA bundle or client certificate cannot be read when its HTTP client is made (Error).</summary>
+    public const int UpstreamTlsFilesUnreadable = 1505;
+
     // Signing keys
 
     /// <summary>A new signing key took over (Information).</summary>
@@ -171,4 +180,15 @@ internal static class LogEvents
 
     /// <summary>A GraphQL request stopped because its client went away (Information).</summary>
     public const int GraphQLAbandoned = 1903;
+
+    // Certificate files (TLS)
+
+    /// <summary>Changed certificate files (the listener's certificate, a backend CA bundle or client certificate) were reloaded (Information).</summary>
+    public const int TlsFilesReloaded = 2001;
+
+    /// <summary>Changed certificate files cannot be loaded; the version in force stays (Error).</summary>
+    public const int TlsFilesRefused = 2002;
+
+    /// <summary>Checking the certificate files failed; the next check tries again (Error).</summary>
+    public const int TlsFilesCheckFailed = 2003;
 }

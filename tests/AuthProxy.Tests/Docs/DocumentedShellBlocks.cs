@@ -4,7 +4,7 @@ namespace AuthProxy.Tests.Docs;
 public static class DocumentedShellBlocks
 {
     /// <summary>The blocks the tests in this folder run, by their marker's name.</summary>
-    public static readonly string[] Tested = ["quickstart", "run-yourself", "config-verbs", "json-logs", "key-url", "user-jwts", "multi-issuer", "tigergraph"];
+    public static readonly string[] Tested = ["quickstart", "run-yourself", "config-verbs", "json-logs", "key-url", "user-jwts", "multi-issuer", "tigergraph", "tls-listener", "tls-backend"];
 
     public static readonly TimeSpan Timeout = TimeSpan.FromMinutes(4);
 

@@ -27,6 +27,26 @@ public sealed partial class ReadmeShellTests
     }
 
     [Fact]
+    public async Task TheHttpsListener_AnswersOverHttp2_AndServesANewCertificateOnceItsFileChanges()
+    {
+        var run = await DocumentedShellBlocks.RunAsync("tls-listener");
+
+        run.AssertPrinted("\"status\":\"Healthy\"");
+        Assert.Matches(new Regex("^2$", RegexOptions.Multiline), run.Output);
+        var serials = Regex.Matches(run.Output, "^serial=([0-9A-F]+)$", RegexOptions.Multiline).Select(m => m.Groups[1].Value).ToList();
+        Assert.True(serials.Count == 2, run.Output);
+        Assert.NotEqual(serials[0], serials[1]);
+    }
+
+    [Fact]
+    public async Task ABackendRequiringAClientCertificate_SeesAuthProxysCertificate()
+    {
+        var run = await DocumentedShellBlocks.RunAsync("tls-backend");
+
+        Assert.Matches(new Regex("CN ?= ?authproxy"), run.Output);
+    }
+
+    [Fact]
     public async Task RunningTheProxyYourself_AnswersWithBasic_AndWithAToken()
     {
         var run = await DocumentedShellBlocks.RunAsync("run-yourself");

@@ -393,6 +393,30 @@ public sealed class KeyUrlTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CaBundleReplaced_IsReadAgain_WithNoRestart()
+    {
+        using var other = new TestCertificateAuthority("Another CA");
+        using var key = TestKey.Rsa("k1");
+        _server.Serve("/jwks", Ok(TestKey.Jwks(key)));
+        var time = ProxyHost.FakeClock();
+        var bundle = Path.Combine(_directory, "provider-ca.pem");
+        await File.WriteAllTextAsync(bundle, other.Certificate.ExportCertificatePem());
+        await using var validators = await Validators.CreateAsync(Provider("idp", "https://idp.example", _server.Url("/jwks").ToString(),
+            ("Security:JWT:Providers:idp:CaCertificate", bundle), ("AuthProxy:KeyFetch:MaxRetries", "0")), time);
+        Assert.False(validators.Issuers.IsReady);
+
+        // The operator fixes the bundle: the next check of the files (every second) reads it again.
+        await ProxyHost.ReplaceFileAsync(bundle, _ca.Certificate.ExportCertificatePem());
+        time.Advance(AuthProxy.Tls.TlsFileMonitor.Interval);
+        time.Advance(TimeSpan.FromSeconds(30));
+        await RefreshDueAsync(validators);
+
+        Assert.Contains(validators.Logs.GetSnapshot(), r => r.Id.Id == 2001 && r.Message.Contains(bundle, StringComparison.Ordinal));
+        Assert.True(validators.Issuers.IsReady);
+        Assert.True((await validators.ValidateAsync(key.Sign(Claims("https://idp.example")))).Succeeded);
+    }
+
+    [Fact]
     public async Task ProvidersOwnCa_OverridesTheGlobalOne()
     {
         using var other = new TestCertificateAuthority("Another CA");

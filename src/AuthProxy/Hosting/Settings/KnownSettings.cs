@@ -29,6 +29,7 @@ internal static partial class KnownSettings
         (ManagementOptions.SectionName, typeof(ManagementOptions)),
         (LimitsOptions.SectionName, typeof(LimitsOptions)),
         (AccessLogOptions.SectionName, typeof(AccessLogOptions)),
+        (Forwarding.UpstreamOptions.SectionName, typeof(Forwarding.UpstreamOptions)),
     ];
 
     private static readonly Dictionary<string, Type> Types = new(StringComparer.OrdinalIgnoreCase);
