@@ -12,7 +12,7 @@ namespace AuthProxy.Tests.EndToEnd;
 /// handshake fails (untrusted chain, name mismatch, expired, client certificate refused), each a
 /// 502 <c>upstream-tls</c> with one log line naming the cause.
 /// </summary>
-[Collection(EndToEndCollection.Name)]
+[Collection(AloneCollection.Name)] // its gauge assertions: see AloneCollection
 public sealed class UpstreamTlsTests : IDisposable
 {
     private readonly TestCertificateAuthority _ca = new("Backend Test CA");
