@@ -104,6 +104,8 @@ public static partial class AuthProxyApp
         app.UseMiddleware<ErrorStyleMiddleware>(); // the default style, before anything can refuse
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
+            // The store's outage is logged once by the change feed (event 1802), not once per refused write.
+            SuppressDiagnosticsCallback = context => context.Exception is StoreUnavailableException,
             ExceptionHandler = context =>
             {
                 return RefusalWriter.WriteAsync(context, Failure(context.Features.Get<Microsoft.AspNetCore.Diagnostics.IExceptionHandlerFeature>()?.Error));

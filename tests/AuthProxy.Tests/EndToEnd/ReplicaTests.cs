@@ -327,6 +327,14 @@ public sealed class ReplicaTests(BackendProcess backend) : IAsyncLifetime
             Assert.NotNull(write.Headers.RetryAfter);
         }
 
+        const string Create = """mutation { createAccessToken(input: {type: PERSONAL, actorUrn: "urn:li:corpuser:kevin", duration: ONE_DAY, name: "outage"}) { accessToken } }""";
+        using (var graphql = await b.Client.SendAsync(Http.Json(HttpMethod.Post, "/api/graphql", new { query = Create }).WithBasic("kevin", TestUsers.KevinPassword)))
+        {
+            var error = (await graphql.JsonAsync()).GetProperty("errors")[0];
+            Assert.Equal("SERVICE_UNAVAILABLE", error.GetProperty("extensions").GetProperty("code").GetString());
+            Assert.Contains("token store does not answer", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        }
+
         using (var readiness = await b.Client.GetAsync("/readyz"))
         {
             Assert.Equal(HttpStatusCode.OK, readiness.StatusCode); // degraded, still serving: the database is shared by every replica

@@ -29,6 +29,9 @@ internal sealed partial class GraphQLRequestHandler(ISchema schema, IDocumentExe
 
     private const string BadRequestCode = "BAD_REQUEST";
 
+    /// <summary>The error code of a mutation refused because the store does not answer (reason <c>store-unavailable</c> elsewhere).</summary>
+    public const string StoreUnavailableCode = "SERVICE_UNAVAILABLE";
+
     private static readonly string TooLarge = $"The request is larger than {RequestJson.MaxBytes} bytes.";
 
     /// <summary>graphql-dotnet's standard rules, after the guard that makes them honour cancellation and stop at MaxErrors.</summary>
@@ -107,10 +110,22 @@ internal sealed partial class GraphQLRequestHandler(ISchema schema, IDocumentExe
             User = context.User,
             ValidationRules = _rules,
             CancellationToken = cancellationToken,
+            UnhandledExceptionDelegate = StoreUnavailable,
         });
         return result.Errors?.OfType<ValidationStoppedError>().FirstOrDefault() is { } stopped
             ? new ExecutionResult { Errors = [.. stopped.Reported, stopped] }
             : result;
+    }
+
+    /// <summary>A resolver that could not reach the store answers a clear error of its own, not "Error trying to resolve field".</summary>
+    private static Task StoreUnavailable(UnhandledExceptionContext context)
+    {
+        if (context.OriginalException is Storage.StoreUnavailableException)
+        {
+            context.Exception = new ExecutionError("The token store does not answer; nothing was changed. Try again shortly") { Code = StoreUnavailableCode };
+        }
+
+        return Task.CompletedTask;
     }
 
     /// <summary>The <c>{"query","variables","operationName"}</c> body, read into memory no further than <see cref="RequestJson.MaxBytes"/>.</summary>
