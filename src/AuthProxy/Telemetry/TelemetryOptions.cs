@@ -13,6 +13,15 @@ public sealed class TelemetryOptions
     /// <value>The default value is: when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set.</value>
     public bool? Otlp { get; set; }
 
+    /// <summary>
+    /// Whether AuthProxy records spans (its own, ASP.NET Core's, HttpClient's and YARP's). Off, none
+    /// is recorded or processed; trace context still flows: ASP.NET Core starts an activity for each
+    /// request (from the client's <c>traceparent</c> when it sent one), HttpClient forwards it to the
+    /// backend, and the access line names its trace id.
+    /// </summary>
+    /// <value>The default value is: on when traces are exported (<see cref="Otlp"/>).</value>
+    public bool? Tracing { get; set; }
+
     /// <summary>The <c>service.name</c> resource attribute.</summary>
     /// <value>The default value is <c>authproxy</c>.</value>
     public string ServiceName { get; set; } = "authproxy";

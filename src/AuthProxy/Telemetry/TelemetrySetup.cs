@@ -17,6 +17,9 @@ internal static class TelemetrySetup
 {
     public const string MetricsPath = "/metrics";
 
+    /// <summary>The runtime's built-in meter: GC, heap, working set, CPU time, thread pool.</summary>
+    public const string RuntimeMeterName = "System.Runtime";
+
     /// <summary>GridGain's revoke-one-token path: what follows it is a whole token.</summary>
     internal const string TokenInPathPrefix = "/management/v1/authentication/jwt";
 
@@ -34,8 +37,13 @@ internal static class TelemetrySetup
         var otlp = options.Otlp ?? !string.IsNullOrEmpty(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
 
         var telemetry = builder.Services.AddOpenTelemetry()
-            .ConfigureResource(resource => resource.AddService(options.ServiceName, serviceVersion: typeof(TelemetrySetup).Assembly.GetName().Version?.ToString()))
-            .WithTracing(tracing => tracing
+            .ConfigureResource(resource => resource.AddService(options.ServiceName, serviceVersion: typeof(TelemetrySetup).Assembly.GetName().Version?.ToString()));
+
+        // Spans nobody receives would cost every request (three activities, their tags, the SDK's
+        // processing): they are recorded only when they go somewhere. Trace context is forwarded either way.
+        if (options.Tracing ?? otlp)
+        {
+            telemetry.WithTracing(tracing => tracing
                 .AddSource(AuthProxyTelemetry.SourceName, "Yarp.ReverseProxy")
                 .AddAspNetCoreInstrumentation(options =>
                 {
@@ -64,10 +72,14 @@ internal static class TelemetrySetup
                             activity.SetTag("url.full", Configuration.UrlRedaction.Redact(url));
                         }
                     };
-                }))
+                }));
+        }
+
+        telemetry
             .WithMetrics(metrics =>
             {
-                metrics.AddMeter(AuthProxyMetrics.MeterName).AddAspNetCoreInstrumentation().AddHttpClientInstrumentation();
+                // System.Runtime: .NET's own process, memory and GC instruments (observed at collection only).
+                metrics.AddMeter(AuthProxyMetrics.MeterName, RuntimeMeterName).AddAspNetCoreInstrumentation().AddHttpClientInstrumentation();
                 if (options.Prometheus)
                 {
                     metrics.AddPrometheusExporter();

@@ -67,6 +67,7 @@ public sealed class KeyUrlSecretTests(BackendProcess backend) : IAsyncLifetime
         await using var proxy = await ProxyHost.StartAsync(TestRoutes.Standard(backend.BaseAddress), settings: new Dictionary<string, string>
         {
             ["Security:JWT:CaCertificate"] = _bundle,
+            ["AuthProxy:Telemetry:Tracing"] = "true", // spans are recorded only when asked for or exported
             ["Security:JWT:Providers:signed:Issuer"] = "https://signed.example",
             ["Security:JWT:Providers:signed:Keys:0"] = $"https://keys:{Password}@localhost:{Port}/signed/jwks?{Query}",
             ["Security:JWT:Providers:discovered:Issuer"] = tenant,

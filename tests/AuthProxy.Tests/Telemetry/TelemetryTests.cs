@@ -19,7 +19,8 @@ public sealed partial class TelemetryTests(BackendProcess backend) : IAsyncLifet
     private readonly List<LogRecord> _logs = [];
     private ProxyHost _proxy = null!;
 
-    public async Task InitializeAsync() => _proxy = await ProxyHost.StartAsync(TestRoutes.Standard(backend.BaseAddress), configure: builder =>
+    public async Task InitializeAsync() => _proxy = await ProxyHost.StartAsync(TestRoutes.Standard(backend.BaseAddress),
+        settings: new Dictionary<string, string> { ["AuthProxy:Telemetry:Tracing"] = "true" }, configure: builder =>
         builder.Services.AddOpenTelemetry()
             .WithTracing(tracing => tracing.AddInMemoryExporter(_spans))
             .WithMetrics(metrics => metrics.AddInMemoryExporter(_metrics))
@@ -191,6 +192,9 @@ public sealed partial class TelemetryTests(BackendProcess backend) : IAsyncLifet
             "authproxy_throttled_total", "authproxy_upstream_duration_seconds_bucket",
         ];
         Assert.All(documented, name => Assert.Contains(name, exported));
+        // .NET's own: memory, allocation, GC and CPU time of the process.
+        Assert.All(["dotnet_process_memory_working_set_bytes", "dotnet_gc_heap_total_allocated_bytes_total", "dotnet_gc_collections_total",
+            "dotnet_process_cpu_time_seconds_total"], name => Assert.Contains("\n" + name, text, StringComparison.Ordinal));
 
         var dashboard = await File.ReadAllTextAsync(Path.Combine(Routing.RoutesFileReaderTests.FindRepositoryRoot(), "deploy", "grafana", "authproxy.json"));
         var queried = JsonDocument.Parse(dashboard).RootElement.GetProperty("panels").EnumerateArray()
