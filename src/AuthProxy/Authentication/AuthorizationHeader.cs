@@ -12,7 +12,16 @@ internal static class AuthorizationHeader
     /// </summary>
     public static HeaderRead TryRead(HttpRequest request, string scheme, out string credential)
     {
-        credential = string.Empty;
+        var read = TryReadInPlace(request, scheme, out var span);
+        credential = span.IsEmpty ? string.Empty : span.ToString();
+        return read;
+    }
+
+    /// <inheritdoc cref="TryRead(HttpRequest, string, out string)"/>
+    /// <remarks>The credential as it stands in the header: no copy is made.</remarks>
+    public static HeaderRead TryReadInPlace(HttpRequest request, string scheme, out ReadOnlySpan<char> credential)
+    {
+        credential = default;
         var values = request.Headers.Authorization;
         if (values.Count == 0)
         {
@@ -36,7 +45,7 @@ internal static class AuthorizationHeader
             return HeaderRead.Absent; // "BearerX ..." is another scheme
         }
 
-        credential = rest.Trim().ToString();
+        credential = rest.Trim();
         return HeaderRead.Found;
     }
 

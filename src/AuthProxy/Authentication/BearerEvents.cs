@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using AuthProxy.Errors;
 using AuthProxy.Telemetry;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -7,11 +8,12 @@ namespace AuthProxy.Authentication;
 /// <summary>
 /// JwtBearer's events for the <c>Bearer</c> scheme. <see cref="MessageReceived"/> reads the token
 /// under SPEC §6's header rules (one <c>Authorization</c> header, the scheme in any case, nothing
-/// but the token after it) instead of JwtBearer's lenient prefix match; <see cref="Challenge"/> and
+/// but the token after it) instead of JwtBearer's lenient prefix match, and decides a token
+/// <see cref="VerifiedTokenCache"/> remembers on the spot; <see cref="Challenge"/> and
 /// <see cref="Forbidden"/> write the typed refusal in the route's error style with
 /// <see cref="RefusalWriter"/>, in place of JwtBearer's bare 401 and 403.
 /// </summary>
-internal sealed partial class BearerEvents(ILogger<BearerEvents> logger) : JwtBearerEvents
+internal sealed partial class BearerEvents(TokenValidator validator, ILogger<BearerEvents> logger) : JwtBearerEvents
 {
     /// <summary>Logs the refusal at Debug (the request's access line tells it at Information; JwtBearer's own lines are under <c>Microsoft.AspNetCore</c>, off by default); the token shows masked.</summary>
     public override Task AuthenticationFailed(AuthenticationFailedContext context)
@@ -26,7 +28,7 @@ internal sealed partial class BearerEvents(ILogger<BearerEvents> logger) : JwtBe
 
     public override Task MessageReceived(MessageReceivedContext context)
     {
-        switch (AuthorizationHeader.TryRead(context.Request, AuthSchemes.Bearer, out var token))
+        switch (AuthorizationHeader.TryReadInPlace(context.Request, AuthSchemes.Bearer, out var token))
         {
             case HeaderRead.Absent:
                 context.NoResult();
@@ -40,9 +42,24 @@ internal sealed partial class BearerEvents(ILogger<BearerEvents> logger) : JwtBe
                     // An empty token would send JwtBearer back to the header; it is a missing one.
                     Fail(context, Denials.Missing);
                 }
+                else if (validator.Remembered(token) is { } remembered)
+                {
+                    // A token that passed every check before, checked again for what can change
+                    // (expiry, user, revocation): decided here, before JwtBearer copies its
+                    // parameters and calls the token handler for a signature already verified.
+                    if (remembered.Caller is { } caller)
+                    {
+                        context.Principal = new ClaimsPrincipal(caller);
+                        context.Success();
+                    }
+                    else
+                    {
+                        Fail(context, remembered.Refusal);
+                    }
+                }
                 else
                 {
-                    context.Token = token;
+                    context.Token = token.ToString();
                 }
 
                 break;

@@ -55,8 +55,11 @@ internal sealed class VerifiedTokenCache : IDisposable
         return keys;
     }
 
-    /// <summary>A remembered token whose issuer still serves the same keys; false sends it through the full check.</summary>
-    public bool TryGet(string token, [NotNullWhen(true)] out VerifiedTokenEntry? entry) =>
+    /// <summary>
+    /// A remembered token whose issuer still serves the same keys; false sends it through the full
+    /// check. Looked up by the text as it stands in the request's header: a hit costs no copy of it.
+    /// </summary>
+    public bool TryGet(ReadOnlySpan<char> token, [NotNullWhen(true)] out VerifiedTokenEntry? entry) =>
         _cache.TryGetValue(token, out entry) && entry is not null && entry.KeysUnchanged();
 
     /// <summary>Remembers a token that passed every check, until its expiry or <see cref="MaxAge"/>, if it passed once before.</summary>

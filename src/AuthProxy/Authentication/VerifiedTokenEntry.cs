@@ -3,9 +3,12 @@ using AuthProxy.Keys;
 namespace AuthProxy.Authentication;
 
 /// <summary>What <see cref="VerifiedTokenCache"/> remembers of a token: what it says, and the keys its issuer served when it was checked.</summary>
-internal sealed class VerifiedTokenEntry(TrustedIssuer issuer, KeySet[] keys, string subject, string? graph, string? tokenId, string masked,
+internal sealed class VerifiedTokenEntry(string token, TrustedIssuer issuer, KeySet[] keys, string subject, string? graph, string? tokenId, string masked,
     DateTimeOffset? expires, string[] ancestors)
 {
+    /// <summary>The token (the cache's key): what a caller made from this entry carries, without a copy of the request's.</summary>
+    public string Token { get; } = token;
+
     public TrustedIssuer Issuer { get; } = issuer;
 
     public string Subject { get; } = subject;

@@ -42,14 +42,13 @@ internal sealed partial class AccessLogMiddleware
         _refused = new EvenSampler(options.Value.RefusedSampleRate);
     }
 
-    public async Task InvokeAsync(HttpContext context)
-    {
-        if (_level == LogLevel.None || !_logger.IsEnabled(_level) || Probes.Contains(context.Request.Path.Value, StringComparer.OrdinalIgnoreCase))
-        {
-            await _next(context);
-            return;
-        }
+    public Task InvokeAsync(HttpContext context) =>
+        _level == LogLevel.None || !_logger.IsEnabled(_level) || Probes.Contains(context.Request.Path.Value, StringComparer.OrdinalIgnoreCase)
+            ? _next(context)
+            : LogAsync(context);
 
+    private async Task LogAsync(HttpContext context)
+    {
         var started = _time.GetTimestamp();
         try
         {

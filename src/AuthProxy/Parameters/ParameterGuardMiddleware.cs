@@ -18,24 +18,25 @@ internal sealed partial class ParameterGuardMiddleware(RequestDelegate next, ILo
 {
     private readonly ConditionalWeakTable<RouteConfig, RefusedParameters> _byRoute = [];
 
-    public async Task InvokeAsync(HttpContext context)
+    public Task InvokeAsync(HttpContext context)
     {
         var route = context.GetReverseProxyFeature().Route.Config;
         var parameters = _byRoute.GetValue(route, static r => RefusedParameters.ForRoute(r.Metadata));
         var request = context.Request;
         if (request.QueryString.HasValue && QueryKeys.FindKey(request.QueryString.Value, parameters.Names) is { } found)
         {
-            await RefuseAsync(context, RefusedParameters.InQuery(found.Key, found.Name));
-            return;
+            return RefuseAsync(context, RefusedParameters.InQuery(found.Key, found.Name));
         }
 
         var shape = BodyShape.Of(request);
-        if (!shape.MayCarryParameters)
-        {
-            await next(context);
-            return;
-        }
+        return shape.MayCarryParameters
+            ? ScanBodyAsync(context, route, parameters, shape)
+            : next(context); // no body to read: no state machine for the common case
+    }
 
+    private async Task ScanBodyAsync(HttpContext context, RouteConfig route, RefusedParameters parameters, BodyShape shape)
+    {
+        var request = context.Request;
         if (shape.Problem is { } problem)
         {
             await RefuseAsync(context, RefusedParameters.Unreadable(shape.MediaType, problem));

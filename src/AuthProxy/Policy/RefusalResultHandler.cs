@@ -28,16 +28,20 @@ internal sealed class RefusalResultHandler : IAuthorizationMiddlewareResultHandl
         _decisions = decisions;
     }
 
-    public async Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
+    public Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
     {
         var definition = AuthPolicyRequirement.Find(policy);
         if (authorizeResult.Succeeded)
         {
             Record(context, definition, refusal: null);
-            await next(context);
-            return;
+            return next(context); // no state machine for the common case
         }
 
+        return RefuseAsync(context, policy, authorizeResult, definition);
+    }
+
+    private async Task RefuseAsync(HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult, AuthPolicyDefinition? definition)
+    {
         if (AuthPolicyProvider.IsUndefined(policy))
         {
             Record(context, definition, AuthPolicyProvider.UndefinedPolicy);
