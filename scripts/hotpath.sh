@@ -5,6 +5,7 @@
 #   scripts/hotpath.sh                       # every arm, 3 shuffled rounds of 10 s (about 10 minutes)
 #   scripts/hotpath.sh --quick               # 1 round of 3 s, to see that it works
 #   scripts/hotpath.sh --arms anon,bare,rs256,rs256-cold --duration 20
+#   scripts/hotpath.sh --arms anon,rs256,rs256-revoked --revocations 1000000 --soak 10
 #
 # The server under test runs pinned to CPU 0; wrk and the nginx backend share CPU 1. Each server
 # (nginx as a proxy, the bare YARP app, AuthProxy) is started once and warmed up with its arms in
@@ -13,7 +14,13 @@
 # order: a few seconds of the arm's load, then one measured wrk window. Requests/s come from wrk;
 # CPU from /proc/PID/stat (utime + stime) before and after the window, divided by the requests wrk
 # completed; VmRSS after it. The best of the rounds is reported, with ratios to AuthProxy's
-# anonymous route and to the bare YARP app, and written to bench/results/hotpath-DATE.md.
+# anonymous route and to the bare YARP app, and written to bench/results/hotpath-DATE.md. For
+# AuthProxy's arms, the bytes allocated per request come from its own /metrics
+# (dotnet_gc_heap_total_allocated_bytes_total) read before and after the window.
+# The rs256-revoked arm runs against a second AuthProxy whose store holds --revocations revoked
+# third-party tokens (written into its SQLite file before it starts); its start-up time and RSS are
+# reported beside them. --soak MINUTES then keeps the first AuthProxy arm's load on for that long,
+# sampling RSS every 30 s.
 # --fresh starts a new process for every arm and round instead.
 #
 # Needs wrk, nginx, curl, openssl and taskset; installs the missing ones with apt-get when run as
@@ -23,7 +30,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
-all_arms=(nginx bare anon hs256 rs256 es256 hs256-cold rs256-cold es256-cold)
+all_arms=(nginx bare anon hs256 rs256 es256 hs256-cold rs256-cold es256-cold rs256-revoked)
 declare -A title=(
   [nginx]="nginx as a plain reverse proxy"
   [bare]="bare YARP app, anonymous route"
@@ -34,6 +41,7 @@ declare -A title=(
   [hs256-cold]="AuthProxy, HS256 + graph + privilege, cold"
   [rs256-cold]="AuthProxy, RS256 + graph + privilege, cold"
   [es256-cold]="AuthProxy, ES256 + graph + privilege, cold"
+  [rs256-revoked]="AuthProxy, RS256 hot, with revocations held"
 )
 
 duration=10
@@ -48,6 +56,8 @@ arms_list=$(IFS=,; echo "${all_arms[*]}")
 cache=${HOTPATH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/authproxy-hotpath}
 out_dir=$root/bench/results
 keep_run=0
+revocations=1000000
+soak=0
 
 usage() {
   cat <<EOF
@@ -63,6 +73,8 @@ usage: scripts/hotpath.sh [options]
   --connections N        wrk connections (default $connections)
   --cold-tokens N        distinct tokens the cold arms cycle through (default $cold_tokens)
   --out DIR              where the markdown report goes (default bench/results)
+  --revocations N        revoked tokens the rs256-revoked arm's AuthProxy holds (default $revocations)
+  --soak MINUTES         after the rounds, the first AuthProxy arm's load for MINUTES more, RSS sampled every 30 s
   --quick                1 round, 3 s windows, 10 s warm-up: a smoke test, not a measurement
   --keep                 keep the run's folder (configurations, server logs, wrk outputs)
 EOF
@@ -79,6 +91,8 @@ while [ $# -gt 0 ]; do
     --connections) connections=$2; shift 2 ;;
     --cold-tokens) cold_tokens=$2; shift 2 ;;
     --out) out_dir=$2; shift 2 ;;
+    --revocations) revocations=$2; shift 2 ;;
+    --soak) soak=$2; shift 2 ;;
     --quick) rounds=1; duration=3; warmup=10; warmup_per_arm=1; settle=1; shift ;;
     --keep) keep_run=1; shift ;;
     -h|--help) usage; exit 0 ;;
@@ -89,7 +103,7 @@ done
 for number in "$duration" "$rounds" "$connections" "$cold_tokens"; do
   [[ $number =~ ^[0-9]+$ ]] && [ "$number" -gt 0 ] || { echo "not a positive whole number: $number" >&2; exit 2; }
 done
-for number in "$warmup" "$settle"; do
+for number in "$warmup" "$settle" "$soak" "$revocations"; do
   [[ $number =~ ^[0-9]+$ ]] || { echo "not a whole number of seconds: $number" >&2; exit 2; }
 done
 IFS=, read -r -a arms <<<"$arms_list"
@@ -295,6 +309,7 @@ declare -A arm_tokens=()
 for arm in "${arms[@]}"; do
   case $arm in
     hs256|rs256|es256) arm_tokens[$arm]=$(tokens_file "$arm" 1) ;;
+    rs256-revoked) arm_tokens[$arm]=$(tokens_file rs256 1) ;;
     *-cold) arm_tokens[$arm]=$(tokens_file "${arm%-cold}" "$cold_tokens") ;;
   esac
 done
@@ -326,10 +341,10 @@ EOF
 server_env=(env -u OTEL_EXPORTER_OTLP_ENDPOINT -u ASPNETCORE_ENVIRONMENT -u DOTNET_ENVIRONMENT
   -u ASPNETCORE_URLS -u ASPNETCORE_HTTP_PORTS)
 
-start_authproxy() { # PORT LOG → sets started_pid
-  local port=$1 log=$2
-  (cd "$authproxy_dir" && exec taskset -c 0 "${server_env[@]}" dotnet "$authproxy_dll" \
-    --urls="http://127.0.0.1:$port" --contentRoot="$authproxy_dir" --routes routes.json --Users=@users.json \
+start_authproxy() { # PORT LOG [DIR] → sets started_pid
+  local port=$1 log=$2 dir=${3:-$authproxy_dir}
+  (cd "$dir" && exec taskset -c 0 "${server_env[@]}" dotnet "$authproxy_dll" \
+    --urls="http://127.0.0.1:$port" --contentRoot="$dir" --routes routes.json --Users=@users.json \
     --Security:JWT:HMAC:Secret=@"$cache/hmac.secret" \
     --Security:JWT:Issuer="${issuer[hs256]}" --Security:JWT:Audience="$audience" \
     --Security:JWT:Providers:rsa:Issuer="${issuer[rs256]}" --Security:JWT:Providers:rsa:Audiences:0="$audience" \
@@ -337,6 +352,7 @@ start_authproxy() { # PORT LOG → sets started_pid
     --Security:JWT:Providers:ec:Issuer="${issuer[es256]}" --Security:JWT:Providers:ec:Audiences:0="$audience" \
     --Security:JWT:Providers:ec:Keys:0=@"$cache/ec.pub.pem" \
     --Logging:LogLevel:Default=Warning --Logging:LogLevel:Microsoft=Warning \
+    --Logging:LogLevel:AuthProxy.Tokens.RevocationList=Information \
     --AuthProxy:ShutdownTimeout=00:00:02) >>"$log" 2>&1 &
   started_pid=$!
   started+=("$started_pid")
@@ -371,11 +387,37 @@ start_nginx_proxy() { # PORT LOG → sets started_pid
   cat "$run/proxy/error.log" >>"$log" 2>/dev/null || true
 }
 
+# The revoked server: AuthProxy on its own store, which holds $revocations revoked third-party
+# tokens (keys "sig:" + base64 of 32 random bytes, as RevocationKeys writes them), added to its
+# SQLite file after a first start made the schema. Its start-up is timed from launch to /healthz.
+revoked_dir=$run/revoked
+revoked_start_ms=
+prepare_revoked() {
+  [ -d "$revoked_dir" ] && return
+  mkdir -p "$revoked_dir"
+  cp "$authproxy_dir/routes.json" "$authproxy_dir/users.json" "$revoked_dir/"
+  local port
+  port=$(free_port)
+  start_authproxy "$port" "$run/revoked-schema.log" "$revoked_dir"
+  stop_process "$started_pid"
+  echo "== writing $revocations revocations into the revoked server's store"
+  python3 - "$revoked_dir/data/authproxy.db" "$revocations" <<'PY'
+import base64, os, sqlite3, sys, time
+db = sqlite3.connect(sys.argv[1])
+now = int(time.time() * 1000)
+later = now + 30 * 86400 * 1000
+rows = (("sig:" + base64.b64encode(os.urandom(32)).decode(), later, now) for _ in range(int(sys.argv[2])))
+db.executemany("INSERT INTO revocations (token_hash, expires_at, revoked_at) VALUES (?, ?, ?)", rows)
+db.commit()
+PY
+}
+
 # Which server each arm runs against, and the path it asks for.
 server_of() {
   case $1 in
     nginx) echo nginx ;;
     bare) echo bare ;;
+    *-revoked) echo revoked ;;
     *) echo authproxy ;;
   esac
 }
@@ -399,6 +441,13 @@ start_server() { # NAME
     nginx) start_nginx_proxy "$port" "$run/$name.log" ;;
     bare) start_bareyarp "$port" "$run/$name.log" ;;
     authproxy) start_authproxy "$port" "$run/$name.log" ;;
+    revoked)
+      prepare_revoked
+      local launched
+      launched=$(date +%s%N)
+      start_authproxy "$port" "$run/$name.log" "$revoked_dir"
+      revoked_start_ms=$((($(date +%s%N) - launched) / 1000000))
+      ;;
   esac
   pid_of[$name]=$started_pid
   port_of[$name]=$port
@@ -475,6 +524,13 @@ if printf '%s\n' "${arms[@]}" | grep -q -- '-cold$'; then
 fi
 
 # --- one measured window ------------------------------------------------------------------------
+# Bytes the .NET process has allocated since it started, from its own /metrics (AuthProxy only).
+allocated_bytes() { # SERVER
+  case $1 in
+    authproxy|revoked) curl -s "http://127.0.0.1:${port_of[$1]}/metrics" | awk '/^dotnet_gc_heap_total_allocated_bytes_total/ { printf "%.0f", $2 }' ;;
+  esac
+}
+
 results=$run/results.tsv
 : >"$results"
 
@@ -483,11 +539,14 @@ measure_arm() { # ARM ROUND
   name=$(server_of "$arm")
   pid=${pid_of[$name]}
   local before after cpu0_before cpu0_after
+  local allocated_before allocated_after
+  allocated_before=$(allocated_bytes "$name")
   cpu0_before=($(cpu0_ticks))
   before=$(cpu_ticks "$pid")
   load_arm "$arm" "$duration" "$run/wrk-$arm-$round.txt"
   after=$(cpu_ticks "$pid")
   cpu0_after=($(cpu0_ticks))
+  allocated_after=$(allocated_bytes "$name")
   local rss
   rss=$(rss_kb "$pid")
 
@@ -505,7 +564,9 @@ measure_arm() { # ARM ROUND
   local others
   others=$(awk -v t=$((after - before)) -v busy=$((cpu0_after[0] - cpu0_before[0])) -v all=$((cpu0_after[1] - cpu0_before[1])) \
     'BEGIN { printf "%.0f", (all > 0 ? 100 * (busy - t) / all : 0) }')
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$arm" "$rps" "$requests" "$cpu_us" "$rss" "$errors" "$wrapped" "$others" >>"$results"
+  local bytes=-
+  [ -z "$allocated_before" ] || [ -z "$allocated_after" ] || bytes=$(awk -v a="$allocated_before" -v b="$allocated_after" -v n="$requests" 'BEGIN { printf "%.0f", (b - a) / n }')
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$arm" "$rps" "$requests" "$cpu_us" "$rss" "$errors" "$wrapped" "$others" "$bytes" >>"$results"
   printf '   %-12s %9.0f req/s  %6.1f CPU µs/request  %4d MB RSS  %3d%% of CPU 0 used by others%s\n' "$arm" "$rps" "$cpu_us" \
     $((rss / 1024)) "$others" "$([ "$errors" -eq 0 ] || echo "  ($errors errors)")"
 }
@@ -553,6 +614,25 @@ for round in $(seq 1 "$rounds"); do
     [ "$fresh" -eq 0 ] || stop_server "$name"
   done
 done
+soak_rss=()
+soak_arm=
+if [ "$soak" -gt 0 ]; then
+  for arm in rs256 "${arms[@]}"; do
+    printf '%s\n' "${arms[@]}" | grep -qx -- "$arm" && [ "$(server_of "$arm")" = authproxy ] && { soak_arm=$arm; break; }
+  done
+  if [ -z "$soak_arm" ] || [ "$fresh" -eq 1 ]; then
+    echo "note: --soak needs an AuthProxy arm and no --fresh; no soak run" >&2
+  else
+    echo "== soak: $soak minute(s) of $soak_arm, RSS every 30 s"
+    for i in $(seq 1 $((soak * 2))); do
+      load_arm "$soak_arm" 30 "$run/soak.txt"
+      soak_rss+=($(($(rss_kb "${pid_of[authproxy]}") / 1024)))
+      echo "   $((i * 30)) s: ${soak_rss[-1]} MB"
+    done
+  fi
+fi
+loaded_line=
+[ ! -f "$run/revoked.log" ] || loaded_line=$(grep -o 'Loaded [0-9]* revocation(s) and block list entries in [0-9]* ms' "$run/revoked.log" | tail -n 1 || true)
 for name in "${!pid_of[@]}"; do stop_server "$name"; done
 for name in "${servers[@]}"; do
   lines=$(wc -l <"$run/$name.log")
@@ -575,13 +655,16 @@ summary=$(
         if ($3 > best_rps) best_rps = $3
         if ($6 > rss) rss = $6
         errors += $7; wrapped += $8
+        if ($10 != "-" && (bytes == "" || $10 + 0 < bytes + 0)) bytes = $10
       }
-      END { if (n) printf "%s\t%s\t%.0f\t%d\t%d\t%d\t%s\n", arm, best_cpu, best_rps, rss / 1024, errors, wrapped, sig }
+      END { if (n) printf "%s\t%s\t%.0f\t%d\t%d\t%d\t%s\t%s\n", arm, best_cpu, best_rps, rss / 1024, errors, wrapped, (sig == "" ? "-" : sig), (bytes == "" ? "-" : bytes) }
     ' "$results"
   done
 )
 anon_cpu=$(awk -F'\t' '$1 == "anon" { print $2 }' <<<"$summary")
 bare_cpu=$(awk -F'\t' '$1 == "bare" { print $2 }' <<<"$summary")
+anon_bytes=$(awk -F'\t' '$1 == "anon" { print $8 }' <<<"$summary")
+rs256_cpu=$(awk -F'\t' '$1 == "rs256" { print $2 }' <<<"$summary")
 
 {
   echo "# Hot path load benchmark, $(date '+%Y-%m-%d %H:%M %Z')"
@@ -599,18 +682,31 @@ bare_cpu=$(awk -F'\t' '$1 == "bare" { print $2 }' <<<"$summary")
   fi
   echo "- best of $rounds shuffled round(s): lowest CPU µs/request, highest requests/s; RSS the largest after any round"
   echo
-  echo "| arm | CPU µs / request | × AuthProxy anonymous | × bare YARP | over anonymous, µs | requests/s | RSS MB |"
-  echo "|---|---:|---:|---:|---:|---:|---:|"
-  while IFS=$'\t' read -r arm cpu rps rss errors wrapped sig; do
+  echo "| arm | CPU µs / request | × AuthProxy anonymous | × bare YARP | over anonymous, µs | requests/s | RSS MB | allocated B / request | over anonymous, B |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+  while IFS=$'\t' read -r arm cpu rps rss errors wrapped sig bytes; do
     [ -n "$arm" ] || continue
-    awk -v title="${title[$arm]}" -v cpu="$cpu" -v rps="$rps" -v rss="$rss" -v anon="$anon_cpu" -v bare="$bare_cpu" -v errors="$errors" '
+    awk -v title="${title[$arm]}" -v cpu="$cpu" -v rps="$rps" -v rss="$rss" -v anon="$anon_cpu" -v bare="$bare_cpu" -v errors="$errors" \
+      -v bytes="$bytes" -v anon_bytes="${anon_bytes:--}" '
       function ratio(base) { return base == "" ? "" : sprintf("%.2f", cpu / base) }
       BEGIN {
         over = anon == "" ? "" : sprintf("%+.1f", cpu - anon)
+        over_bytes = bytes == "-" || anon_bytes == "-" ? "" : sprintf("%+d", bytes - anon_bytes)
         note = errors > 0 ? " (" errors " errors)" : ""
-        printf "| %s%s | %.1f | %s | %s | %s | %.1fk | %d |\n", title, note, cpu, ratio(anon), ratio(bare), over, rps / 1000, rss
+        printf "| %s%s | %.1f | %s | %s | %s | %.1fk | %d | %s | %s |\n", title, note, cpu, ratio(anon), ratio(bare), over, rps / 1000, rss, (bytes == "-" ? "" : bytes), over_bytes
       }'
   done <<<"$summary"
+  revoked_cpu=$(awk -F'\t' '$1 == "rs256-revoked" { print $2 }' <<<"$summary")
+  if [ -n "$revoked_cpu" ]; then
+    echo
+    echo "Revocations at scale: the rs256-revoked arm's AuthProxy held $revocations revoked third-party tokens."
+    [ -z "$loaded_line" ] || echo "It logged at start: \"$loaded_line\"; from launch to answering /healthz took ${revoked_start_ms} ms."
+    [ -z "$rs256_cpu" ] || echo "Its hot RS256 request cost $(awk -v a="$revoked_cpu" -v b="$rs256_cpu" 'BEGIN { printf "%.2f", a / b }')× the same arm on an AuthProxy holding none (RSS: see the table)."
+  fi
+  if [ ${#soak_rss[@]} -gt 0 ]; then
+    echo
+    echo "Soak: $soak minute(s) more of the $soak_arm arm's load on the same process; RSS every 30 s, in MB: ${soak_rss[*]}."
+  fi
   if [ ${#signature_us[@]} -gt 0 ]; then
     echo
     echo "OpenSSL's own verification on CPU 0 (\`openssl speed\`), what a cold token cannot avoid:"
@@ -624,9 +720,9 @@ bare_cpu=$(awk -F'\t' '$1 == "bare" { print $2 }' <<<"$summary")
   echo
   echo "Every round:"
   echo
-  echo "| round | arm | CPU µs / request | requests/s | requests | RSS MB | errors | CPU 0 used by others |"
-  echo "|---:|---|---:|---:|---:|---:|---:|---:|"
-  awk -F'\t' '{ printf "| %s | %s%s | %s | %.0f | %s | %d | %s | %s%% |\n", $1, $2, ($8 > 0 ? " (tokens reused)" : ""), $5, $3, $4, $6 / 1024, $7, $9 }' "$results"
+  echo "| round | arm | CPU µs / request | requests/s | requests | RSS MB | errors | CPU 0 used by others | allocated B / request |"
+  echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|"
+  awk -F'\t' '{ printf "| %s | %s%s | %s | %.0f | %s | %d | %s | %s%% | %s |\n", $1, $2, ($8 > 0 ? " (tokens reused)" : ""), $5, $3, $4, $6 / 1024, $7, $9, $10 }' "$results"
 } >"$report"
 
 echo

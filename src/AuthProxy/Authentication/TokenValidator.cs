@@ -148,7 +148,7 @@ internal sealed class TokenValidator
         }
 
         var issuer = entry.Issuer;
-        if (_revocations.IsRevoked(entry.Token, issuer.IsAuthProxy ? entry.TokenId : null, entry.Ancestors))
+        if (_revocations.IsRevoked(entry.Token, issuer.IsAuthProxy ? entry.TokenId : null, entry.Ancestors, entry.SigningInputHash))
         {
             return new TokenValidation(Denials.Token(RefusalKind.Revoked, entry.Masked, "has been revoked"), issuer);
         }

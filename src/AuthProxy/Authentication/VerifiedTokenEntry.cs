@@ -1,4 +1,6 @@
+using System.Runtime.CompilerServices;
 using AuthProxy.Keys;
+using AuthProxy.Tokens;
 
 namespace AuthProxy.Authentication;
 
@@ -22,6 +24,27 @@ internal sealed class VerifiedTokenEntry(string token, TrustedIssuer issuer, Key
     public DateTimeOffset? Expires { get; } = expires;
 
     public string[] Ancestors { get; } = ancestors;
+
+    private StrongBox<TokenHash>? _signingInput;
+    private Func<TokenHash>? _signingInputHash;
+
+    /// <summary>
+    /// The token's <see cref="RevocationKeys.SigningInputHash"/>, computed at the first revocation
+    /// check that needs it and then remembered with the token, so the check costs no hash per request.
+    /// </summary>
+    public Func<TokenHash> SigningInputHash => _signingInputHash ??= SigningInput;
+
+    private TokenHash SigningInput()
+    {
+        var box = Volatile.Read(ref _signingInput);
+        if (box is null)
+        {
+            box = new StrongBox<TokenHash>(RevocationKeys.SigningInputHash(Token));
+            Volatile.Write(ref _signingInput, box);
+        }
+
+        return box.Value;
+    }
 
     /// <summary>Whether every source of the issuer still serves the same key set, and may still be used.</summary>
     public bool KeysUnchanged()

@@ -282,7 +282,14 @@ public static partial class AuthProxyApp
             {
                 await services.GetRequiredService<StoreChangeFeed>().MarkStartAsync(cancellationToken);
                 await services.GetRequiredService<SigningKeyRing>().InitializeAsync(cancellationToken);
-                await services.GetRequiredService<RevocationList>().LoadAsync(store, services.GetRequiredService<TimeProvider>().GetUtcNow(), cancellationToken);
+                var time = services.GetRequiredService<TimeProvider>();
+                var revocations = services.GetRequiredService<RevocationList>();
+                var loading = time.GetTimestamp();
+                await revocations.LoadAsync(store, time.GetUtcNow(), cancellationToken);
+                var elapsedMs = (long)time.GetElapsedTime(loading).TotalMilliseconds;
+                var loaded = revocations.Count;
+                var logger = services.GetRequiredService<ILogger<RevocationList>>();
+                Log.RevocationsLoaded(logger, loaded, elapsedMs);
                 await services.GetRequiredService<SecretHasher>().InitializeAsync(cancellationToken);
             }
 
@@ -297,6 +304,9 @@ public static partial class AuthProxyApp
 
     private static partial class Log
     {
+        [LoggerMessage(EventId = LogEvents.RevocationsLoaded, Level = LogLevel.Information, Message = "Loaded {Count} revocation(s) and block list entries in {ElapsedMs} ms")]
+        public static partial void RevocationsLoaded(ILogger logger, int count, long elapsedMs);
+
         [LoggerMessage(EventId = LogEvents.StartupProblem, Level = LogLevel.Critical, Message = "Configuration problem: {Problem}")]
         public static partial void StartupProblem(ILogger logger, string problem);
 

@@ -153,6 +153,9 @@ internal static class LogEvents
     /// <summary>A removed user's credentials could not all be revoked; retried at the next start (Error).</summary>
     public const int RemovedUserCleanupFailed = 1713;
 
+    /// <summary>Revocations and block list entries were loaded from the store at start, with how long it took (Information).</summary>
+    public const int RevocationsLoaded = 1714;
+
     // Store
 
     /// <summary>A store file open to other users was tightened (Warning).</summary>

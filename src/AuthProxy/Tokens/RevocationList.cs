@@ -28,7 +28,12 @@ internal sealed class RevocationList
     /// <paramref name="ownTokenId"/> is the <c>jti</c> of one of AuthProxy's own tokens (null for any
     /// other token), <paramref name="ancestors"/> the revocation keys of the tokens it was made with.
     /// </summary>
-    public bool IsRevoked(ReadOnlySpan<char> token, string? ownTokenId, ReadOnlySpan<string> ancestors = default)
+    public bool IsRevoked(ReadOnlySpan<char> token, string? ownTokenId, ReadOnlySpan<string> ancestors = default) =>
+        IsRevoked(token, ownTokenId, ancestors, signingInput: null);
+
+    /// <inheritdoc cref="IsRevoked(ReadOnlySpan{char}, string?, ReadOnlySpan{string})"/>
+    /// <param name="signingInput">The token's <see cref="RevocationKeys.SigningInputHash"/>, when it is known already (a remembered token).</param>
+    public bool IsRevoked(ReadOnlySpan<char> token, string? ownTokenId, ReadOnlySpan<string> ancestors, Func<TokenHash>? signingInput)
     {
         var revoked = _revoked;
         var blocked = _blocked;
@@ -46,7 +51,7 @@ internal sealed class RevocationList
         }
         else if (revoked.HasHashes || blocked.HasHashes)
         {
-            var hash = RevocationKeys.SigningInputHash(token);
+            var hash = signingInput is null ? RevocationKeys.SigningInputHash(token) : signingInput();
             if (revoked.HasHash(hash) || blocked.HasHash(hash))
             {
                 return true;
