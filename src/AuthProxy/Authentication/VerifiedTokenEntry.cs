@@ -4,8 +4,11 @@ namespace AuthProxy.Authentication;
 
 /// <summary>What <see cref="VerifiedTokenCache"/> remembers of a token: what it says, and the keys its issuer served when it was checked.</summary>
 internal sealed class VerifiedTokenEntry(TrustedIssuer issuer, KeySet[] keys, string subject, string? graph, string? tokenId, string masked,
-    DateTimeOffset? expires, string[] ancestors)
+    DateTimeOffset? expires, string[] ancestors, TokenClaims? claims)
 {
+    /// <summary>The token's further claims (parsed once, on first use); null for AuthProxy's own tokens.</summary>
+    public TokenClaims? Claims { get; } = claims;
+
     public TrustedIssuer Issuer { get; } = issuer;
 
     public string Subject { get; } = subject;
