@@ -50,8 +50,11 @@ internal sealed class RateLimitTable
             ref var bucket = ref CollectionsMarshal.GetValueRefOrNullRef(_buckets, key);
             if (!Unsafe.IsNullRef(ref bucket))
             {
-                var tokens = Math.Min(permits, bucket.Tokens + Refill(now - bucket.Stamp, permits, window));
+                // A changed size (a reload, or the fleet's share moving) keeps what the partition used, not what it had left.
+                var held = bucket.Permits == permits ? bucket.Tokens : Math.Max(0, bucket.Tokens + permits - bucket.Permits);
+                var tokens = Math.Min(permits, held + Refill(now - bucket.Stamp, permits, window));
                 bucket.Stamp = now;
+                bucket.Permits = permits;
                 if (tokens >= 1)
                 {
                     bucket.Tokens = tokens - 1;
@@ -68,7 +71,7 @@ internal sealed class RateLimitTable
                 return false;
             }
 
-            _buckets.Add(key, new Bucket { Tokens = permits - 1, Stamp = now });
+            _buckets.Add(key, new Bucket { Tokens = permits - 1, Stamp = now, Permits = permits });
             return true;
         }
     }
@@ -89,7 +92,7 @@ internal sealed class RateLimitTable
         List<PartitionKey>? full = null;
         foreach (var (key, bucket) in _buckets)
         {
-            var missing = permits - (bucket.Tokens + Refill(now - bucket.Stamp, permits, window));
+            var missing = permits - (bucket.Tokens + permits - bucket.Permits + Refill(now - bucket.Stamp, permits, window));
             if (missing <= 0)
             {
                 (full ??= []).Add(key);
@@ -119,5 +122,6 @@ internal sealed class RateLimitTable
     {
         public double Tokens;
         public long Stamp;
+        public int Permits; // the size the bucket had when last used
     }
 }
