@@ -47,6 +47,13 @@ internal sealed class CallerIdentity : ClaimsIdentity
     /// <summary>The token itself, for Bearer callers (never shown: it names the token when another is made with it).</summary>
     internal string? Token { get; init; }
 
+    /// <summary>
+    /// The claims of a third-party token, for the policies that read them (scopes, claim rules,
+    /// per-route audiences, claim headers). Null for Basic callers and for AuthProxy's own tokens
+    /// (GSQL, GridGain, personal access tokens), which carry no provider claims: such rules refuse them.
+    /// </summary>
+    internal TokenClaims? TokenClaims { get; init; }
+
     /// <summary>The revocation keys of the tokens this token was made with (AuthProxy's own tokens only).</summary>
     internal string[] Ancestors { get; init; } = [];
 

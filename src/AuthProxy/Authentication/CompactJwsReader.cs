@@ -47,7 +47,13 @@ internal static class CompactJwsReader
             }
 
             length = Base64Url.DecodeFromChars(span[(first + 1)..last], buffer);
-            return JwtClaimsReader.TryRead(buffer.AsSpan(0, length), out claims, out problem);
+            if (!JwtClaimsReader.TryRead(buffer.AsSpan(0, length), out claims, out problem))
+            {
+                return false;
+            }
+
+            claims = claims with { Payload = buffer.AsSpan(0, length).ToArray() };
+            return true;
         }
         catch (FormatException)
         {

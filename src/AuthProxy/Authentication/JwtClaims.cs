@@ -16,4 +16,8 @@ namespace AuthProxy.Authentication;
 /// </param>
 internal readonly record struct JwtClaims(
     long? Expires, long? NotBefore, long? IssuedAt,
-    string? Issuer, string? Subject, string? Graph, string? TokenId, string? Type, string[] Audiences, string[] Ancestors);
+    string? Issuer, string? Subject, string? Graph, string? TokenId, string? Type, string[] Audiences, string[] Ancestors)
+{
+    /// <summary>The decoded payload (JSON), for the claims policies read beyond these (<see cref="TokenClaims"/>).</summary>
+    public byte[] Payload { get; init; } = [];
+}

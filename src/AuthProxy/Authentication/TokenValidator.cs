@@ -125,12 +125,16 @@ internal sealed class TokenValidator
             return new TokenValidation(Denials.Token(RefusalKind.Revoked, masked, "has been revoked"), issuer);
         }
 
+        var tokenClaims = issuer.IsAuthProxy ? null : new TokenClaims(claims.Payload);
         if (keys is not null)
         {
-            _verified.Add(token, new VerifiedTokenEntry(token, issuer, keys, user!.Name, claims.Graph, tokenId, masked, expires, ancestors));
+            _verified.Add(token, new VerifiedTokenEntry(token, issuer, keys, user!.Name, claims.Graph, tokenId, masked, expires, ancestors, tokenClaims));
         }
 
-        return new CallerIdentity(user!, AuthSchemes.Bearer, claims.Graph, tokenId, masked, issuer, expires) { Token = token, Ancestors = ancestors };
+        return new CallerIdentity(user!, AuthSchemes.Bearer, claims.Graph, tokenId, masked, issuer, expires)
+        {
+            Token = token, Ancestors = ancestors, TokenClaims = tokenClaims,
+        };
     }
 
     /// <summary>
@@ -153,7 +157,10 @@ internal sealed class TokenValidator
             return new TokenValidation(Denials.Token(RefusalKind.Revoked, entry.Masked, "has been revoked"), issuer);
         }
 
-        return new CallerIdentity(user, AuthSchemes.Bearer, entry.Graph, entry.TokenId, entry.Masked, issuer, entry.Expires) { Token = entry.Token, Ancestors = entry.Ancestors };
+        return new CallerIdentity(user, AuthSchemes.Bearer, entry.Graph, entry.TokenId, entry.Masked, issuer, entry.Expires)
+        {
+            Token = entry.Token, Ancestors = entry.Ancestors, TokenClaims = entry.Claims,
+        };
     }
 
     /// <summary>The checks after the signature: lifetime, issuer, audience, user.</summary>

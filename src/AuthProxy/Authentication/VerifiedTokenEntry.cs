@@ -6,10 +6,13 @@ namespace AuthProxy.Authentication;
 
 /// <summary>What <see cref="VerifiedTokenCache"/> remembers of a token: what it says, and the keys its issuer served when it was checked.</summary>
 internal sealed class VerifiedTokenEntry(string token, TrustedIssuer issuer, KeySet[] keys, string subject, string? graph, string? tokenId, string masked,
-    DateTimeOffset? expires, string[] ancestors)
+    DateTimeOffset? expires, string[] ancestors, TokenClaims? claims)
 {
     /// <summary>The token (the cache's key): what a caller made from this entry carries, without a copy of the request's.</summary>
     public string Token { get; } = token;
+
+    /// <summary>The token's further claims (parsed once, on first use); null for AuthProxy's own tokens.</summary>
+    public TokenClaims? Claims { get; } = claims;
 
     public TrustedIssuer Issuer { get; } = issuer;
 

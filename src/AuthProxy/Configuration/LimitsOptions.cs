@@ -4,7 +4,8 @@ namespace AuthProxy.Configuration;
 
 /// <summary>
 /// <c>AuthProxy:Limits</c>: how many live credentials one user may hold, so no caller can make the
-/// store (or a signing key's lifetime) grow without bound.
+/// store (or a signing key's lifetime) grow without bound, and how many partitions a route policy's
+/// <c>RateLimit</c> and <c>Concurrency</c> track in memory.
 /// </summary>
 public sealed class LimitsOptions
 {
@@ -24,4 +25,14 @@ public sealed class LimitsOptions
     /// <value>The default value is 100; 1 to 10000.</value>
     [Range(1, 10_000)]
     public int SecretsPerUser { get; set; } = 100;
+
+    /// <summary>
+    /// Partitions (users, graphs, addresses or claim values) each policy's <c>RateLimit</c> and
+    /// <c>Concurrency</c> track at once. When full, partitions whose state equals a fresh one (a
+    /// refilled bucket, nothing in flight) are dropped; if none is, a new partition is refused
+    /// (429) until one is, and partitions already tracked are never dropped.
+    /// </summary>
+    /// <value>The default value is 10000; 16 to 1000000.</value>
+    [Range(16, 1_000_000)]
+    public int PartitionsPerPolicy { get; set; } = 10_000;
 }

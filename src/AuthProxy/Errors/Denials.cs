@@ -37,6 +37,31 @@ internal static class Denials
             RetryAfter = retryAfter,
         };
 
+    /// <summary>A route's <c>RateLimit</c> is used up for the caller's partition (a user, graph, address or claim value, never named).</summary>
+    public static Refusal RateLimited(Limits.PartitionKind by, TimeSpan retryAfter)
+    {
+        var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+        return new(RefusalKind.RateLimited, $"Access Denied because this {Describe(by)} has used up the route's rate limit; try again in {seconds} seconds")
+        {
+            RetryAfter = TimeSpan.FromSeconds(seconds),
+        };
+    }
+
+    /// <summary>A route's <c>Concurrency</c> maximum is reached for the caller's partition: refused at once, never queued.</summary>
+    public static Refusal ConcurrencyLimited(Limits.PartitionKind by, int max) =>
+        new(RefusalKind.Concurrency, $"Access Denied because this {Describe(by)} already has {max} request(s) in flight on this route; try again when one ends")
+        {
+            RetryAfter = TimeSpan.FromSeconds(1),
+        };
+
+    private static string Describe(Limits.PartitionKind by) => by switch
+    {
+        Limits.PartitionKind.User => "user",
+        Limits.PartitionKind.Graph => "graph",
+        Limits.PartitionKind.Address => "client address",
+        _ => "claim value",
+    };
+
     /// <summary>"Access Denied because the input token = 'eyJh****4WgE' {what}".</summary>
     public static Refusal Token(RefusalKind kind, string masked, string what) =>
         new(kind, $"Access Denied because the input token = '{masked}' {what}");

@@ -26,6 +26,14 @@ internal enum RefusalKind
     GraphScope,
     /// <summary>The user lacks a privilege the route requires.</summary>
     Privilege,
+    /// <summary>The token lacks a scope the route's policy requires (<c>Scopes</c>), or the caller has no token scopes at all.</summary>
+    Scope,
+    /// <summary>A claim the route's policy requires (<c>Claims</c>) or forwards (<c>ClaimHeaders</c>) is missing, does not match, or cannot be used.</summary>
+    Claim,
+    /// <summary>The caller's partition used up the route's <c>RateLimit</c> for now.</summary>
+    RateLimited,
+    /// <summary>The caller's partition already has the route's <c>Concurrency</c> maximum of requests in flight.</summary>
+    Concurrency,
     /// <summary>The token was revoked or blocked.</summary>
     Revoked,
     /// <summary>The keys needed to verify the token could not be loaded.</summary>

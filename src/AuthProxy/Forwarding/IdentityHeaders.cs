@@ -35,4 +35,11 @@ internal static class IdentityHeaders
     /// </summary>
     public static string Encode(string value) =>
         value.AsSpan().ContainsAnyExcept(HeaderSafe) || value.Contains('%', StringComparison.Ordinal) ? Uri.EscapeDataString(value) : value;
+
+    /// <summary>
+    /// One value of a comma-separated list (an array claim in a header): as <see cref="Encode"/>,
+    /// with a comma inside the value percent-encoded too, so the backend can split the list.
+    /// </summary>
+    public static string EncodeItem(string value) =>
+        value.Contains(',', StringComparison.Ordinal) ? Uri.EscapeDataString(value) : Encode(value);
 }

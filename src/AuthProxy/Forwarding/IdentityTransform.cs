@@ -34,6 +34,11 @@ internal sealed class IdentityTransform(bool enableAuth) : RequestTransform
             {
                 outgoing.TryAddWithoutValidation(IdentityHeaders.Graph, IdentityHeaders.Encode(identity.Graph));
             }
+
+            foreach (var claim in identity.Claims)
+            {
+                outgoing.TryAddWithoutValidation(claim.Header, claim.Value);
+            }
         }
 
         return ValueTask.CompletedTask;

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using AuthProxy.Authentication;
 using AuthProxy.Errors;
+using AuthProxy.Limits;
 using Microsoft.AspNetCore.Authorization;
 
 namespace AuthProxy.Policy;
@@ -51,4 +52,31 @@ internal sealed class AuthPolicyDefinition
     public string[] Challenges { get; }
 
     public AuthorizationPolicy Policy { get; }
+
+    /// <summary>Scopes the token must all carry (<c>Scopes</c>); empty when the policy names none.</summary>
+    public ImmutableArray<string> Scopes { get; init; } = [];
+
+    /// <summary>Claims the token must carry, each with one of its values (<c>Claims</c>); empty when none.</summary>
+    public ImmutableArray<ClaimRule> Claims { get; init; } = [];
+
+    /// <summary>Audiences of which the token's <c>aud</c> must hold one on this route (<c>Audiences</c>); empty when none.</summary>
+    public ImmutableArray<string> Audiences { get; init; } = [];
+
+    /// <summary>Claims forwarded to the backend in headers under <c>X-AuthProxy-</c> (<c>ClaimHeaders</c>); empty when none.</summary>
+    public ImmutableArray<ClaimHeader> ClaimHeaders { get; init; } = [];
+
+    /// <summary>Whether the policy reads the token's claims at all (then Basic callers and AuthProxy's own tokens are refused).</summary>
+    public bool ReadsClaims => !Scopes.IsEmpty || !Claims.IsEmpty || !Audiences.IsEmpty;
+
+    /// <summary>The policy's <c>RateLimit</c>, or null.</summary>
+    public RateLimitSetting? RateLimit { get; init; }
+
+    /// <summary>The policy's <c>Concurrency</c>, or null.</summary>
+    public ConcurrencySetting? Concurrency { get; init; }
+
+    /// <summary>Whether the policy limits its requests at all.</summary>
+    public bool HasLimits => RateLimit is not null || Concurrency is not null;
+
+    /// <summary>The tables behind <see cref="RateLimit"/> and <see cref="Concurrency"/>, found once by <see cref="RouteLimits"/>.</summary>
+    internal PolicyLimiter? Limiter { get; set; }
 }

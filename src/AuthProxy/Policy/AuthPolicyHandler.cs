@@ -27,13 +27,17 @@ internal sealed class AuthPolicyHandler(IOptions<AuthProxyOptions> options) : Au
         var bodyProblem = definition.Graph is { Kind: GraphSourceKind.Query } source
             ? await GraphBodyCheck.RunAsync(http.Request, source, _maxGraphBodyBytes, http.RequestAborted)
             : null;
-        if (Decide(http, caller, definition, out var graph, bodyProblem) is { } refusal)
+        // The token's own claims first: an audience refusal is about the credential (401), before any graph or privilege.
+        var refusal = ClaimChecks.Check(caller, definition, out var claimHeaders);
+        string? graph = null;
+        refusal ??= Decide(http, caller, definition, out graph, bodyProblem);
+        if (refusal is { } refused)
         {
-            context.Fail(new RefusalReason(this, refusal));
+            context.Fail(new RefusalReason(this, refused));
             return;
         }
 
-        http.Features.Set(new ForwardedIdentity(caller, graph, definition));
+        http.Features.Set(new ForwardedIdentity(caller, graph, definition) { Claims = claimHeaders });
         context.Succeed(requirement);
     }
 

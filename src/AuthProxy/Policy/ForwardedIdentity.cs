@@ -14,4 +14,7 @@ internal sealed class ForwardedIdentity(CallerIdentity caller, string? graph, Au
     public string? Graph { get; } = graph;
 
     public AuthPolicyDefinition Policy { get; } = policy;
+
+    /// <summary>The claims the policy's <c>ClaimHeaders</c> forwards, with their headers; empty when none.</summary>
+    public ForwardedClaim[] Claims { get; init; } = [];
 }

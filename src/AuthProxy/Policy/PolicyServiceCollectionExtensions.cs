@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace AuthProxy.Policy;
 
-/// <summary>Registers AuthProxy's policies as ASP.NET Core authorization, and the writer of its refusals.</summary>
+/// <summary>Registers AuthProxy's policies as ASP.NET Core authorization, the writer of its refusals, and the per-route limits.</summary>
 internal static class PolicyServiceCollectionExtensions
 {
     public static IServiceCollection AddAuthProxyPolicies(this IServiceCollection services)
@@ -12,6 +12,8 @@ internal static class PolicyServiceCollectionExtensions
         services.Replace(ServiceDescriptor.Singleton<IAuthorizationPolicyProvider, AuthPolicyProvider>());
         services.Replace(ServiceDescriptor.Singleton<IAuthorizationMiddlewareResultHandler, RefusalResultHandler>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuthorizationHandler, AuthPolicyHandler>());
+        services.TryAddSingleton<Limits.FleetShare>();
+        services.TryAddSingleton<Limits.RouteLimits>();
         return services;
     }
 }

@@ -1,5 +1,6 @@
 using AuthProxy.Authentication;
 using AuthProxy.Errors;
+using AuthProxy.Limits;
 using AuthProxy.Routing;
 using AuthProxy.Telemetry;
 using Microsoft.AspNetCore.Authentication;
@@ -21,11 +22,13 @@ internal sealed class RefusalResultHandler : IAuthorizationMiddlewareResultHandl
 
     private readonly ActiveRoutes _routes;
     private readonly DecisionTelemetry _decisions;
+    private readonly RouteLimits _limits;
 
-    public RefusalResultHandler(ActiveRoutes routes, DecisionTelemetry decisions)
+    public RefusalResultHandler(ActiveRoutes routes, DecisionTelemetry decisions, RouteLimits limits)
     {
         _routes = routes;
         _decisions = decisions;
+        _limits = limits;
     }
 
     public Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
@@ -33,6 +36,11 @@ internal sealed class RefusalResultHandler : IAuthorizationMiddlewareResultHandl
         var definition = AuthPolicyRequirement.Find(policy);
         if (authorizeResult.Succeeded)
         {
+            if (definition is { HasLimits: true } && context.Features.Get<ForwardedIdentity>() is { } identity)
+            {
+                return ForwardLimitedAsync(next, context, definition, identity);
+            }
+
             Record(context, definition, refusal: null);
             return next(context); // no state machine for the common case
         }
@@ -55,7 +63,10 @@ internal sealed class RefusalResultHandler : IAuthorizationMiddlewareResultHandl
                 ?? Denials.NotAllowed;
             var scheme = CallerIdentity.From(context.User)?.Scheme ?? AuthSchemes.Bearer;
             Record(context, definition, refusal);
-            PendingRefusal.Set(context, refusal, scheme == AuthSchemes.Bearer ? BearerForbidden : []);
+            // A per-route audience refusal is about the credential: 401 with the route's challenges, as the provider's own audience rule answers.
+            var challenges = RefusalKinds.IsChallenge(refusal.Kind) ? definition?.Challenges ?? []
+                : scheme == AuthSchemes.Bearer ? BearerForbidden : [];
+            PendingRefusal.Set(context, refusal, challenges);
             await context.ForbidAsync(scheme);
             return;
         }
@@ -64,6 +75,27 @@ internal sealed class RefusalResultHandler : IAuthorizationMiddlewareResultHandl
         Record(context, definition, challenge);
         PendingRefusal.Set(context, challenge, definition?.Challenges ?? []);
         await context.ChallengeAsync(policy.AuthenticationSchemes.Count > 0 ? policy.AuthenticationSchemes[0] : AuthSchemes.Bearer);
+    }
+
+    /// <summary>
+    /// Applies the policy's <c>RateLimit</c> and <c>Concurrency</c>, then forwards; the concurrency
+    /// slot is held until the whole exchange with the backend is over and released however it ends
+    /// (a backend error, the client going away, a timeout, an exception).
+    /// </summary>
+    private async Task ForwardLimitedAsync(RequestDelegate next, HttpContext context, AuthPolicyDefinition definition, ForwardedIdentity identity)
+    {
+        if (_limits.TryAdmit(context, definition, identity, out var slot) is { } limited)
+        {
+            Record(context, definition, limited);
+            await RefusalWriter.WriteAsync(context, limited);
+            return;
+        }
+
+        using (slot)
+        {
+            Record(context, definition, refusal: null);
+            await next(context);
+        }
     }
 
     private void Record(HttpContext context, AuthPolicyDefinition? definition, Refusal? refusal)

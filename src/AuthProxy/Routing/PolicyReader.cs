@@ -14,6 +14,7 @@ internal static class PolicyReader
     private static readonly HashSet<string> KnownKeys = new(StringComparer.OrdinalIgnoreCase)
     {
         "Schemes", "Graph", "Privileges", "ErrorStyle", "ForwardAuthorization",
+        "RateLimit", "Concurrency", "Scopes", "Claims", "Audiences", "ClaimHeaders",
     };
 
     /// <summary>The policies by name (case-insensitive), always including <c>default</c>.</summary>
@@ -88,8 +89,23 @@ internal static class PolicyReader
             problems.Add($"{where}:ForwardAuthorization: '{forwardText}' must be true or false");
         }
 
+        var rateLimit = LimitReader.ReadRateLimit(entry.GetSection("RateLimit"), $"{where}:RateLimit", problems);
+        var concurrency = LimitReader.ReadConcurrency(entry.GetSection("Concurrency"), $"{where}:Concurrency", problems);
+        var scopes = ClaimRulesReader.ReadStrings(entry.GetSection("Scopes"), $"{where}:Scopes", "scope", problems);
+        var audiences = ClaimRulesReader.ReadStrings(entry.GetSection("Audiences"), $"{where}:Audiences", "audience", problems);
+        var claims = ClaimRulesReader.ReadClaims(entry.GetSection("Claims"), $"{where}:Claims", problems);
+        var claimHeaders = ClaimRulesReader.ReadClaimHeaders(entry.GetSection("ClaimHeaders"), $"{where}:ClaimHeaders", problems);
+
         return problems.Count == before
             ? new AuthPolicyDefinition(entry.Key, schemes, graph, [.. privileges.Order(StringComparer.Ordinal)], style, forward)
+            {
+                RateLimit = rateLimit,
+                Concurrency = concurrency,
+                Scopes = scopes,
+                Audiences = audiences,
+                Claims = claims,
+                ClaimHeaders = claimHeaders,
+            }
             : null;
     }
 

@@ -108,9 +108,11 @@ internal sealed class PostgresStore : SqlStore
 
     /// <summary>
     /// Records that instance <paramref name="instance"/> is alive now, forgets instances silent for
-    /// long, and returns how many beat within <paramref name="lifetime"/> (this one included).
+    /// long, and returns how many beat within <paramref name="lifetime"/> (this one included) and
+    /// this instance's rank among them (how many live ones have a smaller id): per-route limits
+    /// split their permits by it (see <see cref="Limits.FleetShare"/>).
     /// </summary>
-    public Task<int> HeartbeatAsync(string instance, DateTimeOffset now, TimeSpan lifetime, CancellationToken cancellationToken) =>
+    public Task<(int Count, int Rank)> HeartbeatAsync(string instance, DateTimeOffset now, TimeSpan lifetime, CancellationToken cancellationToken) =>
         WithConnectionAsync(async connection =>
         {
             var ms = now.ToUnixTimeMilliseconds();
@@ -118,8 +120,12 @@ internal sealed class PostgresStore : SqlStore
                 INSERT INTO instances (id, started_at, seen_at) VALUES (@id, @now, @now) ON CONFLICT (id) DO UPDATE SET seen_at = excluded.seen_at;
                 DELETE FROM instances WHERE seen_at < @forget;
                 """, cancellationToken, ("@id", instance), ("@now", ms), ("@forget", ms - (long)(10 * lifetime).TotalMilliseconds));
-            return (int)await LongAsync(connection, null, "SELECT count(*) FROM instances WHERE seen_at > @since OR id = @id;", cancellationToken,
-                ("@since", ms - (long)lifetime.TotalMilliseconds), ("@id", instance));
+            var since = ms - (long)lifetime.TotalMilliseconds;
+            var count = (int)await LongAsync(connection, null, "SELECT count(*) FROM instances WHERE seen_at > @since OR id = @id;", cancellationToken,
+                ("@since", since), ("@id", instance));
+            var rank = (int)await LongAsync(connection, null, "SELECT count(*) FROM instances WHERE seen_at > @since AND id < @id;", cancellationToken,
+                ("@since", since), ("@id", instance));
+            return (count, rank);
         }, cancellationToken);
 
     /// <summary>Removes an instance's heartbeat as it stops, so the others count one fewer at once.</summary>

@@ -199,7 +199,8 @@ internal sealed partial class StoreChangeFeed : BackgroundService
         }
 
         _nextHeartbeat = now + Heartbeat;
-        _status.SetInstances(await store.HeartbeatAsync(_instance, now, HeartbeatLifetime, cancellationToken));
+        var (count, rank) = await store.HeartbeatAsync(_instance, now, HeartbeatLifetime, cancellationToken);
+        _status.SetInstances(count, rank);
     }
 
     private async Task ReloadAsync(CancellationToken cancellationToken)

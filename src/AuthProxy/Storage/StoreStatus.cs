@@ -10,7 +10,7 @@ internal sealed class StoreStatus(TimeProvider time)
     private DateTimeOffset? _unavailableSince;
     private string? _cause;
     private long _applied;
-    private int _instances = 1;
+    private long _membership = 1L << 32; // instances in the high half, this one's rank in the low half: read together
 
     /// <summary>Whether the store answered the last time it was asked.</summary>
     public bool Available
@@ -40,7 +40,20 @@ internal sealed class StoreStatus(TimeProvider time)
     public long Applied => Interlocked.Read(ref _applied);
 
     /// <summary>How many instances share the store (heartbeats seen lately, this one included).</summary>
-    public int Instances => Volatile.Read(ref _instances);
+    public int Instances => Membership.Instances;
+
+    /// <summary>
+    /// How many instances share the store and this one's rank among them (0 to <c>Instances - 1</c>,
+    /// in the order of their ids), read together from the last heartbeat.
+    /// </summary>
+    public (int Instances, int Rank) Membership
+    {
+        get
+        {
+            var packed = Interlocked.Read(ref _membership);
+            return ((int)(packed >> 32), (int)(packed & 0xFFFF_FFFF));
+        }
+    }
 
     /// <summary>Records an outage; true when the store was answering until now.</summary>
     public bool MarkUnavailable(string cause)
@@ -72,5 +85,10 @@ internal sealed class StoreStatus(TimeProvider time)
 
     public void MarkApplied(long sequence) => Interlocked.Exchange(ref _applied, sequence);
 
-    public void SetInstances(int count) => Volatile.Write(ref _instances, Math.Max(1, count));
+    public void SetInstances(int count, int rank = 0)
+    {
+        count = Math.Max(1, count);
+        rank = Math.Clamp(rank, 0, count - 1);
+        Interlocked.Exchange(ref _membership, ((long)count << 32) | (uint)rank);
+    }
 }

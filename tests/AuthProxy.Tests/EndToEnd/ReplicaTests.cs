@@ -255,6 +255,36 @@ public sealed class ReplicaTests(BackendProcess backend) : IAsyncLifetime
         Assert.Equal(await a.Client.GetStringAsync("/.well-known/jwks.json"), await b.Client.GetStringAsync("/.well-known/jwks.json"));
     }
 
+    /// <summary>
+    /// Two replicas share one limit of 9 an hour per user: each takes its share from the live-instance
+    /// count and its rank (5 and 4), so the fleet admits exactly 9 once both see each other, with no
+    /// request between them. A single instance alone would admit all 9 itself.
+    /// </summary>
+    [Fact]
+    public async Task TwoReplicas_ShareOneRateLimit_TheFleetAdmitsThePermits_NotThePermitsPerReplica()
+    {
+        await File.WriteAllTextAsync(Path.Combine(_directory, "routes.json"), LimitRoutes.Limits(backend.BaseAddress, hourlyPermits: 9));
+        var server = await PostgresServer.GetAsync();
+        var replicas = await StartAsync(2, await server.CreateDatabaseAsync());
+        foreach (var replica in replicas)
+        {
+            await ProxyHost.EventuallyAsync(async () => (await replica.Client.GetStringAsync("/readyz")).Contains("2 instance(s) share it", StringComparison.Ordinal),
+                $"{replica.BaseAddress} counts both instances");
+        }
+
+        var token = TestTokens.Hs256(TestTokens.Claims("kevin"));
+        var admitted = new int[2];
+        for (var i = 0; i < 30; i++)
+        {
+            using var response = await replicas[i % 2].Client.SendAsync(Http.Get("/hourly/x", token));
+            Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.TooManyRequests, response.StatusCode.ToString());
+            admitted[i % 2] += response.StatusCode == HttpStatusCode.OK ? 1 : 0;
+        }
+
+        Assert.Equal(9, admitted.Sum());
+        Assert.Equal([4, 5], admitted.Order().ToArray());
+    }
+
     [Fact]
     public async Task AGuesser_SpreadingAttemptsOverThreeReplicas_GetsOneBudget()
     {

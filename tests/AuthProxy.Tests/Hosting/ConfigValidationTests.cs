@@ -92,6 +92,48 @@ public sealed class ConfigValidationTests(BackendProcess backend) : IAsyncLifeti
     }
 
     [Fact]
+    public async Task LimitAndClaimRuleProblems_AreListed_Exit2_AndTheProxyRefusesToStartWithThem()
+    {
+        var routes = Path.Combine(_directory, "routes.json");
+        const string Bad = """
+            ,
+            "bad-limits": { "RateLimit": { "Permits": 0, "Window": "-00:00:01", "By": "tenant" },
+                            "Concurrency": { "Max": -1, "By": "claim:" },
+                            "Scopes": [ "read write", "" ],
+                            "Claims": { "tenant": [] },
+                            "ClaimHeaders": { "X-Tenant": "tenant", "X-AuthProxy-User": "sub", "X-AuthProxy-Claim-A": "a", "x_authproxy_claim_a": "b" } }
+            """;
+        await File.WriteAllTextAsync(routes, TestRoutes.Standard(backend.BaseAddress, extraPolicies: Bad));
+
+        var (exit, output, error) = await ValidateAsync("--routes", routes);
+
+        Assert.Equal(2, exit);
+        Assert.Empty(output);
+        string[] expected =
+        [
+            "AuthPolicies:bad-limits:RateLimit:Permits: '0' must be a whole number from 1 to 1000000",
+            "AuthPolicies:bad-limits:RateLimit:Window: '-00:00:01' must be more than zero",
+            "AuthPolicies:bad-limits:RateLimit:By: 'tenant' must be user, graph, address or claim:NAME",
+            "AuthPolicies:bad-limits:Concurrency:Max: '-1' must be a whole number",
+            "AuthPolicies:bad-limits:Concurrency:By: 'claim:' must be user, graph, address or claim:NAME",
+            "AuthPolicies:bad-limits:Scopes:0: 'read write' holds a space",
+            "AuthPolicies:bad-limits:Scopes:1: an empty scope",
+            "AuthPolicies:bad-limits:Claims:tenant: expected a list of non-empty values",
+            "AuthPolicies:bad-limits:ClaimHeaders:X-Tenant: claims may be forwarded only in headers named X-AuthProxy-*",
+            "AuthPolicies:bad-limits:ClaimHeaders:X-AuthProxy-User: is X-AuthProxy-User, which AuthProxy sets itself",
+            "AuthPolicies:bad-limits:ClaimHeaders:x_authproxy_claim_a: claims may be forwarded only in headers named X-AuthProxy-*",
+        ];
+        Assert.StartsWith($"{expected.Length} configuration problem(s):", error, StringComparison.Ordinal);
+        foreach (var problem in expected)
+        {
+            Assert.Contains(problem, error, StringComparison.Ordinal);
+        }
+
+        var start = await Assert.ThrowsAsync<AuthProxy.Configuration.ConfigurationProblemsException>(() => ProxyHost.StartAsync(TestRoutes.Standard(backend.BaseAddress, extraPolicies: Bad)));
+        Assert.Contains(start.Problems, p => p.Contains("AuthPolicies:bad-limits:RateLimit:Permits", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task KeyUrls_AreFetched_ALoadedOneIsCounted_AndOneThatFailsTls_IsAProblem()
     {
         using var key = TestKey.Rsa("k1");
