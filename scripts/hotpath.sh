@@ -30,7 +30,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
-all_arms=(nginx bare anon hs256 rs256 es256 hs256-cold rs256-cold es256-cold rs256-revoked)
+all_arms=(nginx bare anon hs256 rs256 es256 hs256-cold rs256-cold es256-cold rs256-limited rs256-revoked)
 declare -A title=(
   [nginx]="nginx as a plain reverse proxy"
   [bare]="bare YARP app, anonymous route"
@@ -41,6 +41,7 @@ declare -A title=(
   [hs256-cold]="AuthProxy, HS256 + graph + privilege, cold"
   [rs256-cold]="AuthProxy, RS256 + graph + privilege, cold"
   [es256-cold]="AuthProxy, ES256 + graph + privilege, cold"
+  [rs256-limited]="AuthProxy, RS256 hot, + RateLimit and Concurrency by user"
   [rs256-revoked]="AuthProxy, RS256 hot, with revocations held"
 )
 
@@ -309,7 +310,7 @@ declare -A arm_tokens=()
 for arm in "${arms[@]}"; do
   case $arm in
     hs256|rs256|es256) arm_tokens[$arm]=$(tokens_file "$arm" 1) ;;
-    rs256-revoked) arm_tokens[$arm]=$(tokens_file rs256 1) ;;
+    rs256-revoked|rs256-limited) arm_tokens[$arm]=$(tokens_file rs256 1) ;;
     *-cold) arm_tokens[$arm]=$(tokens_file "${arm%-cold}" "$cold_tokens") ;;
   esac
 done
@@ -322,14 +323,17 @@ cat >"$authproxy_dir/routes.json" <<EOF
   "ReverseProxy": {
     "Routes": {
       "public": { "ClusterId": "backend", "AuthorizationPolicy": "anonymous", "Match": { "Path": "/public/{graph}/{query}" } },
-      "query": { "ClusterId": "backend", "AuthorizationPolicy": "graph-read", "Match": { "Path": "/restpp/query/{graph}/{query}" } }
+      "query": { "ClusterId": "backend", "AuthorizationPolicy": "graph-read", "Match": { "Path": "/restpp/query/{graph}/{query}" } },
+      "limited": { "ClusterId": "backend", "AuthorizationPolicy": "graph-read-limited", "Match": { "Path": "/limited/{graph}/{query}" } }
     },
     "Clusters": {
       "backend": { "Destinations": { "main": { "Address": "http://127.0.0.1:$backend_port/" } } }
     }
   },
   "AuthPolicies": {
-    "graph-read": { "Schemes": [ "Bearer" ], "Graph": "route:graph", "Privileges": [ "READ_DATA" ], "ErrorStyle": "Restpp" }
+    "graph-read": { "Schemes": [ "Bearer" ], "Graph": "route:graph", "Privileges": [ "READ_DATA" ], "ErrorStyle": "Restpp" },
+    "graph-read-limited": { "Schemes": [ "Bearer" ], "Graph": "route:graph", "Privileges": [ "READ_DATA" ], "ErrorStyle": "Restpp",
+      "RateLimit": { "Permits": 1000000, "Window": "00:00:01", "By": "user" }, "Concurrency": { "Max": 100000, "By": "user" } }
   }
 }
 EOF
@@ -424,6 +428,7 @@ server_of() {
 arm_path() {
   case $1 in
     anon) echo "/public/$graph/q" ;;
+    rs256-limited) echo "/limited/$graph/q" ;;
     *) echo "/restpp/query/$graph/q" ;;
   esac
 }
