@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using AuthProxy.Errors;
 using AuthProxy.Telemetry;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -49,7 +48,7 @@ internal sealed partial class BearerEvents(TokenValidator validator, ILogger<Bea
                     // parameters and calls the token handler for a signature already verified.
                     if (remembered.Caller is { } caller)
                     {
-                        context.Principal = new ClaimsPrincipal(caller);
+                        context.Principal = caller.Principal;
                         context.Success();
                     }
                     else

@@ -59,6 +59,24 @@ internal sealed class CallerIdentity : ClaimsIdentity
 
     public override string Name => User.Name;
 
+    private ClaimsPrincipal? _principal;
+
+    /// <summary>The principal holding this identity alone, made once.</summary>
+    public ClaimsPrincipal Principal
+    {
+        get
+        {
+            var principal = Volatile.Read(ref _principal);
+            if (principal is null)
+            {
+                principal = new ClaimsPrincipal(this);
+                Volatile.Write(ref _principal, principal);
+            }
+
+            return principal;
+        }
+    }
+
     public static CallerIdentity? From(ClaimsPrincipal? principal)
     {
         if (principal is null)

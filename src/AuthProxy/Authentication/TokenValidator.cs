@@ -157,10 +157,7 @@ internal sealed class TokenValidator
             return new TokenValidation(Denials.Token(RefusalKind.Revoked, entry.Masked, "has been revoked"), issuer);
         }
 
-        return new CallerIdentity(user, AuthSchemes.Bearer, entry.Graph, entry.TokenId, entry.Masked, issuer, entry.Expires)
-        {
-            Token = entry.Token, Ancestors = entry.Ancestors, TokenClaims = entry.Claims,
-        };
+        return entry.CallerFor(user);
     }
 
     /// <summary>The checks after the signature: lifetime, issuer, audience, user.</summary>

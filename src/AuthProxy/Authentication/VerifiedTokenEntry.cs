@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using AuthProxy.Keys;
 using AuthProxy.Tokens;
+using AuthProxy.Users;
 
 namespace AuthProxy.Authentication;
 
@@ -27,6 +28,28 @@ internal sealed class VerifiedTokenEntry(string token, TrustedIssuer issuer, Key
     public DateTimeOffset? Expires { get; } = expires;
 
     public string[] Ancestors { get; } = ancestors;
+
+    private CallerIdentity? _caller;
+
+    /// <summary>
+    /// The caller this token makes while its user is <paramref name="user"/>: made once and shared
+    /// by the requests that present the token (nothing changes a caller or its principal once made),
+    /// made again when the user's declaration changed (a reload makes new <see cref="User"/>s).
+    /// </summary>
+    public CallerIdentity CallerFor(User user)
+    {
+        var caller = Volatile.Read(ref _caller);
+        if (caller is null || !ReferenceEquals(caller.User, user))
+        {
+            caller = new CallerIdentity(user, AuthSchemes.Bearer, Graph, TokenId, Masked, Issuer, Expires)
+            {
+                Token = Token, Ancestors = Ancestors, TokenClaims = Claims,
+            };
+            Volatile.Write(ref _caller, caller);
+        }
+
+        return caller;
+    }
 
     private StrongBox<TokenHash>? _signingInput;
     private Func<TokenHash>? _signingInputHash;
