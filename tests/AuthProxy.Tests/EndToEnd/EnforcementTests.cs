@@ -187,6 +187,19 @@ public sealed class EnforcementTests(BackendProcess backend) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Privilege_Missing_OnARouteWithoutAGraph_NamesNoGraph()
+    {
+        // The management route names no graph: it is decided on global grants, and the refusal says so.
+        var token = TestTokens.Hs256(TestTokens.Claims("kevin", "social"));
+        using var response = await Client.SendAsync(Http.Get("/management/v1/anything", token));
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        var body = await response.JsonAsync();
+        Assert.Equal("privilege", body.GetProperty("reason").GetString());
+        Assert.EndsWith("user kevin lacks MANAGE_ACCESS_TOKENS", body.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Issuer_Mismatch_IsRefused()
     {
         await using var proxy = await ProxyHost.StartAsync(TestRoutes.Standard(backend.BaseAddress),
