@@ -19,7 +19,8 @@ namespace AuthProxy.Tokens;
 /// </summary>
 internal sealed partial class SigningKeyRing : IDisposable
 {
-    private const string ProtectorPurpose = "AuthProxy.SigningKeys.v1";
+    /// <summary>The Data Protection purpose the private keys are encrypted under.</summary>
+    internal const string ProtectorPurpose = "AuthProxy.SigningKeys.v1";
 
     private readonly IAuthProxyStore _store;
     private readonly IDataProtector _protector;

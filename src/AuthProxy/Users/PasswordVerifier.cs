@@ -54,14 +54,12 @@ internal sealed class PasswordVerifier : IDisposable
         return true;
     }
 
-    /// <summary>The full check: hashes the password (or a decoy for an unknown user) and remembers a success.</summary>
+    /// <summary>
+    /// The full check: hashes the password (or a decoy for an unknown user) and remembers a success.
+    /// Callers ask <see cref="TryRemembered"/> first.
+    /// </summary>
     public bool Verify(string userName, string password, out User? user)
     {
-        if (TryRemembered(userName, password, out user))
-        {
-            return true;
-        }
-
         if (!_users.TryFind(userName, out var found) || found.PasswordHash is not { } hash)
         {
             _users.Decoy?.Verify(password);

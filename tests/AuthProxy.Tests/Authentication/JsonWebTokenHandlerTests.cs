@@ -25,7 +25,7 @@ public sealed class JsonWebTokenHandlerTests(BackendProcess backend)
     };
 
     [Theory]
-    [MemberData(nameof(LenientShapes))]
+    [MemberData(nameof(LenientShapes), DisableDiscoveryEnumeration = true)] // the payloads carry the time they are made
     public async Task JsonWebTokenHandler_Accepts_WhatAuthProxyRefuses(string shape, string payload)
     {
         var token = Sign(payload);

@@ -141,37 +141,36 @@ public sealed class EnforcementTests(BackendProcess backend) : IAsyncLifetime
         Assert.True(body.GetProperty("error").GetBoolean());
     }
 
-    public static TheoryData<string, string, int> RefusedTokens()
+    public static TheoryData<string, string, int, string> RefusedTokens()
     {
+        const string Query = "/restpp/query/social/q"; // graph-read: READ_DATA on the route's graph
         var now = TestTokens.Now;
-        var data = new TheoryData<string, string, int>
+        var data = new TheoryData<string, string, int, string>
         {
-            { "format", "not-a-jwt-but-long-enough", 401 },
-            { "format", TestTokens.Encode("{\"alg\":\"HS256\"}") + ".bm90IGpzb24." + TestTokens.Encode("sig"), 401 },
-            { "verification", TestTokens.Hs256(TestTokens.Claims("kevin", "social"), secret: "another-secret-that-is-also-long-enough-for-hs256") , 401 },
-            { "verification", TestTokens.Sign(TestTokens.Parse("""{"alg":"none","typ":"JWT"}"""), TestTokens.Claims("kevin", "social")), 401 },
-            { "expired", TestTokens.Hs256(new JsonObject { ["sub"] = "kevin", ["graph"] = "social", ["iat"] = now - 7200, ["exp"] = now - 3600 }), 401 },
-            { "not-yet-valid", TestTokens.Hs256(new JsonObject { ["sub"] = "kevin", ["graph"] = "social", ["nbf"] = now + 3600, ["exp"] = now + 7200 }), 401 },
-            { "unknown-user", TestTokens.Hs256(TestTokens.Claims("mallory", "social")), 401 },
-            { "graph-scope", TestTokens.Hs256(TestTokens.Claims("kevin", "finance")), 403 },
-            { "privilege", TestTokens.Hs256(TestTokens.Claims("tokenonly", "social")), 200 },
+            { "format", "not-a-jwt-but-long-enough", 401, Query },
+            { "format", TestTokens.Encode("{\"alg\":\"HS256\"}") + ".bm90IGpzb24." + TestTokens.Encode("sig"), 401, Query },
+            { "verification", TestTokens.Hs256(TestTokens.Claims("kevin", "social"), secret: "another-secret-that-is-also-long-enough-for-hs256") , 401, Query },
+            { "verification", TestTokens.Sign(TestTokens.Parse("""{"alg":"none","typ":"JWT"}"""), TestTokens.Claims("kevin", "social")), 401, Query },
+            { "expired", TestTokens.Hs256(new JsonObject { ["sub"] = "kevin", ["graph"] = "social", ["iat"] = now - 7200, ["exp"] = now - 3600 }), 401, Query },
+            { "not-yet-valid", TestTokens.Hs256(new JsonObject { ["sub"] = "kevin", ["graph"] = "social", ["nbf"] = now + 3600, ["exp"] = now + 7200 }), 401, Query },
+            { "unknown-user", TestTokens.Hs256(TestTokens.Claims("mallory", "social")), 401, Query },
+            { "graph-scope", TestTokens.Hs256(TestTokens.Claims("kevin", "finance")), 403, Query },
+            // graph-write: kevin holds READ_DATA on social, not WRITE_DATA.
+            { "privilege", TestTokens.Hs256(TestTokens.Claims("kevin", "social")), 403, "/restpp/graph/social/vertices" },
         };
         return data;
     }
 
     [Theory]
-    [MemberData(nameof(RefusedTokens))]
-    public async Task Refuses_EachKind_WithItsReasonAndStatus(string reason, string token, int status)
+    [MemberData(nameof(RefusedTokens), DisableDiscoveryEnumeration = true)] // the tokens carry the time they are made: one test case, not one a row
+    public async Task Refuses_EachKind_WithItsReasonAndStatus(string reason, string token, int status, string path)
     {
-        using var response = await Client.SendAsync(Http.Get("/restpp/query/social/q", token));
+        using var response = await Client.SendAsync(Http.Get(path, token));
 
         Assert.Equal(status, (int)response.StatusCode);
-        if (status != 200)
-        {
-            var body = await response.JsonAsync();
-            Assert.Equal(reason, body.GetProperty("reason").GetString());
-            Assert.DoesNotContain(token, body.GetProperty("message").GetString()!, StringComparison.Ordinal);
-        }
+        var body = await response.JsonAsync();
+        Assert.Equal(reason, body.GetProperty("reason").GetString());
+        Assert.DoesNotContain(token, body.GetProperty("message").GetString()!, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -185,6 +184,19 @@ public sealed class EnforcementTests(BackendProcess backend) : IAsyncLifetime
         var body = await response.JsonAsync();
         Assert.Equal("privilege", body.GetProperty("reason").GetString());
         Assert.Equal("Access Denied because user kevin lacks WRITE_DATA on graph social", body.GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public async Task Privilege_Missing_OnARouteWithoutAGraph_NamesNoGraph()
+    {
+        // The management route names no graph: it is decided on global grants, and the refusal says so.
+        var token = TestTokens.Hs256(TestTokens.Claims("kevin", "social"));
+        using var response = await Client.SendAsync(Http.Get("/management/v1/anything", token));
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        var body = await response.JsonAsync();
+        Assert.Equal("privilege", body.GetProperty("reason").GetString());
+        Assert.EndsWith("user kevin lacks MANAGE_ACCESS_TOKENS", body.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

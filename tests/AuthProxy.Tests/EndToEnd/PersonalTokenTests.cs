@@ -346,13 +346,20 @@ public sealed class PersonalTokenTests(BackendProcess backend) : IAsyncLifetime
         }
 
         var files = Directory.GetFiles(Path.Combine(directory, "data"), "authproxy.db*");
-        Assert.Contains(files, f => f.EndsWith("authproxy.db", StringComparison.Ordinal));
+        Assert.Contains(files, f => Path.GetFileName(f) == "authproxy.db");
+        var contents = new List<string>();
         foreach (var file in files)
         {
             var content = Encoding.Latin1.GetString(await File.ReadAllBytesAsync(file));
             Assert.DoesNotContain(kept, content, StringComparison.Ordinal);
             Assert.DoesNotContain(revoked, content, StringComparison.Ordinal);
+            Assert.DoesNotContain(kept.Split('.')[2], content, StringComparison.Ordinal);
+            Assert.DoesNotContain(revoked.Split('.')[2], content, StringComparison.Ordinal);
+            contents.Add(content);
         }
+
+        // The token records are in the files searched: the search looks where the tokens live.
+        Assert.Contains(contents, c => c.Contains(keptId, StringComparison.Ordinal));
 
         await using var restarted = await ProxyHost.StartAsync(TestRoutes.Standard(backend.BaseAddress), Users, directory: directory);
         using var keptResponse = await restarted.Client.SendAsync(Http.Get("/restpp/query/social/q", kept));

@@ -102,6 +102,25 @@ public sealed class ThrottlingTests(BackendProcess backend)
         Assert.All(responses, r => Assert.True(r.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.TooManyRequests));
     }
 
+    /// <summary>
+    /// An unknown name costs a full hash of a decoy, as a known one does: it takes a hashing slot
+    /// for as long, so under the same load it is refused as busy too. Were unknown names answered
+    /// without a hash, they would never meet a full house, and that difference names the users.
+    /// </summary>
+    [Fact]
+    public async Task UnknownUsers_TakeAHashingSlot_AsLongAsKnownOnes()
+    {
+        var slow = $$"""
+            { "Users": { "slow": { "PasswordHash": "{{TestUsers.Pbkdf2("right", 300_000)}}", "Graphs": { "social": [ "READ_DATA" ] } } } }
+            """;
+        await using var proxy = await StartAsync(new() { ["AuthProxy:Throttling:MaxConcurrentHashes"] = "1" }, slow);
+
+        var statuses = await Task.WhenAll(Enumerable.Range(0, 24).Select(i => SendAsync(proxy, Basic($"198.51.100.{i + 1}", "nobody", "wrong"))));
+
+        Assert.Contains(HttpStatusCode.TooManyRequests, statuses);
+        Assert.All(statuses, s => Assert.True(s is HttpStatusCode.Unauthorized or HttpStatusCode.TooManyRequests, s.ToString()));
+    }
+
     [Fact]
     public async Task HugeAndManyUserNames_DoNotGrowTheTables()
     {
