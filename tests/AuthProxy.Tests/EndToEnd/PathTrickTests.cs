@@ -58,6 +58,20 @@ public sealed class PathTrickTests(BackendProcess backend) : IAsyncLifetime
         }
     }
 
+    /// <summary>An escape cut short at the very end of the path (or before its query) is read to its end, never past it.</summary>
+    [Theory]
+    [InlineData("/restpp/echo/x%25a")]
+    [InlineData("/restpp/echo/x%25a?k=v")]
+    [InlineData("/restpp/echo/x%25")]
+    [InlineData("/restpp/echo/x%2")]
+    public async Task AnEscapeCutShortAtTheEnd_IsAnsweredNotAFault(string target)
+    {
+        var (status, body) = await Http.RawAsync(_proxy.BaseAddress, target);
+
+        Assert.True(status is 200 or 400, $"{target}: {status} {body}");
+        Assert.DoesNotContain("Exception", body, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task UnicodeLookAlikes_AreRefused()
     {
