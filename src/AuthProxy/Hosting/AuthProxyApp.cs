@@ -12,6 +12,7 @@ using AuthProxy.Tokens;
 using AuthProxy.Tokens.DataHub;
 using AuthProxy.Tokens.GridGain;
 using AuthProxy.Tokens.Gsql;
+using AuthProxy.Policy;
 using AuthProxy.Users;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -22,6 +23,11 @@ namespace AuthProxy.Hosting;
 public static partial class AuthProxyApp
 {
     /// <summary>Command-line switches beyond ASP.NET Core's <c>--Key=Value</c> form.</summary>
+    /// <summary>The keys by which ASP.NET Core's <c>UseAuthentication</c> and <c>UseAuthorization</c> mark a pipeline as having them.</summary>
+    private const string AuthenticationMiddlewareSetKey = "__AuthenticationMiddlewareSet";
+
+    private const string AuthorizationMiddlewareSetKey = "__AuthorizationMiddlewareSet";
+
     private static readonly Dictionary<string, string> SwitchMappings = new(StringComparer.Ordinal)
     {
         ["--routes"] = $"{AuthProxyOptions.SectionName}:{nameof(AuthProxyOptions.RoutesFile)}",
@@ -94,6 +100,13 @@ public static partial class AuthProxyApp
 
     private static void ConfigurePipeline(WebApplication app)
     {
+        // WebApplication puts UseAuthentication and UseAuthorization in front of the whole pipeline
+        // unless the app places them. Authentication runs inside authorization, with each policy's
+        // schemes (there is no default scheme, so a middleware of its own would only cost every
+        // request), and authorization is PolicyDecisionMiddleware, placed below.
+        IApplicationBuilder builder = app;
+        builder.Properties[AuthenticationMiddlewareSetKey] = true;
+        builder.Properties[AuthorizationMiddlewareSetKey] = true;
         if (ForwardedHeaders(app.Services.GetRequiredService<IOptions<AuthProxyOptions>>().Value) is { } forwarded)
         {
             app.UseForwardedHeaders(forwarded);
@@ -122,7 +135,7 @@ public static partial class AuthProxyApp
 
         app.UseMiddleware<CrossSiteGuard>();
         app.UseMiddleware<DecisionTimerMiddleware>();
-        app.UseAuthorization();
+        app.UseMiddleware<PolicyDecisionMiddleware>(); // authorization, remembered tokens decided first
         HealthEndpoints.Map(app);
         // Anonymous: with a management listener it is served there only (see ManagementListenerMiddleware).
         app.MapAuthProxyTelemetry()?.WithMetadata(ManagementEndpoint.Only);

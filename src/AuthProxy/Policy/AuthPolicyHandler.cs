@@ -27,18 +27,35 @@ internal sealed class AuthPolicyHandler(IOptions<AuthProxyOptions> options) : Au
         var bodyProblem = definition.Graph is { Kind: GraphSourceKind.Query } source
             ? await GraphBodyCheck.RunAsync(http.Request, source, _maxGraphBodyBytes, http.RequestAborted)
             : null;
-        // The token's own claims first: an audience refusal is about the credential (401), before any graph or privilege.
-        var refusal = ClaimChecks.Check(caller, definition, out var claimHeaders);
-        string? graph = null;
-        refusal ??= Decide(http, caller, definition, out graph, bodyProblem);
-        if (refusal is { } refused)
+        if (Evaluate(http, caller, definition, bodyProblem, out var allowed) is { } refused)
         {
             context.Fail(new RefusalReason(this, refused));
             return;
         }
 
-        http.Features.Set(new ForwardedIdentity(caller, graph, definition) { Claims = claimHeaders });
+        http.Features.Set(allowed);
         context.Succeed(requirement);
+    }
+
+    /// <summary>
+    /// The whole decision about an authenticated caller on a route of <paramref name="definition"/>:
+    /// the token's claims, then graph scope, then privileges. Null when the request is allowed, with
+    /// <paramref name="allowed"/> the identity to forward; otherwise the refusal.
+    /// </summary>
+    /// <remarks>Also what <see cref="PolicyDecisionMiddleware"/> decides remembered tokens with, so both paths decide alike.</remarks>
+    internal static Refusal? Evaluate(HttpContext http, CallerIdentity caller, AuthPolicyDefinition definition, string? bodyProblem, out ForwardedIdentity? allowed)
+    {
+        allowed = null;
+        // The token's own claims first: an audience refusal is about the credential (401), before any graph or privilege.
+        var refusal = ClaimChecks.Check(caller, definition, out var claimHeaders);
+        string? graph = null;
+        refusal ??= Decide(http, caller, definition, out graph, bodyProblem);
+        if (refusal is null)
+        {
+            allowed = new ForwardedIdentity(caller, graph, definition) { Claims = claimHeaders };
+        }
+
+        return refusal;
     }
 
     /// <param name="bodyProblem">For a <c>query:NAME</c> graph, why the body may name another graph (<see cref="GraphBodyCheck"/>), or null.</param>

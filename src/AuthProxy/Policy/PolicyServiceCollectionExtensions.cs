@@ -12,6 +12,9 @@ internal static class PolicyServiceCollectionExtensions
         services.Replace(ServiceDescriptor.Singleton<IAuthorizationPolicyProvider, AuthPolicyProvider>());
         services.Replace(ServiceDescriptor.Singleton<IAuthorizationMiddlewareResultHandler, RefusalResultHandler>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuthorizationHandler, AuthPolicyHandler>());
+        // PolicyDecisionMiddleware is the pipeline's authorization step, always in place; it passes
+        // remembered tokens on without the marker AuthorizationMiddleware leaves for EndpointMiddleware's check.
+        services.Configure<RouteOptions>(options => options.SuppressCheckForUnhandledSecurityMetadata = true);
         services.TryAddSingleton<Limits.FleetShare>();
         services.TryAddSingleton<Limits.RouteLimits>();
         return services;

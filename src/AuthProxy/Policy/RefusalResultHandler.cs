@@ -34,18 +34,24 @@ internal sealed class RefusalResultHandler : IAuthorizationMiddlewareResultHandl
     public Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
     {
         var definition = AuthPolicyRequirement.Find(policy);
-        if (authorizeResult.Succeeded)
-        {
-            if (definition is { HasLimits: true } && context.Features.Get<ForwardedIdentity>() is { } identity)
-            {
-                return ForwardLimitedAsync(next, context, definition, identity);
-            }
+        return authorizeResult.Succeeded
+            ? AllowAsync(next, context, definition, context.Features.Get<ForwardedIdentity>())
+            : RefuseAsync(context, policy, authorizeResult, definition);
+    }
 
-            Record(context, definition, refusal: null);
-            return next(context); // no state machine for the common case
+    /// <summary>
+    /// Forwards a request its policy allowed: through the policy's limits when it has any, and with
+    /// the decision recorded. Also the end of <see cref="PolicyDecisionMiddleware"/>'s path.
+    /// </summary>
+    internal Task AllowAsync(RequestDelegate next, HttpContext context, AuthPolicyDefinition? definition, ForwardedIdentity? identity)
+    {
+        if (definition is { HasLimits: true } && identity is not null)
+        {
+            return ForwardLimitedAsync(next, context, definition, identity);
         }
 
-        return RefuseAsync(context, policy, authorizeResult, definition);
+        Record(context, definition, refusal: null);
+        return next(context); // no state machine for the common case
     }
 
     private async Task RefuseAsync(HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult, AuthPolicyDefinition? definition)
