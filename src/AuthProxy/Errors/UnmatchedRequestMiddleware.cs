@@ -8,7 +8,14 @@ namespace AuthProxy.Errors;
 /// </summary>
 internal sealed class UnmatchedRequestMiddleware(RequestDelegate next)
 {
-    public async Task InvokeAsync(HttpContext context)
+    /// <remarks>
+    /// Runs after routing: a request a proxied route matched is forwarded or refused with its body
+    /// written, never left empty, so it is passed on without waiting for its end.
+    /// </remarks>
+    public Task InvokeAsync(HttpContext context) =>
+        context.GetEndpoint()?.Metadata.GetMetadata<RouteModel>() is not null ? next(context) : AnswerUnmatchedAsync(context);
+
+    private async Task AnswerUnmatchedAsync(HttpContext context)
     {
         await next(context);
 

@@ -124,9 +124,9 @@ public static partial class AuthProxyApp
                 return RefusalWriter.WriteAsync(context, Failure(context.Features.Get<Microsoft.AspNetCore.Diagnostics.IExceptionHandlerFeature>()?.Error));
             },
         });
-        app.UseMiddleware<UnmatchedRequestMiddleware>();
         app.UseMiddleware<PathGuardMiddleware>();
         app.UseRouting();
+        app.UseMiddleware<UnmatchedRequestMiddleware>();
         app.UseMiddleware<ErrorStyleMiddleware>(); // the endpoint's style
         if (app.Services.GetRequiredService<ManagementListener>().Enabled)
         {

@@ -23,6 +23,18 @@ internal static class TelemetrySetup
     /// <summary>GridGain's revoke-one-token path: what follows it is a whole token.</summary>
     internal const string TokenInPathPrefix = "/management/v1/authentication/jwt";
 
+    /// <summary>ASP.NET Core's own meters: requests (<c>http.server.*</c>), connections, routing, exceptions.</summary>
+    private static readonly string[] AspNetCoreMeterNames =
+        ["Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.Routing", "Microsoft.AspNetCore.Diagnostics"];
+
+    /// <summary>
+    /// Per-request instruments left out of /metrics and OTLP: in-flight gauges (two updates a request
+    /// each) and routing's match attempts. <c>http.server.request.duration</c> and
+    /// <c>http.client.request.duration</c> stay, with their counts.
+    /// </summary>
+    internal static readonly string[] PerRequestInstrumentsDropped =
+        ["http.server.active_requests", "http.client.active_requests", "aspnetcore.routing.match_attempts"];
+
     private static readonly string[] UntracedPaths = ["/healthz", "/readyz", MetricsPath];
 
     /// <summary>
@@ -79,7 +91,16 @@ internal static class TelemetrySetup
             .WithMetrics(metrics =>
             {
                 // System.Runtime: .NET's own process, memory and GC instruments (observed at collection only).
-                metrics.AddMeter(AuthProxyMetrics.MeterName, RuntimeMeterName).AddAspNetCoreInstrumentation().AddHttpClientInstrumentation();
+                // ASP.NET Core's meters are named rather than added with AddAspNetCoreInstrumentation,
+                // whose startup filter wraps every request in one more awaited step to tag error.type.
+                metrics.AddMeter(AuthProxyMetrics.MeterName, RuntimeMeterName).AddMeter(AspNetCoreMeterNames).AddHttpClientInstrumentation();
+                // Instruments measured on every request that no panel reads are not collected, so
+                // they are not measured at all: request durations count the requests already.
+                foreach (var dropped in PerRequestInstrumentsDropped)
+                {
+                    metrics.AddView(dropped, MetricStreamConfiguration.Drop);
+                }
+
                 if (options.Prometheus)
                 {
                     metrics.AddPrometheusExporter();

@@ -195,6 +195,9 @@ public sealed partial class TelemetryTests(BackendProcess backend) : IAsyncLifet
         // .NET's own: memory, allocation, GC and CPU time of the process.
         Assert.All(["dotnet_process_memory_working_set_bytes", "dotnet_gc_heap_total_allocated_bytes_total", "dotnet_gc_collections_total",
             "dotnet_process_cpu_time_seconds_total"], name => Assert.Contains("\n" + name, text, StringComparison.Ordinal));
+        // ASP.NET Core's and HttpClient's: requests served and requests sent to backends and key providers.
+        Assert.All(["http_server_request_duration_seconds_bucket", "http_client_request_duration_seconds_bucket", "kestrel_active_connections"],
+            name => Assert.Contains("\n" + name, text, StringComparison.Ordinal));
 
         var dashboard = await File.ReadAllTextAsync(Path.Combine(Routing.RoutesFileReaderTests.FindRepositoryRoot(), "deploy", "grafana", "authproxy.json"));
         var queried = JsonDocument.Parse(dashboard).RootElement.GetProperty("panels").EnumerateArray()
