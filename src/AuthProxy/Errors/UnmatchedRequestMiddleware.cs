@@ -15,6 +15,10 @@ internal sealed class UnmatchedRequestMiddleware(RequestDelegate next)
     public Task InvokeAsync(HttpContext context) =>
         context.GetEndpoint()?.Metadata.GetMetadata<RouteModel>() is not null ? next(context) : AnswerUnmatchedAsync(context);
 
+    /// <summary>The refusal of a request no endpoint serves (TigerGraph's wording).</summary>
+    public static Refusal NoRoute(HttpContext context) =>
+        new(RefusalKind.NoRoute, $"Endpoint is not found from url = {Denials.Show(context.Request.Path.Value)}");
+
     private async Task AnswerUnmatchedAsync(HttpContext context)
     {
         await next(context);
@@ -26,13 +30,11 @@ internal sealed class UnmatchedRequestMiddleware(RequestDelegate next)
             return;
         }
 
-        var path = Denials.Show(context.Request.Path.Value);
         Refusal? refusal = response.StatusCode switch
         {
-            StatusCodes.Status404NotFound when context.GetEndpoint() is null =>
-                new Refusal(RefusalKind.NoRoute, $"Endpoint is not found from url = {path}"),
+            StatusCodes.Status404NotFound when context.GetEndpoint() is null => NoRoute(context),
             StatusCodes.Status405MethodNotAllowed =>
-                new Refusal(RefusalKind.MethodNotAllowed, $"Method {Denials.Show(context.Request.Method)} is not allowed on url = {path}"),
+                new Refusal(RefusalKind.MethodNotAllowed, $"Method {Denials.Show(context.Request.Method)} is not allowed on url = {Denials.Show(context.Request.Path.Value)}"),
             _ => null,
         };
 

@@ -1,3 +1,5 @@
+using AuthProxy.Errors;
+
 namespace AuthProxy.Hosting;
 
 /// <summary>
@@ -17,9 +19,8 @@ internal sealed class ManagementListenerMiddleware(RequestDelegate next, Managem
             return next(context);
         }
 
-        // No endpoint and a 404: UnmatchedRequestMiddleware writes the no-route refusal.
+        // As if no endpoint matched: the no-route refusal.
         context.SetEndpoint(null);
-        context.Response.StatusCode = StatusCodes.Status404NotFound;
-        return Task.CompletedTask;
+        return RefusalWriter.WriteAsync(context, UnmatchedRequestMiddleware.NoRoute(context));
     }
 }
