@@ -44,17 +44,16 @@ internal sealed class TokenValidator
     public ValueTask<TokenValidation> ValidateAsync(string token, CancellationToken cancellationToken) =>
         ValidateAsync(token, TokenUse.Request, cancellationToken);
 
-    /// <summary>Validates a token for <paramref name="use"/> (see <see cref="TokenUse"/> for what each checks).</summary>
+    /// <summary>
+    /// Validates a token for <paramref name="use"/> (see <see cref="TokenUse"/> for what each checks),
+    /// in full: callers that may hold a remembered token ask <see cref="Remembered"/> first. A token
+    /// checked for a request is remembered at its second full check.
+    /// </summary>
     public async ValueTask<TokenValidation> ValidateAsync(string token, TokenUse use, CancellationToken cancellationToken)
     {
         if (token.Length < Denials.MinimumTokenLength)
         {
             return Denials.Missing;
-        }
-
-        if (use == TokenUse.Request && Remembered(token) is { } remembered)
-        {
-            return remembered;
         }
 
         var masked = TokenMask.Mask(token);
@@ -126,7 +125,7 @@ internal sealed class TokenValidator
         }
 
         var tokenClaims = issuer.IsAuthProxy ? null : new TokenClaims(claims.Payload);
-        if (keys is not null)
+        if (keys is not null && _verified.SeenBefore(token))
         {
             _verified.Add(token, new VerifiedTokenEntry(token, issuer, keys, user!.Name, claims.Graph, tokenId, masked, expires, ancestors, tokenClaims));
         }

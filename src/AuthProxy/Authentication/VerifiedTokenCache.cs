@@ -1,14 +1,17 @@
 using System.Diagnostics.CodeAnalysis;
 using AuthProxy.Caching;
 using AuthProxy.Keys;
+using AuthProxy.Configuration;
+using AuthProxy.Telemetry;
 using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
 
 namespace AuthProxy.Authentication;
 
 /// <summary>
 /// Tokens that passed every check of <see cref="TokenValidator"/>, by their exact text, so a client
 /// that reuses its token pays a look-up instead of a signature check. A <see cref="MemoryCache"/>
-/// bounded to <see cref="MaxCharacters"/> of token text (each entry's size is its token's length plus
+/// bounded to <see cref="LimitsOptions.VerifiedTokenCharacters"/> of token text and <see cref="LimitsOptions.VerifiedTokens"/> entries (each entry's size is its token's length plus
 /// <see cref="EntryOverhead"/>, so large tokens cannot make it large), on the proxy's clock. An entry never outlives its token's
 /// <c>exp</c> or <see cref="MaxAge"/>, and is trusted only while every key source of its issuer still
 /// serves the very key sets it served before the signature was checked (a rotation, a refresh, a
@@ -23,9 +26,6 @@ internal sealed class VerifiedTokenCache : IDisposable
     /// <summary>Slots of the doorkeeper: the hash of the last token checked once that fell in each.</summary>
     private const int SeenSlots = 16_384;
 
-    /// <summary>The most token text remembered, in characters (about 10,000 tokens of 800 characters); past it the cache compacts and new tokens are checked in full.</summary>
-    public const long MaxCharacters = 8 * 1024 * 1024;
-
     /// <summary>What an entry costs beyond its token's text, in the same unit: the entry and what it holds.</summary>
     public const int EntryOverhead = 256;
 
@@ -35,11 +35,20 @@ internal sealed class VerifiedTokenCache : IDisposable
     private readonly MemoryCache _cache;
     private readonly TimeProvider _time;
     private readonly int[] _seen = new int[SeenSlots];
+    private readonly bool _enabled;
+    private readonly int _maxEntries;
+    private long _hits;
+    private long _misses;
 
-    public VerifiedTokenCache(TimeProvider time)
+    public VerifiedTokenCache(TimeProvider time, IOptions<LimitsOptions> options, AuthProxyMetrics metrics)
     {
         _time = time;
-        _cache = BoundedCache.Create(time, MaxCharacters);
+        var limits = options.Value;
+        _enabled = limits.VerifiedTokenCharacters > 0;
+        _maxEntries = limits.VerifiedTokens;
+        _cache = BoundedCache.Create(time, Math.Max(1, limits.VerifiedTokenCharacters), trackStatistics: true);
+        metrics.ObserveVerifiedTokens(() => new VerifiedTokenReading(Volatile.Read(ref _hits), Volatile.Read(ref _misses), _cache.Count,
+            _cache.GetCurrentStatistics()?.CurrentEstimatedSize ?? 0));
     }
 
     /// <summary>The key sets of <paramref name="issuer"/>'s sources, taken before its signature check.</summary>
@@ -59,21 +68,22 @@ internal sealed class VerifiedTokenCache : IDisposable
     /// A remembered token whose issuer still serves the same keys; false sends it through the full
     /// check. Looked up by the text as it stands in the request's header: a hit costs no copy of it.
     /// </summary>
-    public bool TryGet(ReadOnlySpan<char> token, [NotNullWhen(true)] out VerifiedTokenEntry? entry) =>
-        _cache.TryGetValue(token, out entry) && entry is not null && entry.KeysUnchanged();
-
-    /// <summary>Remembers a token that passed every check, until its expiry or <see cref="MaxAge"/>, if it passed once before.</summary>
-    public void Add(string token, VerifiedTokenEntry entry)
+    public bool TryGet(ReadOnlySpan<char> token, [NotNullWhen(true)] out VerifiedTokenEntry? entry)
     {
-        // string hashes are randomised per process, so no one can aim tokens at one another's slots.
-        var hash = token.GetHashCode(StringComparison.Ordinal);
-        ref var slot = ref _seen[(uint)hash % SeenSlots];
-        if (Volatile.Read(ref slot) != hash)
+        if (_cache.TryGetValue(token, out entry) && entry is not null && entry.KeysUnchanged())
         {
-            Volatile.Write(ref slot, hash); // its first check: remember only that it was seen
-            return;
+            Interlocked.Increment(ref _hits);
+            return true;
         }
 
+        Interlocked.Increment(ref _misses);
+        entry = null;
+        return false;
+    }
+
+    /// <summary>Remembers a token that passed every check (its second time: see <see cref="SeenBefore"/>), until its expiry or <see cref="MaxAge"/>.</summary>
+    public void Add(string token, VerifiedTokenEntry entry)
+    {
         var now = _time.GetUtcNow();
         var until = now + MaxAge;
         if (entry.Expires is { } expires && expires < until)
@@ -81,10 +91,39 @@ internal sealed class VerifiedTokenCache : IDisposable
             until = expires;
         }
 
+        if (_cache.Count >= _maxEntries)
+        {
+            _cache.Compact(0.10); // as when the characters run out: the oldest entries make room, this one waits for its next check
+            return;
+        }
+
         if (until > now)
         {
             _cache.Set(token, entry, new MemoryCacheEntryOptions { AbsoluteExpiration = until, Size = token.Length + EntryOverhead });
         }
+    }
+
+    /// <summary>
+    /// Whether <paramref name="token"/> passed a full check before (then it is worth an entry);
+    /// at its first check only that it was seen is noted, and no entry needs making.
+    /// </summary>
+    public bool SeenBefore(string token)
+    {
+        if (!_enabled)
+        {
+            return false;
+        }
+
+        // string hashes are randomised per process, so no one can aim tokens at one another's slots.
+        var hash = token.GetHashCode(StringComparison.Ordinal);
+        ref var slot = ref _seen[(uint)hash % SeenSlots];
+        if (Volatile.Read(ref slot) == hash)
+        {
+            return true;
+        }
+
+        Volatile.Write(ref slot, hash);
+        return false;
     }
 
     public void Dispose() => _cache.Dispose();

@@ -35,4 +35,18 @@ public sealed class LimitsOptions
     /// <value>The default value is 10000; 16 to 1000000.</value>
     [Range(16, 1_000_000)]
     public int PartitionsPerPolicy { get; set; } = 10_000;
+
+    /// <summary>
+    /// The most token text the verified-token cache holds, in characters: each remembered token
+    /// counts its length plus 256. Past it the cache drops its oldest entries and a new token is
+    /// checked in full until there is room. 0 remembers no token (every request is checked in full).
+    /// </summary>
+    /// <value>The default value is 8388608 (8 M characters: about 10,000 tokens of 800 characters); 0 to 1073741824.</value>
+    [Range(0d, 1_073_741_824d)]
+    public long VerifiedTokenCharacters { get; set; } = 8 * 1024 * 1024;
+
+    /// <summary>The most tokens the verified-token cache holds, whatever their length.</summary>
+    /// <value>The default value is 20000; 1 to 1000000.</value>
+    [Range(1, 1_000_000)]
+    public int VerifiedTokens { get; set; } = 20_000;
 }

@@ -72,10 +72,20 @@ internal sealed class PolicyDecisionMiddleware
             || !definition.Schemes.Contains(AuthSchemes.Bearer)
             || definition.Graph is { Kind: GraphSourceKind.Query } // the body is read: an asynchronous decision
             || AuthorizationHeader.TryReadInPlace(context.Request, AuthSchemes.Bearer, out var token) != HeaderRead.Found
-            || token.IsEmpty
-            || _tokens.Remembered(token) is not { Caller: { } caller })
+            || token.IsEmpty)
         {
             return null;
+        }
+
+        if (_tokens.Remembered(token) is not { } remembered)
+        {
+            context.Features.Set(RememberedTokenMiss.Instance); // JwtBearer checks it in full without a second look-up
+            return null;
+        }
+
+        if (remembered.Caller is not { } caller)
+        {
+            return null; // revoked: the full path says so
         }
 
         if (AuthPolicyHandler.Evaluate(context, caller, definition, bodyProblem: null, out var allowed) is not null)

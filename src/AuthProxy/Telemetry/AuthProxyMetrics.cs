@@ -25,6 +25,7 @@ internal sealed class AuthProxyMetrics
     private Func<int> _dangerousClusters = () => 0;
     private Func<IEnumerable<KeySourceReading>> _keySources = () => [];
     private Func<int> _revocations = () => 0;
+    private Func<VerifiedTokenReading> _verifiedTokens = () => default;
     private Func<(bool Available, int Instances)>? _store;
     private readonly Histogram<double> _storeChangeDelay;
     private TimeProvider _time = TimeProvider.System;
@@ -64,6 +65,12 @@ internal sealed class AuthProxyMetrics
             description: "Time from forwarding a request to the backend's answer (or failure), by cluster and outcome (status class or error).");
         _upstreamTlsFailures = meter.CreateCounter<long>("authproxy.upstream.tls_failures", unit: "{failure}",
             description: "TLS connections to backends that failed, by cluster and cause (untrusted-chain, name-mismatch, expired, not-yet-valid, no-certificate, client-certificate-refused, handshake).");
+        meter.CreateObservableCounter("authproxy.verified_tokens.lookups", ObserveVerifiedTokenLookups, unit: "{lookup}",
+            description: "Look-ups of a request's token among the tokens already verified, by result: hit (decided without a signature check) or miss (checked in full).");
+        meter.CreateObservableGauge("authproxy.verified_tokens.entries", () => _verifiedTokens().Entries, unit: "{token}",
+            description: "Tokens remembered as verified.");
+        meter.CreateObservableGauge("authproxy.verified_tokens.size", () => _verifiedTokens().Size, unit: "{char}",
+            description: "What the remembered tokens count against AuthProxy:Limits:VerifiedTokenCharacters: each token's length plus 256.");
         meter.CreateObservableGauge("authproxy.upstream.dangerous_certificates", () => _dangerousClusters(), unit: "{cluster}",
             description: "Clusters in force that accept any certificate from their backends (HttpClient:DangerousAcceptAnyServerCertificate, allowed by AuthProxy:Upstream:AllowDangerousCertificates).");
     }
@@ -77,6 +84,19 @@ internal sealed class AuthProxyMetrics
 
     /// <summary>Lets the revocations gauge read how many revocations and blocks are in force.</summary>
     public void ObserveRevocations(Func<int> count) => _revocations = count;
+
+    /// <summary>Lets the verified-token instruments read the cache's counts.</summary>
+    public void ObserveVerifiedTokens(Func<VerifiedTokenReading> read) => _verifiedTokens = read;
+
+    private IEnumerable<Measurement<long>> ObserveVerifiedTokenLookups()
+    {
+        var reading = _verifiedTokens();
+        return
+        [
+            new Measurement<long>(reading.Hits, new KeyValuePair<string, object?>("result", "hit")),
+            new Measurement<long>(reading.Misses, new KeyValuePair<string, object?>("result", "miss")),
+        ];
+    }
 
     /// <summary>Lets the store gauges read whether the store answers and how many instances share it.</summary>
     public void ObserveStore(Func<(bool Available, int Instances)> read) => _store = read;

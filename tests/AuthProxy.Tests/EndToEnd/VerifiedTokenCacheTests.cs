@@ -69,6 +69,107 @@ public sealed class VerifiedTokenCacheTests(BackendProcess backend)
         Assert.Contains("has been revoked", await afterRevoke.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task ItsHitsMissesAndSize_AreInMetrics_AndATokenIsRememberedAtItsSecondCheck()
+    {
+        await using var proxy = await ProxyHost.StartAsync(TestRoutes.Standard(backend.BaseAddress));
+        var token = TestTokens.Hs256(TestTokens.Claims("kevin", "social"));
+
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, await StatusAsync(proxy, token));
+        }
+
+        // Checked in full twice (remembered at the second), then found three times; one look-up a request.
+        await AssertMetricsAsync(proxy, hits: 3, misses: 2, entries: 1, size: token.Length + VerifiedTokenCache.EntryOverhead);
+
+        // A token refused in full is never remembered, however often it comes.
+        var stranger = TestTokens.Hs256(TestTokens.Claims("nobody", "social"));
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(proxy, stranger));
+        }
+
+        await AssertMetricsAsync(proxy, hits: 3, misses: 5, entries: 1, size: token.Length + VerifiedTokenCache.EntryOverhead);
+    }
+
+    [Fact]
+    public async Task ItsBounds_AreSettings_AndZeroCharactersRemembersNothing()
+    {
+        var tokens = Enumerable.Range(0, 3).Select(i =>
+        {
+            var claims = TestTokens.Claims("kevin", "social");
+            claims["jti"] = $"bound-{i}";
+            return TestTokens.Hs256(claims);
+        }).ToArray();
+
+        await using (var one = await ProxyHost.StartAsync(TestRoutes.Standard(backend.BaseAddress),
+            settings: new Dictionary<string, string> { ["AuthProxy:Limits:VerifiedTokens"] = "1" }))
+        {
+            foreach (var token in tokens)
+            {
+                for (var i = 0; i < 3; i++)
+                {
+                    Assert.Equal(HttpStatusCode.OK, await StatusAsync(one, token));
+                }
+            }
+
+            var (_, _, entries, _) = await ReadAsync(one);
+            Assert.Equal(1, entries);
+        }
+
+        await using var none = await ProxyHost.StartAsync(TestRoutes.Standard(backend.BaseAddress),
+            settings: new Dictionary<string, string> { ["AuthProxy:Limits:VerifiedTokenCharacters"] = "0" });
+        for (var i = 0; i < 4; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, await StatusAsync(none, tokens[0]));
+        }
+
+        await AssertMetricsAsync(none, hits: 0, misses: 4, entries: 0, size: 0);
+
+        var refused = await Assert.ThrowsAsync<AuthProxy.Configuration.ConfigurationProblemsException>(() => ProxyHost.StartAsync(TestRoutes.Standard(backend.BaseAddress),
+            settings: new Dictionary<string, string> { ["AuthProxy:Limits:VerifiedTokenCharacters"] = "-1", ["AuthProxy:Limits:VerifiedTokens"] = "0" }));
+        Assert.Contains(refused.Problems, p => p.Contains("VerifiedTokenCharacters", StringComparison.Ordinal));
+        Assert.Contains(refused.Problems, p => p.Contains("VerifiedTokens", StringComparison.Ordinal) && !p.Contains("VerifiedTokenCharacters", StringComparison.Ordinal));
+    }
+
+    private static async Task AssertMetricsAsync(ProxyHost proxy, long hits, long misses, long entries, long size)
+    {
+        (long, long, long, long) read = default;
+        try
+        {
+            await ProxyHost.EventuallyAsync(async () => (read = await ReadAsync(proxy)) == (hits, misses, entries, size), "the cache's metrics");
+        }
+        catch (Exception)
+        {
+            Assert.Equal((hits, misses, entries, size), read); // says which figure is off
+            throw;
+        }
+    }
+
+    private static async Task<(long Hits, long Misses, long Entries, long Size)> ReadAsync(ProxyHost proxy)
+    {
+        var text = await proxy.Client.GetStringAsync("/metrics");
+        return (Series(text, "authproxy_verified_tokens_lookups_total", "result=\"hit\""), Series(text, "authproxy_verified_tokens_lookups_total", "result=\"miss\""),
+            Series(text, "authproxy_verified_tokens_entries"), Series(text, "authproxy_verified_tokens_size"));
+    }
+
+    /// <summary>The value of the series <paramref name="name"/> with <paramref name="label"/> (0 when there is none).</summary>
+    private static long Series(string metrics, string name, string label = "")
+    {
+        foreach (var line in metrics.Split('\n'))
+        {
+            if (line.StartsWith(name, StringComparison.Ordinal) && line.Length > name.Length && line[name.Length] is '{' or ' '
+                && line.Contains(label, StringComparison.Ordinal))
+            {
+                var value = line[(line.IndexOf('}', StringComparison.Ordinal) + 1)..].Trim().Split(' ')[0];
+                return (long)double.Parse(value, System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+
+        return 0;
+    }
+
     private static async Task<HttpStatusCode> StatusAsync(ProxyHost proxy, string token)
     {
         using var response = await proxy.Client.SendAsync(Http.Get("/restpp/query/social/q", token));
