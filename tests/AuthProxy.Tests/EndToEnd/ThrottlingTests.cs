@@ -174,10 +174,12 @@ public sealed class ThrottlingTests(BackendProcess backend)
             checkedAfter++;
         }
 
-        Assert.True(busy > 0, "no attempt met a full house");
-        Assert.Equal(24, checkedInBurst + busy);
-        Assert.Equal(30, checkedInBurst + checkedAfter); // the budget, spent by checked passwords only
-        Assert.Equal(busy, throttled.GetMeasurementSnapshot().Where(m => Equals(m.Tags["budget"], "hashing")).Sum(m => m.Value));
+        var hashingThrottles = throttled.GetMeasurementSnapshot().Where(m => Equals(m.Tags["budget"], "hashing")).Sum(m => m.Value);
+        var what = $"burst: {checkedInBurst} checked, {busy} busy, {hashingThrottles} counted as hashing throttles; then {checkedAfter} checked";
+        Assert.True(busy > 0, "no attempt met a full house: " + what);
+        Assert.True(checkedInBurst + busy == 24, what);
+        Assert.True(checkedInBurst + checkedAfter == 30, what); // the budget, spent by checked passwords only
+        Assert.True(hashingThrottles == busy, what);
     }
 
     [Fact]
