@@ -107,6 +107,23 @@ public sealed class EnforcementTests(BackendProcess backend) : IAsyncLifetime
         Assert.Equal("Bearer " + token, (await response.EchoAsync()).GetProperty("headers").GetProperty("Authorization").GetString());
     }
 
+    /// <summary>
+    /// A user name of printable ASCII reaches the backend as it is, '@', quotes and brackets included:
+    /// only what is unsafe in a header (non-ASCII, control characters, '%') is percent-encoded.
+    /// </summary>
+    [Fact]
+    public async Task UserNames_OfPrintableAscii_AreForwardedUnchanged()
+    {
+        const string Name = "ann.o'lee@corp.example(ops)!";
+        var users = $$"""{ "Users": { "{{Name}}": { "Graphs": { "social": [ "READ_DATA" ] } } } }""";
+        await using var proxy = await ProxyHost.StartAsync(TestRoutes.Standard(backend.BaseAddress), users);
+
+        using var response = await proxy.Client.SendAsync(Http.Get("/restpp/query/social/q", TestTokens.Hs256(TestTokens.Claims(Name, "social"))));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(Name, (await response.EchoAsync()).GetProperty("headers").GetProperty("X-AuthProxy-User").GetString());
+    }
+
     [Fact]
     public async Task Missing_Token_Is401_WithTigerGraphWording()
     {

@@ -186,7 +186,8 @@ public sealed class GraphBodyTwinTests(BackendProcess backend) : IAsyncLifetime
         var (otherStatus, otherBody) = await SendAsync(_proxy.Client, other);
 
         AssertRefused(status, body,
-            "Access Denied because the request carries cookie 'graph', which backends (PHP's $_REQUEST, ASP.NET's Request[]) may read as query parameter 'graph'", "cookie");
+            "Access Denied because the request carries cookie 'graph', which backends (PHP's $_REQUEST, ASP.NET's Request[]) may read as query parameter 'graph'; "
+            + "send the graph only as query parameter 'graph'", "cookie");
         Assert.True(otherStatus == HttpStatusCode.OK, otherBody);
     }
 

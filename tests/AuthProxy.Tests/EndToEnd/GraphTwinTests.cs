@@ -94,6 +94,20 @@ public sealed class GraphTwinTests(BackendProcess backend) : IAsyncLifetime
         Assert.Contains("\"X-AuthProxy-Graph\":\"social\"", plainBody, StringComparison.Ordinal);
     }
 
+    /// <summary>A graph named twice, in the query or in the header, is refused, and the refusal says where.</summary>
+    [Fact]
+    public async Task AGraphNamedTwice_IsRefused_SayingWhere()
+    {
+        var (query, queryBody) = await Http.RawAsync(_proxy.BaseAddress, "/restpp/builtins?graph=social&graph=finance", Bearer("kevin", "social"));
+        var (header, headerBody) = await Http.RawAsync(_proxy.BaseAddress, "/gsql/v1/schema", Bearer("kevin") + "GSQL-GRAPH: social\r\nGSQL-GRAPH: finance\r\n");
+
+        Assert.True(query == 403, queryBody);
+        Assert.Contains("\"reason\":\"graph-scope\"", queryBody, StringComparison.Ordinal);
+        Assert.Contains("Access Denied because the request names more than one graph in query parameter 'graph'", queryBody, StringComparison.Ordinal);
+        Assert.True(header == 403, headerBody);
+        Assert.Contains("Access Denied because the request names more than one graph in header 'GSQL-GRAPH'", headerBody, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task HeaderTwin_WithDots_IsRefused()
     {

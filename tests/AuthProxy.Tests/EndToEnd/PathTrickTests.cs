@@ -207,6 +207,10 @@ public sealed class PathTrickTests(BackendProcess backend) : IAsyncLifetime
             ("/restpp/graph/social/vertices/person/100%25", "/restpp/graph/social/vertices/person/100%"),
             ("/restpp/graph/social/vertices/person/100%", "/restpp/graph/social/vertices/person/100%"),
             ("/restpp/graph/social/vertices/person/K%c3%a9vin%e3%80%82", "/restpp/graph/social/vertices/person/K\\u00E9vin\\u3002"),
+            ("/restpp/graph/social/vertices/person/12500", "/restpp/graph/social/vertices/person/12500"), // "25" and two hex digits, with no '%'
+            ("/restpp/graph/social/vertices/person/a2fb", "/restpp/graph/social/vertices/person/a2fb"), // "2f" with no '%'
+            ("/restpp/graph/social/vertices/person/a5cb", "/restpp/graph/social/vertices/person/a5cb"),
+            ("/restpp/graph/social/vertices/person/x%F0%9F%98%80", "/restpp/graph/social/vertices/person/x\\uD83D\\uDE00"), // a surrogate pair, last in the path
         ];
 
         foreach (var (target, forwardedPath) in cases)
@@ -286,6 +290,81 @@ public sealed class PathTrickTests(BackendProcess backend) : IAsyncLifetime
         AssertRefusedBy("dot-segment", dot, dotBody);
         Assert.True(alone == 200, aloneBody); // the path before '#' ends in '/': nothing to resolve
         AssertRefusedBy("encoded-slash", slash, slashBody); // the settings are separate
+    }
+
+    /// <summary>
+    /// The refusal body is what the client is told: each rule says what in the path was wrong and why
+    /// a backend could read it otherwise, and names the setting that allows it when there is one.
+    /// </summary>
+    [Fact]
+    public async Task EachPathRule_SaysWhatWasWrong()
+    {
+        await using var withParameters = await ProxyHost.StartAsync(TestRoutes.Standard(backend.BaseAddress),
+            settings: new Dictionary<string, string> { ["AuthProxy:AllowPathParameters"] = "true" });
+        (Uri Proxy, string Target, string Rule, string[] Says)[] cases =
+        [
+            (_proxy.BaseAddress, "/restpp/echo/..%252Fquery/social/q", "double-encoding",
+                ["it is percent-encoded twice (%25 followed by hex digits), which a backend that decodes again would read as other characters"]),
+            (_proxy.BaseAddress, "/restpp/echo/x%%33Fy/q", "double-encoding",
+                ["it is percent-encoded twice, which a backend that decodes again would read as other characters"]),
+            (_proxy.BaseAddress, "/restpp/echo/x%01/q", "control-character", ["it contains a control character"]),
+            (_proxy.BaseAddress, "/restpp/echo/x%C2%80/q", "control-character", ["it contains a control character"]), // U+0080, the first non-ASCII character
+            (_proxy.BaseAddress, "/restpp/echo/..%5Cquery/social/q", "backslash", ["it contains a backslash, which Windows backends read as '/'"]),
+            (_proxy.BaseAddress, "/restpp/echo/x%3Fy/q", "encoded-delimiter",
+                ["it contains an encoded '?' or '#' (%3F, %23), which a backend or intermediary that decodes the path before splitting it reads as the start of the query or fragment",
+                 "(set AuthProxy:AllowEncodedDelimiters=true for backends that treat them as data)"]),
+            (_proxy.BaseAddress, "/restpp/echo/x;y/q", "path-parameter",
+                ["it contains ';', which Tomcat, Jetty and Spring read as the start of a path parameter and remove",
+                 "(set AuthProxy:AllowPathParameters=true for backends that treat ';' as data)"]),
+            (_proxy.BaseAddress, "/restpp/echo/%u002e%u002e/q", "percent-u", ["it contains a %uXXXX escape, which IIS decodes into any character"]),
+            (_proxy.BaseAddress, "/restpp/echo/..%2Fquery/social/q", "encoded-slash",
+                ["it contains an encoded slash or backslash (%2F, %5C), which a backend could decode into a separator"]),
+            (_proxy.BaseAddress, "/restpp/echo/%80/q", "invalid-utf8", // the first byte that is not ASCII
+                ["it contains percent-encoded bytes that are not valid UTF-8 (such as the overlong %C0%AE), which lenient decoders read as '.' or '/'"]),
+            (_proxy.BaseAddress, "/restpp/echo/%ED%A0%80/q", "invalid-utf8", []), // a surrogate, which UTF-8 cannot carry
+            (_proxy.BaseAddress, "/restpp//query/social/q", "empty-segment", ["it contains an empty segment (//)"]),
+            (_proxy.BaseAddress, "/restpp/echo/%20/query/social/q", "empty-segment",
+                ["it contains a segment made only of whitespace and invisible characters (' '), which backends that trim or drop them read as empty"]),
+            (_proxy.BaseAddress, "/restpp/echo/..%20/query/social/q", "dot-segment",
+                ["it contains a segment made only of dots, whitespace and invisible characters ('.. '), which backends read as '.' or '..' ",
+                 "(Windows and IIS drop trailing dots and spaces; normalisers drop zero-width and other default-ignorable characters)"]),
+            (withParameters.BaseAddress, "/restpp/echo/;x/y", "empty-segment",
+                ["it contains a segment that is empty before its ';' path parameter, which Tomcat, Jetty and Spring read as an empty segment"]),
+            (withParameters.BaseAddress, "/restpp/echo/..;x/query/social/q", "dot-segment",
+                ["it contains a segment made only of dots once its ';' path parameter is removed ('..;x'), which Tomcat, Jetty and Spring then read as '.' or '..'"]),
+        ];
+
+        foreach (var (proxy, target, rule, says) in cases)
+        {
+            var (status, body) = await Http.RawAsync(proxy, target);
+
+            AssertRefusedBy(rule, status, body, target);
+            foreach (var words in says)
+            {
+                Assert.True(body.Contains(words, StringComparison.Ordinal), $"{target}: expected \"{words}\" in {body}");
+            }
+        }
+    }
+
+    /// <summary>
+    /// With encoded slashes allowed, only %2F and %5C split the path: names that merely hold a '%',
+    /// "2f" or "5c" elsewhere, or end in a cut-short escape, are single segments and are forwarded.
+    /// </summary>
+    [Fact]
+    public async Task EncodedSlashesAllowed_OnlyTrueEscapesSplitThePath()
+    {
+        await using var proxy = await ProxyHost.StartAsync(TestRoutes.Standard(backend.BaseAddress),
+            settings: new Dictionary<string, string> { ["AuthProxy:AllowEncodedSlashes"] = "true" });
+        string[] names = ["a2fb", "a5cb", "x%2", "x%5", "%2z", "%5z", "%zf", "%zc"];
+
+        foreach (var name in names)
+        {
+            var target = $"/restpp/echo/{name}";
+            var (status, body) = await Http.RawAsync(proxy.BaseAddress, target);
+
+            Assert.True(status == 200, $"{target}: {status} {body}");
+            Assert.True(body.Contains($"\"path\":\"{target}\"", StringComparison.Ordinal), $"{target}: {body}");
+        }
     }
 
     private const string QueryGraphRoute = """

@@ -121,6 +121,67 @@ public sealed class ThrottlingTests(BackendProcess backend)
         Assert.All(statuses, s => Assert.True(s is HttpStatusCode.Unauthorized or HttpStatusCode.TooManyRequests, s.ToString()));
     }
 
+    /// <summary>
+    /// A name of 256 characters and a password of 1024 are checked with a hash as any other (a name
+    /// that long is no configured user, so it meets the decoy); one character more in either is
+    /// refused as bad credentials without a hash, even when the password is right.
+    /// </summary>
+    [Fact]
+    public async Task NamesAndPasswords_AtTheBoundAreHashed_OverItAreRefusedUnhashed()
+    {
+        var longName = new string('n', LoginThrottle.MaxAccountLength);
+        var longerName = new string('n', LoginThrottle.MaxAccountLength + 1);
+        var longPassword = new string('p', CredentialCheck.MaxPasswordLength);
+        var longerPassword = new string('p', CredentialCheck.MaxPasswordLength + 1);
+        var users = $$"""
+            { "Users": {
+                "long-password": { "PasswordHash": "{{TestUsers.Pbkdf2(longPassword)}}", "Graphs": { "social": [ "READ_DATA" ] } },
+                "longer-password": { "PasswordHash": "{{TestUsers.Pbkdf2(longerPassword)}}", "Graphs": { "social": [ "READ_DATA" ] } } } }
+            """;
+        await using var proxy = await StartAsync([], users);
+        using var hashes = new MetricCollector<long>(proxy.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), "AuthProxy", "authproxy.password.hashes");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, await SendAsync(proxy, Basic("198.51.100.1", longName, "right")));
+        Assert.Equal(1, hashes.GetMeasurementSnapshot().Sum(m => m.Value));
+        Assert.Equal(HttpStatusCode.OK, await SendAsync(proxy, Basic("198.51.100.2", "long-password", longPassword)));
+        Assert.Equal(2, hashes.GetMeasurementSnapshot().Sum(m => m.Value));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, await SendAsync(proxy, Basic("198.51.100.3", longerName, "right")));
+        Assert.Equal(HttpStatusCode.Unauthorized, await SendAsync(proxy, Basic("198.51.100.4", "longer-password", longerPassword)));
+        Assert.Equal(2, hashes.GetMeasurementSnapshot().Sum(m => m.Value));
+    }
+
+    /// <summary>
+    /// A password check refused because every hashing slot is busy was never made: it gives back the
+    /// failure it reserved, so only checked wrong passwords spend the account's budget, and it is
+    /// counted as throttled by the hashing bound.
+    /// </summary>
+    [Fact]
+    public async Task BusyRefusals_SpendNoBudget_AndAreCountedAsHashingThrottles()
+    {
+        var slow = $$"""
+            { "Users": { "slow": { "PasswordHash": "{{TestUsers.Pbkdf2("right", 300_000)}}", "Graphs": { "social": [ "READ_DATA" ] } } } }
+            """;
+        await using var proxy = await StartAsync(new() { ["AuthProxy:Throttling:MaxConcurrentHashes"] = "1", ["AuthProxy:Throttling:AccountFailures"] = "30" }, slow);
+        using var throttled = new MetricCollector<long>(proxy.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), "AuthProxy", "authproxy.throttled");
+
+        var burst = await Task.WhenAll(Enumerable.Range(0, 24).Select(i => SendAsync(proxy, Basic("198.51.100.9", "slow", "wrong-" + i))));
+        var checkedInBurst = burst.Count(s => s == HttpStatusCode.Unauthorized);
+        var busy = burst.Count(s => s == HttpStatusCode.TooManyRequests);
+        var checkedAfter = 0;
+        while (checkedAfter < 40 && await SendAsync(proxy, Basic("198.51.100.9", "slow", "wrong")) == HttpStatusCode.Unauthorized)
+        {
+            checkedAfter++;
+        }
+
+        var hashingThrottles = throttled.GetMeasurementSnapshot().Where(m => Equals(m.Tags["budget"], "hashing")).Sum(m => m.Value);
+        var what = $"burst: {checkedInBurst} checked, {busy} busy, {hashingThrottles} counted as hashing throttles; then {checkedAfter} checked";
+        Assert.True(busy > 0, "no attempt met a full house: " + what);
+        Assert.True(checkedInBurst + busy == 24, what);
+        Assert.True(checkedInBurst + checkedAfter == 30, what); // the budget, spent by checked passwords only
+        Assert.True(hashingThrottles == busy, what);
+    }
+
     [Fact]
     public async Task HugeAndManyUserNames_DoNotGrowTheTables()
     {

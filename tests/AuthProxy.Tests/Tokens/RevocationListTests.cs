@@ -135,4 +135,46 @@ public sealed class RevocationListTests
         Assert.True(list.IsRevoked("x.y.z", "live-block"));
         Assert.Equal(3, list.Count);
     }
+
+    /// <summary>
+    /// An instance that fell behind a shared store's change log reloads the list from the store: it
+    /// then holds exactly the store's revocations and blocks, each with its expiry (a revocation
+    /// without one is kept for good), and nothing it held before.
+    /// </summary>
+    [Fact]
+    public async Task Reload_HoldsExactlyWhatTheStoreHolds()
+    {
+        var directory = ProxyHost.CreateDirectory();
+        try
+        {
+            using var store = new SqliteStore($"Data Source={Path.Combine(directory, "authproxy.db")}");
+            await store.InitializeAsync(CancellationToken.None);
+            var now = TimeProvider.System.GetUtcNow();
+            Assert.True(await store.RevokeTokenAsync(RevocationKeys.ForOwnToken("for-good"), null, now, CancellationToken.None));
+            Assert.True(await store.RevokeTokenAsync(RevocationKeys.ForOwnToken("until-later"), Later, now, CancellationToken.None));
+            await store.BlockTokensAsync("kevin", [new BlockedToken("kevin", RevocationKeys.ForOwnToken("blocked"), Later)], 100, now, CancellationToken.None);
+            var list = new RevocationList();
+            list.Revoke(RevocationKeys.ForOwnToken("gone-from-the-store"), Later);
+
+            await list.ReloadAsync(store, now, CancellationToken.None);
+
+            Assert.True(list.IsRevoked("x.y.z", "for-good"));
+            Assert.True(list.IsRevoked("x.y.z", "until-later"));
+            Assert.True(list.IsRevoked("x.y.z", "blocked"));
+            Assert.False(list.IsRevoked("x.y.z", "gone-from-the-store"));
+            Assert.Equal(3, list.Count);
+
+            list.Prune(Later.AddSeconds(1));
+
+            Assert.True(list.IsRevoked("x.y.z", "for-good"));
+            Assert.False(list.IsRevoked("x.y.z", "until-later"));
+            Assert.False(list.IsRevoked("x.y.z", "blocked"));
+            Assert.Equal(1, list.Count);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(directory, recursive: true);
+        }
+    }
 }
