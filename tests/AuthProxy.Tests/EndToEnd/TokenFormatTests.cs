@@ -134,6 +134,19 @@ public sealed class TokenFormatTests(BackendProcess backend) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ATokenWithoutExp_IsRefused_EvenWhenItCallsItselfAPersonalToken()
+    {
+        // Only AuthProxy's own personal tokens may lack exp; a provider's token saying type PERSONAL is not one.
+        var token = SignRaw("""{"alg":"HS256","typ":"JWT"}""", $$"""{"sub":"kevin","type":"PERSONAL","iat":{{TestTokens.Now}}}""");
+        using var response = await _proxy.Client.SendAsync(Http.Get("/restpp/query/social/q", token));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        var body = await response.JsonAsync();
+        Assert.Equal("format", body.GetProperty("reason").GetString());
+        Assert.EndsWith("has no expiration time (exp)", body.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task NonCanonicalBase64url_IsRefused()
     {
         var token = TestTokens.Hs256(TestTokens.Claims("kevin"));
