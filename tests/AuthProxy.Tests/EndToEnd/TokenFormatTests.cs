@@ -78,6 +78,74 @@ public sealed class TokenFormatTests(BackendProcess backend) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
+    /// <summary>A validly signed token for kevin of exactly <paramref name="length"/> characters (padded by a claim).</summary>
+    private static string SignedOfLength(int length)
+    {
+        foreach (var (alg, sign) in new (string, Func<byte[], byte[], byte[]>)[]
+                 { ("HS256", System.Security.Cryptography.HMACSHA256.HashData), ("HS384", System.Security.Cryptography.HMACSHA384.HashData), ("HS512", System.Security.Cryptography.HMACSHA512.HashData) })
+        {
+            for (var pad = Math.Max(0, (length * 3 / 4) - 200); pad < length; pad++)
+            {
+                var input = TestTokens.Encode($$"""{"alg":"{{alg}}","typ":"JWT"}""") + "." + TestTokens.Encode(Payload($",\"pad\":\"{new string('p', pad)}\""));
+                var token = input + "." + TestTokens.Encode(sign(Encoding.UTF8.GetBytes(TestTokens.HmacSecret), Encoding.ASCII.GetBytes(input)));
+                if (token.Length == length)
+                {
+                    return token;
+                }
+
+                if (token.Length > length)
+                {
+                    break;
+                }
+            }
+        }
+
+        throw new InvalidOperationException($"no token of {length} characters");
+    }
+
+    [Fact]
+    public async Task ATokenOfMoreThan16KiBCharacters_IsRefusedUnread_OneOfExactly16KiBIsAccepted()
+    {
+        var atTheLimit = SignedOfLength(16 * 1024);
+        var over = SignedOfLength((16 * 1024) + 1);
+
+        using var accepted = await _proxy.Client.SendAsync(Http.Get("/restpp/query/social/q", atTheLimit));
+        using var refused = await _proxy.Client.SendAsync(Http.Get("/restpp/query/social/q", over));
+
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        var body = await refused.JsonAsync();
+        Assert.Equal("format", body.GetProperty("reason").GetString());
+        Assert.Equal($"Access Denied because the input token = '{TestTokens.Mask(over)}' is longer than 16384 characters", body.GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public async Task ATokenOf16Characters_IsReadAsAToken_OneOf15IsMissing()
+    {
+        using var sixteen = await _proxy.Client.SendAsync(Http.Get("/restpp/query/social/q", "abcdefghij.klmno"));
+        using var fifteen = await _proxy.Client.SendAsync(Http.Get("/restpp/query/social/q", "abcdefghij.klmn"));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, sixteen.StatusCode);
+        Assert.Equal("format", (await sixteen.JsonAsync()).GetProperty("reason").GetString());
+        Assert.Equal(HttpStatusCode.Unauthorized, fifteen.StatusCode);
+        var body = await fifteen.JsonAsync();
+        Assert.Equal("missing", body.GetProperty("reason").GetString());
+        Assert.Equal("Access Denied because the input token = '' is empty or too short", body.GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public async Task ATokenWithoutExp_IsRefused_EvenWhenItCallsItselfAPersonalToken()
+    {
+        // Only AuthProxy's own personal tokens may lack exp; a provider's token saying type PERSONAL is not one.
+        var token = SignRaw("""{"alg":"HS256","typ":"JWT"}""", $$"""{"sub":"kevin","type":"PERSONAL","iat":{{TestTokens.Now}}}""");
+        using var response = await _proxy.Client.SendAsync(Http.Get("/restpp/query/social/q", token));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        var body = await response.JsonAsync();
+        Assert.Equal("format", body.GetProperty("reason").GetString());
+        Assert.EndsWith("has no expiration time (exp)", body.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task NonCanonicalBase64url_IsRefused()
     {
