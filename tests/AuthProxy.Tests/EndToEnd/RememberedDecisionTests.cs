@@ -140,6 +140,202 @@ public sealed partial class RememberedDecisionTests(BackendProcess backend)
         Assert.Contains("rate-limited", body, StringComparison.Ordinal);
     }
 
+    private const string ClassPolicies = """
+        ,
+            "basic-only": { "Schemes": [ "Basic" ] },
+            "scoped": { "Schemes": [ "Bearer" ], "Scopes": [ "read" ] },
+            "tenant": { "Schemes": [ "Bearer" ], "Claims": { "tenant": [ "acme" ] }, "ErrorStyle": "Problem" },
+            "aud-a": { "Schemes": [ "Bearer" ], "Audiences": [ "service-a" ] }
+        """;
+
+    private const string ClassRoutes = """
+        ,
+              "basic-only": { "ClusterId": "restpp", "AuthorizationPolicy": "basic-only", "Match": { "Path": "/restpp/basic" } },
+              "scoped": { "ClusterId": "restpp", "AuthorizationPolicy": "scoped", "Match": { "Path": "/scoped" } },
+              "tenant": { "ClusterId": "restpp", "AuthorizationPolicy": "tenant", "Match": { "Path": "/tenant" } },
+              "aud-a": { "ClusterId": "restpp", "AuthorizationPolicy": "aud-a", "Match": { "Path": "/aud-a" } }
+        """;
+
+    private const string Bearer = "Authorization: Bearer {0}\r\n";
+
+    /// <summary>
+    /// Requests of every class a remembered token may meet: each route's policy (Basic only, the
+    /// graph from the route, the query, a header, privileges, scopes, claim rules, audiences,
+    /// forwarding the header, the default policy, anonymous, a method the route does not take),
+    /// methods, path tricks and spellings of the header. Method, target, headers ({0} is the token).
+    /// </summary>
+    private static readonly (string Method, string Target, string Headers)[] Classes =
+    [
+        ("GET", "/restpp/query/social/q", Bearer),
+        ("GET", "/restpp/query/finance/q", Bearer),
+        ("GET", "/restpp/query/Social/q", Bearer),
+        ("GET", "/RESTPP/QUERY/social/q", Bearer),
+        ("GET", "/restpp/query/social/q?graph=finance", Bearer),
+        ("GET", "/restpp/graph/social/vertices", Bearer),
+        ("GET", "/restpp/basic", Bearer),
+        ("GET", "/restpp/builtins?graph=social", Bearer),
+        ("GET", "/restpp/builtins?graph=finance", Bearer),
+        ("GET", "/restpp/builtins", Bearer),
+        ("GET", "/gsql/v1/schema", Bearer + "GSQL-GRAPH: social\r\n"),
+        ("GET", "/gsql/v1/schema", Bearer + "GSQL-GRAPH: finance\r\n"),
+        ("GET", "/gsql/v1/schema", Bearer),
+        ("GET", "/gsql/v1/schema", Bearer + "GSQL-GRAPH: social\r\nGSQL-GRAPH: finance\r\n"),
+        ("GET", "/gsql/v1/schema?GSQL-GRAPH=finance", Bearer + "GSQL-GRAPH: social\r\n"),
+        ("GET", "/management/v1/cluster", Bearer),
+        ("GET", "/restpp/keep", Bearer),
+        ("GET", "/restpp/version", Bearer),
+        ("GET", "/restpp/bearer", Bearer),
+        ("GET", "/restpp/echo/x", Bearer),
+        ("GET", "/scoped", Bearer),
+        ("GET", "/tenant", Bearer),
+        ("GET", "/aud-a", Bearer),
+        ("GET", "/restpp/post", Bearer),
+        ("POST", "/restpp/post", Bearer),
+        ("HEAD", "/restpp/query/social/q", Bearer),
+        ("OPTIONS", "/restpp/query/social/q", Bearer),
+        ("DELETE", "/restpp/query/finance/q", Bearer),
+        ("GET", "/restpp/query/social/../finance/q", Bearer),
+        ("GET", "/restpp/query/social%2Ffinance/q", Bearer),
+        ("GET", "/restpp/query/social/q", "authorization: bearer {0}\r\n"),
+        ("GET", "/restpp/query/social/q", "Authorization: BEARER    {0}   \r\n"),
+        ("GET", "/restpp/query/social/q", "Authorization: Bearer\t{0}\r\n"),
+        ("GET", "/restpp/query/social/q", "Authorization: Bearer {0}\r\nAuthorization: Bearer {0}\r\n"),
+        ("GET", "/restpp/query/social/q", "Authorization: Bearer {0}, Bearer {0}\r\n"),
+        ("GET", "/restpp/query/social/q", "Authorization: Bearer {0}x\r\n"),
+        ("GET", "/restpp/query/social/q", "Authorization: Bearer{0}\r\n"),
+        ("GET", "/restpp/query/social/q", "Authorization: Basic {0}\r\n"),
+        ("GET", "/restpp/query/social/q", "Authorization: {0}\r\n"),
+    ];
+
+    /// <summary>
+    /// A remembered token gets the very answer a token of the same claims gets at its first,
+    /// full check: same status, same body (the token's mask aside), whatever the route or spelling.
+    /// </summary>
+    [Fact]
+    public async Task ARememberedToken_IsAnsweredAsAFreshOneWouldBe()
+    {
+        await using var proxy = await ProxyHost.StartAsync(TestRoutes.Standard(backend.BaseAddress, ClassPolicies, ClassRoutes));
+        var remembered = ClassToken();
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await SendAsync(proxy, "/restpp/bearer", remembered)).Status);
+        }
+
+        var hits = await HitsAsync(proxy);
+        var differences = new List<string>();
+        foreach (var (method, target, headers) in Classes)
+        {
+            if (await DifferenceAsync(proxy, method, target, headers, remembered) is { } difference)
+            {
+                differences.Add(difference);
+            }
+        }
+
+        Assert.True(differences.Count == 0, string.Join("\n", differences));
+        Assert.True(await HitsAsync(proxy) > hits, "the remembered token was found");
+    }
+
+    /// <summary>
+    /// What can change while a token is remembered: its user's grants, its user, the route it is
+    /// sent to and that route's policy. After each change it is answered as a fresh token is.
+    /// </summary>
+    [Fact]
+    public async Task ARememberedToken_IsAnsweredAsAFreshOneWouldBe_AfterUsersAndRoutesChange()
+    {
+        var routes = TestRoutes.Standard(backend.BaseAddress, ClassPolicies, ClassRoutes);
+        await using var proxy = await ProxyHost.StartAsync(routes);
+        var remembered = ClassToken();
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await SendAsync(proxy, "/restpp/query/social/q", remembered)).Status);
+        }
+
+        // kevin loses READ_DATA on social, then kevin is gone.
+        await ProxyHost.ReplaceFileAsync(proxy.UsersPath, TestUsers.Json().Replace("\"social\": [ \"READ_DATA\" ]", "\"finance\": [ \"READ_DATA\" ]", StringComparison.Ordinal));
+        await ProxyHost.EventuallyAsync(async () => (await SendAsync(proxy, "/restpp/query/social/q", ClassToken())).Status == HttpStatusCode.Forbidden, "the grant is gone");
+        Assert.Null(await DifferenceAsync(proxy, "GET", "/restpp/query/social/q", Bearer, remembered));
+        Assert.Equal(HttpStatusCode.Forbidden, (await SendAsync(proxy, "/restpp/query/social/q", remembered)).Status);
+
+        await ProxyHost.ReplaceFileAsync(proxy.UsersPath, TestUsers.Json().Replace("\"kevin\":", "\"kevin2\":", StringComparison.Ordinal));
+        await ProxyHost.EventuallyAsync(async () => (await SendAsync(proxy, "/restpp/bearer", ClassToken())).Status == HttpStatusCode.Unauthorized, "kevin is gone");
+        Assert.Null(await DifferenceAsync(proxy, "GET", "/restpp/bearer", Bearer, remembered));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await SendAsync(proxy, "/restpp/bearer", remembered)).Status);
+
+        await ProxyHost.ReplaceFileAsync(proxy.UsersPath, TestUsers.Json());
+        await ProxyHost.EventuallyAsync(async () => (await SendAsync(proxy, "/restpp/bearer", remembered)).Status == HttpStatusCode.OK, "kevin is back");
+
+        // The query route is removed and the Bearer route now takes Basic only.
+        var edited = routes
+            .Replace("\"restpp-query\": { \"ClusterId\": \"restpp\", \"AuthorizationPolicy\": \"graph-read\", \"Match\": { \"Path\": \"/restpp/query/{graph}/{query}\" } },", string.Empty, StringComparison.Ordinal)
+            .Replace("\"AuthorizationPolicy\": \"bearer-only\"", "\"AuthorizationPolicy\": \"basic-only\"", StringComparison.Ordinal);
+        Assert.NotEqual(routes, edited);
+        await ProxyHost.ReplaceFileAsync(proxy.RoutesPath, edited);
+        await ProxyHost.EventuallyAsync(async () => (await SendAsync(proxy, "/restpp/bearer", remembered)).Status == HttpStatusCode.Unauthorized, "the routes file is in force");
+        Assert.Null(await DifferenceAsync(proxy, "GET", "/restpp/bearer", Bearer, remembered));
+        Assert.Null(await DifferenceAsync(proxy, "GET", "/restpp/query/social/q", Bearer, remembered));
+        Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(proxy, "/restpp/query/social/q", remembered)).Status);
+    }
+
+    /// <summary>Null when the remembered token gets the answer a fresh token of the same claims gets; otherwise both answers.</summary>
+    private static async Task<string?> DifferenceAsync(ProxyHost proxy, string method, string target, string headers, string remembered)
+    {
+        var first = await RawAsync(proxy, method, target, headers, ClassToken());
+        var again = await RawAsync(proxy, method, target, headers, remembered);
+        var same = first.Status == again.Status
+            && (first.Status >= 300 ? first.Body == again.Body : Echoed(first.Body) == Echoed(again.Body));
+        return same ? null
+            : $"{method} {target} [{headers.Replace("\r\n", " ", StringComparison.Ordinal)}]: first {first.Status} {first.Body} / remembered {again.Status} {again.Body}";
+    }
+
+    private static string ClassToken()
+    {
+        var claims = TestTokens.Claims("kevin");
+        claims["jti"] = Guid.NewGuid().ToString("N");
+        claims["scope"] = "read";
+        claims["tenant"] = "globex";
+        claims["aud"] = "service-b";
+        return TestTokens.Hs256(claims);
+    }
+
+    /// <summary>What the backend was told about the caller, from its echo (empty for a bodiless answer).</summary>
+    private static string Echoed(string body)
+    {
+        if (body.Length == 0)
+        {
+            return string.Empty;
+        }
+
+        using var document = JsonDocument.Parse(body);
+        if (document.RootElement.ValueKind != JsonValueKind.Object || !document.RootElement.TryGetProperty("results", out var results)
+            || results.ValueKind != JsonValueKind.Object || !results.TryGetProperty("headers", out var headers))
+        {
+            return body; // not the echo: the backend's own answer, compared whole
+        }
+
+        return string.Join('|', new[] { "X-AuthProxy-User", "X-AuthProxy-Graph", "X-AuthProxy-Auth-Scheme", "Authorization" }
+            .Select(name => headers.TryGetProperty(name, out var value) ? name + "=" + (value.ValueKind == JsonValueKind.Array ? value[0].GetString() : value.GetString()) : name + " absent"));
+    }
+
+    private static async Task<(int Status, string Body)> RawAsync(ProxyHost proxy, string method, string target, string headers, string token)
+    {
+        var (status, body) = await Http.RawAsync(proxy.BaseAddress, target, string.Format(CultureInfo.InvariantCulture, headers, token), method);
+        return (status, Masked().Replace(body.Replace(token, "TOKEN", StringComparison.Ordinal), "MASK"));
+    }
+
+    private static async Task<long> HitsAsync(ProxyHost proxy)
+    {
+        var text = await proxy.Client.GetStringAsync("/metrics");
+        foreach (var line in text.Split('\n'))
+        {
+            if (line.StartsWith("authproxy_verified_tokens_lookups_total{", StringComparison.Ordinal) && line.Contains("result=\"hit\"", StringComparison.Ordinal))
+            {
+                return (long)double.Parse(line[(line.IndexOf('}', StringComparison.Ordinal) + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+            }
+        }
+
+        return 0;
+    }
+
     private static async Task<(HttpStatusCode Status, string Body)> SendAsync(ProxyHost proxy, string path, string token)
     {
         using var response = await proxy.Client.SendAsync(Http.Get(path, token));
@@ -164,6 +360,9 @@ public sealed partial class RememberedDecisionTests(BackendProcess backend)
 
         return total;
     }
+
+    [GeneratedRegex(@"[A-Za-z0-9_.-]{4}\*\*\*\*[A-Za-z0-9_.-]{4}")]
+    private static partial Regex Masked();
 
     [GeneratedRegex(@"^authproxy_decisions_total\{(?<labels>[^}]*)\} (?<value>\d+)", RegexOptions.Multiline)]
     private static partial Regex DecisionLine();
