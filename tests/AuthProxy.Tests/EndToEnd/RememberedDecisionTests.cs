@@ -276,6 +276,38 @@ public sealed partial class RememberedDecisionTests(BackendProcess backend)
         Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(proxy, "/restpp/query/social/q", remembered)).Status);
     }
 
+    /// <summary>
+    /// YARP route settings that name ASP.NET Core middleware AuthProxy does not run. A CorsPolicy
+    /// route was answered 500 while authorization ran as ASP.NET Core's middleware (its endpoint
+    /// check stopped it) and then forwarded with its CORS policy ignored; each such setting is now
+    /// a routes-file problem, at start and on reload.
+    /// </summary>
+    [Theory]
+    [InlineData("\"CorsPolicy\": \"default\"", "CorsPolicy")]
+    [InlineData("\"CorsPolicy\": \"disable\"", "CorsPolicy")]
+    [InlineData("\"RateLimiterPolicy\": \"default\"", "RateLimiterPolicy")]
+    [InlineData("\"OutputCachePolicy\": \"default\"", "OutputCachePolicy")]
+    [InlineData("\"Timeout\": \"00:00:05\"", "Timeout")]
+    public async Task ARouteSettingAuthProxyDoesNotApply_IsARoutesFileProblem(string setting, string name)
+    {
+        var route = $$"""
+            ,
+                  "unapplied": { "ClusterId": "restpp", "AuthorizationPolicy": "bearer-only", {{setting}}, "Match": { "Path": "/unapplied" } }
+            """;
+        var start = await Assert.ThrowsAsync<AuthProxy.Configuration.ConfigurationProblemsException>(
+            () => ProxyHost.StartAsync(TestRoutes.Standard(backend.BaseAddress, string.Empty, route)));
+        Assert.Contains($"ReverseProxy:Routes:unapplied: {name} is not applied by AuthProxy", start.Message, StringComparison.Ordinal);
+
+        // On reload the file is refused whole and the route never serves.
+        var routes = TestRoutes.Standard(backend.BaseAddress);
+        await using var proxy = await ProxyHost.StartAsync(routes);
+        var token = ClassToken();
+        await ProxyHost.ReplaceFileAsync(proxy.RoutesPath, TestRoutes.Standard(backend.BaseAddress, string.Empty, route));
+        await ProxyHost.EventuallyAsync(() => Task.FromResult(proxy.Logs.GetSnapshot().Any(r => r.Id.Id == 1003
+            && r.Message.Contains($"{name} is not applied by AuthProxy", StringComparison.Ordinal))), "the reload is refused");
+        Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(proxy, "/unapplied", token)).Status);
+    }
+
     /// <summary>Null when the remembered token gets the answer a fresh token of the same claims gets; otherwise both answers.</summary>
     private static async Task<string?> DifferenceAsync(ProxyHost proxy, string method, string target, string headers, string remembered)
     {
