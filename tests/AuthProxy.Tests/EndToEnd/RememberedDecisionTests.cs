@@ -308,6 +308,38 @@ public sealed partial class RememberedDecisionTests(BackendProcess backend)
         Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(proxy, "/unapplied", token)).Status);
     }
 
+    /// <summary>
+    /// A remembered AuthProxy token: not served on the management listener, and refused as revoked
+    /// from the moment it is revoked, though it was decided on the remembered path just before.
+    /// </summary>
+    [Fact]
+    public async Task ARememberedToken_IsNotServedOnTheManagementListener_AndIsRefusedOnceRevoked()
+    {
+        var port = ProxyHost.FreePort();
+        await using var proxy = await ProxyHost.StartAsync(TestRoutes.Standard(backend.BaseAddress), settings: new Dictionary<string, string>
+        {
+            ["AuthProxy:Management:Urls"] = $"http://127.0.0.1:{port}",
+        });
+        using var created = await proxy.Client.SendAsync(Http.Json(HttpMethod.Post, "/gsql/v1/tokens", new { graph = "social" }).WithBasic("kevin", TestUsers.KevinPassword));
+        Assert.Equal(HttpStatusCode.OK, created.StatusCode);
+        var token = (await created.JsonAsync()).GetProperty("token").GetString()!;
+        for (var i = 0; i < 4; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await SendAsync(proxy, "/restpp/query/social/q", token)).Status);
+        }
+
+        var (status, body) = await Http.RawAsync(new Uri($"http://127.0.0.1:{port}/"), "/restpp/query/social/q", $"Authorization: Bearer {token}\r\n");
+        Assert.Equal(404, status);
+        Assert.Contains("Endpoint is not found from url = /restpp/query/social/q", body, StringComparison.Ordinal);
+
+        using var revoked = await proxy.Client.SendAsync(Http.Json(HttpMethod.Delete, "/gsql/v1/tokens", new { tokens = token }).WithBasic("kevin", TestUsers.KevinPassword));
+        Assert.Equal(HttpStatusCode.OK, revoked.StatusCode);
+        (var refused, body) = await SendAsync(proxy, "/restpp/query/social/q", token);
+        Assert.Equal(HttpStatusCode.Unauthorized, refused);
+        Assert.Contains("has been revoked", body, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await SendAsync(proxy, "/restpp/bearer", token)).Status);
+    }
+
     /// <summary>Null when the remembered token gets the answer a fresh token of the same claims gets; otherwise both answers.</summary>
     private static async Task<string?> DifferenceAsync(ProxyHost proxy, string method, string target, string headers, string remembered)
     {
