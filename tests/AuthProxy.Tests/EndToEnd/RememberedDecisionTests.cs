@@ -232,7 +232,7 @@ public sealed partial class RememberedDecisionTests(BackendProcess backend)
         }
 
         Assert.True(differences.Count == 0, string.Join("\n", differences));
-        Assert.True(await HitsAsync(proxy) > hits, "the remembered token was found");
+        await ProxyHost.EventuallyAsync(async () => await HitsAsync(proxy) > hits, "the remembered token was found");
     }
 
     /// <summary>
@@ -340,6 +340,38 @@ public sealed partial class RememberedDecisionTests(BackendProcess backend)
         Assert.Equal(HttpStatusCode.Unauthorized, (await SendAsync(proxy, "/restpp/bearer", token)).Status);
     }
 
+    /// <summary>
+    /// A remembered token is looked up once per request however its request ends: allowed, refused
+    /// by the route's policy, or refused as revoked (the look-up counts say so: one hit each).
+    /// </summary>
+    [Fact]
+    public async Task ARememberedToken_IsLookedUpOncePerRequest_AllowedOrRefused()
+    {
+        await using var proxy = await ProxyHost.StartAsync(TestRoutes.Standard(backend.BaseAddress));
+        using var created = await proxy.Client.SendAsync(Http.Json(HttpMethod.Post, "/gsql/v1/tokens", new { graph = "social" }).WithBasic("kevin", TestUsers.KevinPassword));
+        var token = (await created.JsonAsync()).GetProperty("token").GetString()!;
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await SendAsync(proxy, "/restpp/query/social/q", token)).Status);
+        }
+
+        async Task OneHitAsync(string path, HttpStatusCode expected)
+        {
+            var (hits, misses) = (await LookupsAsync(proxy, "hit"), await LookupsAsync(proxy, "miss"));
+            Assert.Equal(expected, (await SendAsync(proxy, path, token)).Status);
+            await ProxyHost.EventuallyAsync(async () => await LookupsAsync(proxy, "hit") >= hits + 1, "the look-up is counted");
+            Assert.Equal((hits + 1, misses), (await LookupsAsync(proxy, "hit"), await LookupsAsync(proxy, "miss")));
+        }
+
+        await OneHitAsync("/restpp/query/social/q", HttpStatusCode.OK);
+        await OneHitAsync("/restpp/query/finance/q", HttpStatusCode.Forbidden);
+        await OneHitAsync("/restpp/graph/social/v", HttpStatusCode.Forbidden);
+
+        using var revoked = await proxy.Client.SendAsync(Http.Json(HttpMethod.Delete, "/gsql/v1/tokens", new { tokens = token }).WithBasic("kevin", TestUsers.KevinPassword));
+        Assert.Equal(HttpStatusCode.OK, revoked.StatusCode);
+        await OneHitAsync("/restpp/query/social/q", HttpStatusCode.Unauthorized);
+    }
+
     /// <summary>Null when the remembered token gets the answer a fresh token of the same claims gets; otherwise both answers.</summary>
     private static async Task<string?> DifferenceAsync(ProxyHost proxy, string method, string target, string headers, string remembered)
     {
@@ -386,12 +418,15 @@ public sealed partial class RememberedDecisionTests(BackendProcess backend)
         return (status, Masked().Replace(body.Replace(token, "TOKEN", StringComparison.Ordinal), "MASK"));
     }
 
-    private static async Task<long> HitsAsync(ProxyHost proxy)
+    private static Task<long> HitsAsync(ProxyHost proxy) => LookupsAsync(proxy, "hit");
+
+    /// <summary>The verified-token look-ups /metrics counts with <paramref name="result"/> (hit or miss).</summary>
+    private static async Task<long> LookupsAsync(ProxyHost proxy, string result)
     {
         var text = await proxy.Client.GetStringAsync("/metrics");
         foreach (var line in text.Split('\n'))
         {
-            if (line.StartsWith("authproxy_verified_tokens_lookups_total{", StringComparison.Ordinal) && line.Contains("result=\"hit\"", StringComparison.Ordinal))
+            if (line.StartsWith("authproxy_verified_tokens_lookups_total{", StringComparison.Ordinal) && line.Contains($"result=\"{result}\"", StringComparison.Ordinal))
             {
                 return (long)double.Parse(line[(line.IndexOf('}', StringComparison.Ordinal) + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
             }
