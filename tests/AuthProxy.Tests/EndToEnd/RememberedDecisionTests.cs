@@ -145,7 +145,8 @@ public sealed partial class RememberedDecisionTests(BackendProcess backend)
             "basic-only": { "Schemes": [ "Basic" ] },
             "scoped": { "Schemes": [ "Bearer" ], "Scopes": [ "read" ] },
             "tenant": { "Schemes": [ "Bearer" ], "Claims": { "tenant": [ "acme" ] }, "ErrorStyle": "Problem" },
-            "aud-a": { "Schemes": [ "Bearer" ], "Audiences": [ "service-a" ] }
+            "aud-a": { "Schemes": [ "Bearer" ], "Audiences": [ "service-a" ] },
+            "default": { "Schemes": [ "Bearer", "Basic" ], "Privileges": [ "MANAGE_ACCESS_TOKENS" ], "ErrorStyle": "Problem" }
         """;
 
     private const string ClassRoutes = """
@@ -153,7 +154,9 @@ public sealed partial class RememberedDecisionTests(BackendProcess backend)
               "basic-only": { "ClusterId": "restpp", "AuthorizationPolicy": "basic-only", "Match": { "Path": "/restpp/basic" } },
               "scoped": { "ClusterId": "restpp", "AuthorizationPolicy": "scoped", "Match": { "Path": "/scoped" } },
               "tenant": { "ClusterId": "restpp", "AuthorizationPolicy": "tenant", "Match": { "Path": "/tenant" } },
-              "aud-a": { "ClusterId": "restpp", "AuthorizationPolicy": "aud-a", "Match": { "Path": "/aud-a" } }
+              "aud-a": { "ClusterId": "restpp", "AuthorizationPolicy": "aud-a", "Match": { "Path": "/aud-a" } },
+              "named-default": { "ClusterId": "restpp", "AuthorizationPolicy": "Default", "Match": { "Path": "/named-default" } },
+              "case": { "ClusterId": "restpp", "AuthorizationPolicy": "GRAPH-READ", "Match": { "Path": "/case/{graph}" } }
         """;
 
     private const string Bearer = "Authorization: Bearer {0}\r\n";
@@ -161,50 +164,53 @@ public sealed partial class RememberedDecisionTests(BackendProcess backend)
     /// <summary>
     /// Requests of every class a remembered token may meet: each route's policy (Basic only, the
     /// graph from the route, the query, a header, privileges, scopes, claim rules, audiences,
-    /// forwarding the header, the default policy, anonymous, a method the route does not take),
+    /// forwarding the header, the default policy (redefined, and named in any case), a policy named in another case, anonymous, a method the route does not take),
     /// methods, path tricks and spellings of the header. Method, target, headers ({0} is the token).
     /// </summary>
-    private static readonly (string Method, string Target, string Headers)[] Classes =
+    private static readonly (string Method, string Target, string Headers, int Status)[] Classes =
     [
-        ("GET", "/restpp/query/social/q", Bearer),
-        ("GET", "/restpp/query/finance/q", Bearer),
-        ("GET", "/restpp/query/Social/q", Bearer),
-        ("GET", "/RESTPP/QUERY/social/q", Bearer),
-        ("GET", "/restpp/query/social/q?graph=finance", Bearer),
-        ("GET", "/restpp/graph/social/vertices", Bearer),
-        ("GET", "/restpp/basic", Bearer),
-        ("GET", "/restpp/builtins?graph=social", Bearer),
-        ("GET", "/restpp/builtins?graph=finance", Bearer),
-        ("GET", "/restpp/builtins", Bearer),
-        ("GET", "/gsql/v1/schema", Bearer + "GSQL-GRAPH: social\r\n"),
-        ("GET", "/gsql/v1/schema", Bearer + "GSQL-GRAPH: finance\r\n"),
-        ("GET", "/gsql/v1/schema", Bearer),
-        ("GET", "/gsql/v1/schema", Bearer + "GSQL-GRAPH: social\r\nGSQL-GRAPH: finance\r\n"),
-        ("GET", "/gsql/v1/schema?GSQL-GRAPH=finance", Bearer + "GSQL-GRAPH: social\r\n"),
-        ("GET", "/management/v1/cluster", Bearer),
-        ("GET", "/restpp/keep", Bearer),
-        ("GET", "/restpp/version", Bearer),
-        ("GET", "/restpp/bearer", Bearer),
-        ("GET", "/restpp/echo/x", Bearer),
-        ("GET", "/scoped", Bearer),
-        ("GET", "/tenant", Bearer),
-        ("GET", "/aud-a", Bearer),
-        ("GET", "/restpp/post", Bearer),
-        ("POST", "/restpp/post", Bearer),
-        ("HEAD", "/restpp/query/social/q", Bearer),
-        ("OPTIONS", "/restpp/query/social/q", Bearer),
-        ("DELETE", "/restpp/query/finance/q", Bearer),
-        ("GET", "/restpp/query/social/../finance/q", Bearer),
-        ("GET", "/restpp/query/social%2Ffinance/q", Bearer),
-        ("GET", "/restpp/query/social/q", "authorization: bearer {0}\r\n"),
-        ("GET", "/restpp/query/social/q", "Authorization: BEARER    {0}   \r\n"),
-        ("GET", "/restpp/query/social/q", "Authorization: Bearer\t{0}\r\n"),
-        ("GET", "/restpp/query/social/q", "Authorization: Bearer {0}\r\nAuthorization: Bearer {0}\r\n"),
-        ("GET", "/restpp/query/social/q", "Authorization: Bearer {0}, Bearer {0}\r\n"),
-        ("GET", "/restpp/query/social/q", "Authorization: Bearer {0}x\r\n"),
-        ("GET", "/restpp/query/social/q", "Authorization: Bearer{0}\r\n"),
-        ("GET", "/restpp/query/social/q", "Authorization: Basic {0}\r\n"),
-        ("GET", "/restpp/query/social/q", "Authorization: {0}\r\n"),
+        ("GET", "/restpp/query/social/q", Bearer, 200),
+        ("GET", "/restpp/query/finance/q", Bearer, 403),
+        ("GET", "/restpp/query/Social/q", Bearer, 403),
+        ("GET", "/RESTPP/QUERY/social/q", Bearer, 200),
+        ("GET", "/restpp/query/social/q?graph=finance", Bearer, 200),
+        ("GET", "/restpp/graph/social/vertices", Bearer, 403),
+        ("GET", "/restpp/basic", Bearer, 401),
+        ("GET", "/restpp/builtins?graph=social", Bearer, 200),
+        ("GET", "/restpp/builtins?graph=finance", Bearer, 403),
+        ("GET", "/restpp/builtins", Bearer, 403),
+        ("GET", "/gsql/v1/schema", Bearer + "GSQL-GRAPH: social\r\n", 200),
+        ("GET", "/gsql/v1/schema", Bearer + "GSQL-GRAPH: finance\r\n", 403),
+        ("GET", "/gsql/v1/schema", Bearer, 403),
+        ("GET", "/gsql/v1/schema", Bearer + "GSQL-GRAPH: social\r\nGSQL-GRAPH: finance\r\n", 403),
+        ("GET", "/gsql/v1/schema?GSQL-GRAPH=finance", Bearer + "GSQL-GRAPH: social\r\n", 200),
+        ("GET", "/management/v1/cluster", Bearer, 403),
+        ("GET", "/restpp/keep", Bearer, 200),
+        ("GET", "/restpp/version", Bearer, 403),
+        ("GET", "/named-default", Bearer, 403),
+        ("GET", "/case/social", Bearer, 200),
+        ("GET", "/case/finance", Bearer, 403),
+        ("GET", "/restpp/bearer", Bearer, 200),
+        ("GET", "/restpp/echo/x", Bearer, 200),
+        ("GET", "/scoped", Bearer, 200),
+        ("GET", "/tenant", Bearer, 403),
+        ("GET", "/aud-a", Bearer, 401),
+        ("GET", "/restpp/post", Bearer, 405),
+        ("POST", "/restpp/post", Bearer, 403),
+        ("HEAD", "/restpp/query/social/q", Bearer, 200),
+        ("OPTIONS", "/restpp/query/social/q", Bearer, 200),
+        ("DELETE", "/restpp/query/finance/q", Bearer, 403),
+        ("GET", "/restpp/query/social/../finance/q", Bearer, 403),
+        ("GET", "/restpp/query/social%2Ffinance/q", Bearer, 400),
+        ("GET", "/restpp/query/social/q", "authorization: bearer {0}\r\n", 200),
+        ("GET", "/restpp/query/social/q", "Authorization: BEARER    {0}   \r\n", 200),
+        ("GET", "/restpp/query/social/q", "Authorization: Bearer\t{0}\r\n", 401),
+        ("GET", "/restpp/query/social/q", "Authorization: Bearer {0}\r\nAuthorization: Bearer {0}\r\n", 401),
+        ("GET", "/restpp/query/social/q", "Authorization: Bearer {0}, Bearer {0}\r\n", 401),
+        ("GET", "/restpp/query/social/q", "Authorization: Bearer {0}x\r\n", 401),
+        ("GET", "/restpp/query/social/q", "Authorization: Bearer{0}\r\n", 401),
+        ("GET", "/restpp/query/social/q", "Authorization: Basic {0}\r\n", 401),
+        ("GET", "/restpp/query/social/q", "Authorization: {0}\r\n", 401),
     ];
 
     /// <summary>
@@ -223,9 +229,9 @@ public sealed partial class RememberedDecisionTests(BackendProcess backend)
 
         var hits = await HitsAsync(proxy);
         var differences = new List<string>();
-        foreach (var (method, target, headers) in Classes)
+        foreach (var (method, target, headers, expected) in Classes)
         {
-            if (await DifferenceAsync(proxy, method, target, headers, remembered) is { } difference)
+            if (await DifferenceAsync(proxy, method, target, headers, remembered, expected) is { } difference)
             {
                 differences.Add(difference);
             }
@@ -373,14 +379,14 @@ public sealed partial class RememberedDecisionTests(BackendProcess backend)
     }
 
     /// <summary>Null when the remembered token gets the answer a fresh token of the same claims gets; otherwise both answers.</summary>
-    private static async Task<string?> DifferenceAsync(ProxyHost proxy, string method, string target, string headers, string remembered)
+    private static async Task<string?> DifferenceAsync(ProxyHost proxy, string method, string target, string headers, string remembered, int? expected = null)
     {
         var first = await RawAsync(proxy, method, target, headers, ClassToken());
         var again = await RawAsync(proxy, method, target, headers, remembered);
-        var same = first.Status == again.Status
+        var same = first.Status == again.Status && (expected is null || first.Status == expected)
             && (first.Status >= 300 ? first.Body == again.Body : Echoed(first.Body) == Echoed(again.Body));
         return same ? null
-            : $"{method} {target} [{headers.Replace("\r\n", " ", StringComparison.Ordinal)}]: first {first.Status} {first.Body} / remembered {again.Status} {again.Body}";
+            : $"{method} {target} [{headers.Replace("\r\n", " ", StringComparison.Ordinal)}]: expected {expected?.ToString(CultureInfo.InvariantCulture) ?? "the same"}, first {first.Status} {first.Body} / remembered {again.Status} {again.Body}";
     }
 
     private static string ClassToken()
