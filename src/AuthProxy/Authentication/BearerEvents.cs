@@ -41,7 +41,7 @@ internal sealed partial class BearerEvents(TokenValidator validator, ILogger<Bea
                     // An empty token would send JwtBearer back to the header; it is a missing one.
                     Fail(context, Denials.Missing);
                 }
-                else if (context.HttpContext.Features.Get<RememberedTokenMiss>() is null && validator.Remembered(token) is { } remembered)
+                else if ((context.HttpContext.Features.Get<RememberedTokenLookup>() is { } looked ? looked.Found : validator.Remembered(token)) is { } remembered)
                 {
                     // A token that passed every check before, checked again for what can change
                     // (expiry, user, revocation): decided here, before JwtBearer copies its

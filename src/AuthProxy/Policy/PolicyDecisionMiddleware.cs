@@ -79,18 +79,20 @@ internal sealed class PolicyDecisionMiddleware
 
         if (_tokens.Remembered(token) is not { } remembered)
         {
-            context.Features.Set(RememberedTokenMiss.Instance); // JwtBearer checks it in full without a second look-up
+            context.Features.Set(RememberedTokenLookup.Miss); // JwtBearer checks it in full without a second look-up
             return null;
         }
 
         if (remembered.Caller is not { } caller)
         {
-            return null; // revoked: the full path says so
+            context.Features.Set(new RememberedTokenLookup(remembered)); // revoked: the full path says so, without a second look-up
+            return null;
         }
 
         if (AuthPolicyHandler.Evaluate(context, caller, definition, bodyProblem: null, out var allowed) is not null)
         {
-            return null; // refused: the full path decides again and answers
+            context.Features.Set(new RememberedTokenLookup(remembered)); // refused: the full path decides again and answers, without a second look-up
+            return null;
         }
 
         context.User = caller.Principal;

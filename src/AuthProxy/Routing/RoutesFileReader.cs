@@ -110,6 +110,8 @@ internal sealed class RoutesFileReader
                 problems.Add($"{where}: {error.Message}");
             }
 
+            UnappliedSettings(route, where, problems);
+
             if (string.IsNullOrEmpty(route.ClusterId) || !clusterIds.Contains(route.ClusterId))
             {
                 problems.Add($"{where}: ClusterId '{route.ClusterId}' names no cluster in {ReverseProxySection}:Clusters");
@@ -144,6 +146,30 @@ internal sealed class RoutesFileReader
         }
 
         return routes;
+    }
+
+    /// <summary>
+    /// YARP route settings that only name ASP.NET Core middleware AuthProxy does not run (CORS, rate
+    /// limiting, output caching, request timeouts): such a route would be forwarded as if the setting
+    /// were absent (or, for a timeout, fail every request), so each is a problem.
+    /// </summary>
+    private static void UnappliedSettings(RouteConfig route, string where, List<string> problems)
+    {
+        (string Name, bool Set, string Instead)[] settings =
+        [
+            (nameof(RouteConfig.CorsPolicy), !string.IsNullOrEmpty(route.CorsPolicy), "no CORS middleware"),
+            (nameof(RouteConfig.RateLimiterPolicy), !string.IsNullOrEmpty(route.RateLimiterPolicy), "no rate-limiting middleware; use the policy's RateLimit or Concurrency"),
+            (nameof(RouteConfig.OutputCachePolicy), !string.IsNullOrEmpty(route.OutputCachePolicy), "no output cache"),
+            (nameof(RouteConfig.TimeoutPolicy), !string.IsNullOrEmpty(route.TimeoutPolicy), "no request-timeout middleware"),
+            (nameof(RouteConfig.Timeout), route.Timeout is not null, "no request-timeout middleware"),
+        ];
+        foreach (var (name, set, instead) in settings)
+        {
+            if (set)
+            {
+                problems.Add($"{where}: {name} is not applied by AuthProxy ({instead}); remove it");
+            }
+        }
     }
 
     /// <summary>Binds one entry strictly (an unknown setting is a problem); null, with the binder's complaint among the problems, when it cannot.</summary>

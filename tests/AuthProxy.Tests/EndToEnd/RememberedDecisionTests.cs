@@ -140,6 +140,307 @@ public sealed partial class RememberedDecisionTests(BackendProcess backend)
         Assert.Contains("rate-limited", body, StringComparison.Ordinal);
     }
 
+    private const string ClassPolicies = """
+        ,
+            "basic-only": { "Schemes": [ "Basic" ] },
+            "scoped": { "Schemes": [ "Bearer" ], "Scopes": [ "read" ] },
+            "tenant": { "Schemes": [ "Bearer" ], "Claims": { "tenant": [ "acme" ] }, "ErrorStyle": "Problem" },
+            "aud-a": { "Schemes": [ "Bearer" ], "Audiences": [ "service-a" ] },
+            "default": { "Schemes": [ "Bearer", "Basic" ], "Privileges": [ "MANAGE_ACCESS_TOKENS" ], "ErrorStyle": "Problem" }
+        """;
+
+    private const string ClassRoutes = """
+        ,
+              "basic-only": { "ClusterId": "restpp", "AuthorizationPolicy": "basic-only", "Match": { "Path": "/restpp/basic" } },
+              "scoped": { "ClusterId": "restpp", "AuthorizationPolicy": "scoped", "Match": { "Path": "/scoped" } },
+              "tenant": { "ClusterId": "restpp", "AuthorizationPolicy": "tenant", "Match": { "Path": "/tenant" } },
+              "aud-a": { "ClusterId": "restpp", "AuthorizationPolicy": "aud-a", "Match": { "Path": "/aud-a" } },
+              "named-default": { "ClusterId": "restpp", "AuthorizationPolicy": "Default", "Match": { "Path": "/named-default" } },
+              "case": { "ClusterId": "restpp", "AuthorizationPolicy": "GRAPH-READ", "Match": { "Path": "/case/{graph}" } }
+        """;
+
+    private const string Bearer = "Authorization: Bearer {0}\r\n";
+
+    /// <summary>
+    /// Requests of every class a remembered token may meet: each route's policy (Basic only, the
+    /// graph from the route, the query, a header, privileges, scopes, claim rules, audiences,
+    /// forwarding the header, the default policy (redefined, and named in any case), a policy named in another case, anonymous, a method the route does not take),
+    /// methods, path tricks and spellings of the header. Method, target, headers ({0} is the token).
+    /// </summary>
+    private static readonly (string Method, string Target, string Headers, int Status)[] Classes =
+    [
+        ("GET", "/restpp/query/social/q", Bearer, 200),
+        ("GET", "/restpp/query/finance/q", Bearer, 403),
+        ("GET", "/restpp/query/Social/q", Bearer, 403),
+        ("GET", "/RESTPP/QUERY/social/q", Bearer, 200),
+        ("GET", "/restpp/query/social/q?graph=finance", Bearer, 200),
+        ("GET", "/restpp/graph/social/vertices", Bearer, 403),
+        ("GET", "/restpp/basic", Bearer, 401),
+        ("GET", "/restpp/builtins?graph=social", Bearer, 200),
+        ("GET", "/restpp/builtins?graph=finance", Bearer, 403),
+        ("GET", "/restpp/builtins", Bearer, 403),
+        ("GET", "/gsql/v1/schema", Bearer + "GSQL-GRAPH: social\r\n", 200),
+        ("GET", "/gsql/v1/schema", Bearer + "GSQL-GRAPH: finance\r\n", 403),
+        ("GET", "/gsql/v1/schema", Bearer, 403),
+        ("GET", "/gsql/v1/schema", Bearer + "GSQL-GRAPH: social\r\nGSQL-GRAPH: finance\r\n", 403),
+        ("GET", "/gsql/v1/schema?GSQL-GRAPH=finance", Bearer + "GSQL-GRAPH: social\r\n", 200),
+        ("GET", "/management/v1/cluster", Bearer, 403),
+        ("GET", "/restpp/keep", Bearer, 200),
+        ("GET", "/restpp/version", Bearer, 403),
+        ("GET", "/named-default", Bearer, 403),
+        ("GET", "/case/social", Bearer, 200),
+        ("GET", "/case/finance", Bearer, 403),
+        ("GET", "/restpp/bearer", Bearer, 200),
+        ("GET", "/restpp/echo/x", Bearer, 200),
+        ("GET", "/scoped", Bearer, 200),
+        ("GET", "/tenant", Bearer, 403),
+        ("GET", "/aud-a", Bearer, 401),
+        ("GET", "/restpp/post", Bearer, 405),
+        ("POST", "/restpp/post", Bearer, 403),
+        ("HEAD", "/restpp/query/social/q", Bearer, 200),
+        ("OPTIONS", "/restpp/query/social/q", Bearer, 200),
+        ("DELETE", "/restpp/query/finance/q", Bearer, 403),
+        ("GET", "/restpp/query/social/../finance/q", Bearer, 403),
+        ("GET", "/restpp/query/social%2Ffinance/q", Bearer, 400),
+        ("GET", "/restpp/query/social/q", "authorization: bearer {0}\r\n", 200),
+        ("GET", "/restpp/query/social/q", "Authorization: BEARER    {0}   \r\n", 200),
+        ("GET", "/restpp/query/social/q", "Authorization: Bearer\t{0}\r\n", 401),
+        ("GET", "/restpp/query/social/q", "Authorization: Bearer {0}\r\nAuthorization: Bearer {0}\r\n", 401),
+        ("GET", "/restpp/query/social/q", "Authorization: Bearer {0}, Bearer {0}\r\n", 401),
+        ("GET", "/restpp/query/social/q", "Authorization: Bearer {0}x\r\n", 401),
+        ("GET", "/restpp/query/social/q", "Authorization: Bearer{0}\r\n", 401),
+        ("GET", "/restpp/query/social/q", "Authorization: Basic {0}\r\n", 401),
+        ("GET", "/restpp/query/social/q", "Authorization: {0}\r\n", 401),
+    ];
+
+    /// <summary>
+    /// A remembered token gets the very answer a token of the same claims gets at its first,
+    /// full check: same status, same body (the token's mask aside), whatever the route or spelling.
+    /// </summary>
+    [Fact]
+    public async Task ARememberedToken_IsAnsweredAsAFreshOneWouldBe()
+    {
+        await using var proxy = await ProxyHost.StartAsync(TestRoutes.Standard(backend.BaseAddress, ClassPolicies, ClassRoutes));
+        var remembered = ClassToken();
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await SendAsync(proxy, "/restpp/bearer", remembered)).Status);
+        }
+
+        var hits = await HitsAsync(proxy);
+        var differences = new List<string>();
+        foreach (var (method, target, headers, expected) in Classes)
+        {
+            if (await DifferenceAsync(proxy, method, target, headers, remembered, expected) is { } difference)
+            {
+                differences.Add(difference);
+            }
+        }
+
+        Assert.True(differences.Count == 0, string.Join("\n", differences));
+        await ProxyHost.EventuallyAsync(async () => await HitsAsync(proxy) > hits, "the remembered token was found");
+    }
+
+    /// <summary>
+    /// What can change while a token is remembered: its user's grants, its user, the route it is
+    /// sent to and that route's policy. After each change it is answered as a fresh token is.
+    /// </summary>
+    [Fact]
+    public async Task ARememberedToken_IsAnsweredAsAFreshOneWouldBe_AfterUsersAndRoutesChange()
+    {
+        var routes = TestRoutes.Standard(backend.BaseAddress, ClassPolicies, ClassRoutes);
+        await using var proxy = await ProxyHost.StartAsync(routes);
+        var remembered = ClassToken();
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await SendAsync(proxy, "/restpp/query/social/q", remembered)).Status);
+        }
+
+        // kevin loses READ_DATA on social, then kevin is gone.
+        await ProxyHost.ReplaceFileAsync(proxy.UsersPath, TestUsers.Json().Replace("\"social\": [ \"READ_DATA\" ]", "\"finance\": [ \"READ_DATA\" ]", StringComparison.Ordinal));
+        await ProxyHost.EventuallyAsync(async () => (await SendAsync(proxy, "/restpp/query/social/q", ClassToken())).Status == HttpStatusCode.Forbidden, "the grant is gone");
+        Assert.Null(await DifferenceAsync(proxy, "GET", "/restpp/query/social/q", Bearer, remembered));
+        Assert.Equal(HttpStatusCode.Forbidden, (await SendAsync(proxy, "/restpp/query/social/q", remembered)).Status);
+
+        await ProxyHost.ReplaceFileAsync(proxy.UsersPath, TestUsers.Json().Replace("\"kevin\":", "\"kevin2\":", StringComparison.Ordinal));
+        await ProxyHost.EventuallyAsync(async () => (await SendAsync(proxy, "/restpp/bearer", ClassToken())).Status == HttpStatusCode.Unauthorized, "kevin is gone");
+        Assert.Null(await DifferenceAsync(proxy, "GET", "/restpp/bearer", Bearer, remembered));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await SendAsync(proxy, "/restpp/bearer", remembered)).Status);
+
+        await ProxyHost.ReplaceFileAsync(proxy.UsersPath, TestUsers.Json());
+        await ProxyHost.EventuallyAsync(async () => (await SendAsync(proxy, "/restpp/bearer", remembered)).Status == HttpStatusCode.OK, "kevin is back");
+
+        // The query route is removed and the Bearer route now takes Basic only.
+        var edited = routes
+            .Replace("\"restpp-query\": { \"ClusterId\": \"restpp\", \"AuthorizationPolicy\": \"graph-read\", \"Match\": { \"Path\": \"/restpp/query/{graph}/{query}\" } },", string.Empty, StringComparison.Ordinal)
+            .Replace("\"AuthorizationPolicy\": \"bearer-only\"", "\"AuthorizationPolicy\": \"basic-only\"", StringComparison.Ordinal);
+        Assert.NotEqual(routes, edited);
+        await ProxyHost.ReplaceFileAsync(proxy.RoutesPath, edited);
+        await ProxyHost.EventuallyAsync(async () => (await SendAsync(proxy, "/restpp/bearer", remembered)).Status == HttpStatusCode.Unauthorized, "the routes file is in force");
+        Assert.Null(await DifferenceAsync(proxy, "GET", "/restpp/bearer", Bearer, remembered));
+        Assert.Null(await DifferenceAsync(proxy, "GET", "/restpp/query/social/q", Bearer, remembered));
+        Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(proxy, "/restpp/query/social/q", remembered)).Status);
+    }
+
+    /// <summary>
+    /// YARP route settings that name ASP.NET Core middleware AuthProxy does not run. A CorsPolicy
+    /// route was answered 500 while authorization ran as ASP.NET Core's middleware (its endpoint
+    /// check stopped it) and then forwarded with its CORS policy ignored; each such setting is now
+    /// a routes-file problem, at start and on reload.
+    /// </summary>
+    [Theory]
+    [InlineData("\"CorsPolicy\": \"default\"", "CorsPolicy")]
+    [InlineData("\"CorsPolicy\": \"disable\"", "CorsPolicy")]
+    [InlineData("\"RateLimiterPolicy\": \"default\"", "RateLimiterPolicy")]
+    [InlineData("\"OutputCachePolicy\": \"default\"", "OutputCachePolicy")]
+    [InlineData("\"Timeout\": \"00:00:05\"", "Timeout")]
+    public async Task ARouteSettingAuthProxyDoesNotApply_IsARoutesFileProblem(string setting, string name)
+    {
+        var route = $$"""
+            ,
+                  "unapplied": { "ClusterId": "restpp", "AuthorizationPolicy": "bearer-only", {{setting}}, "Match": { "Path": "/unapplied" } }
+            """;
+        var start = await Assert.ThrowsAsync<AuthProxy.Configuration.ConfigurationProblemsException>(
+            () => ProxyHost.StartAsync(TestRoutes.Standard(backend.BaseAddress, string.Empty, route)));
+        Assert.Contains($"ReverseProxy:Routes:unapplied: {name} is not applied by AuthProxy", start.Message, StringComparison.Ordinal);
+
+        // On reload the file is refused whole and the route never serves.
+        var routes = TestRoutes.Standard(backend.BaseAddress);
+        await using var proxy = await ProxyHost.StartAsync(routes);
+        var token = ClassToken();
+        await ProxyHost.ReplaceFileAsync(proxy.RoutesPath, TestRoutes.Standard(backend.BaseAddress, string.Empty, route));
+        await ProxyHost.EventuallyAsync(() => Task.FromResult(proxy.Logs.GetSnapshot().Any(r => r.Id.Id == 1003
+            && r.Message.Contains($"{name} is not applied by AuthProxy", StringComparison.Ordinal))), "the reload is refused");
+        Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(proxy, "/unapplied", token)).Status);
+    }
+
+    /// <summary>
+    /// A remembered AuthProxy token: not served on the management listener, and refused as revoked
+    /// from the moment it is revoked, though it was decided on the remembered path just before.
+    /// </summary>
+    [Fact]
+    public async Task ARememberedToken_IsNotServedOnTheManagementListener_AndIsRefusedOnceRevoked()
+    {
+        var port = ProxyHost.FreePort();
+        await using var proxy = await ProxyHost.StartAsync(TestRoutes.Standard(backend.BaseAddress), settings: new Dictionary<string, string>
+        {
+            ["AuthProxy:Management:Urls"] = $"http://127.0.0.1:{port}",
+        });
+        using var created = await proxy.Client.SendAsync(Http.Json(HttpMethod.Post, "/gsql/v1/tokens", new { graph = "social" }).WithBasic("kevin", TestUsers.KevinPassword));
+        Assert.Equal(HttpStatusCode.OK, created.StatusCode);
+        var token = (await created.JsonAsync()).GetProperty("token").GetString()!;
+        for (var i = 0; i < 4; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await SendAsync(proxy, "/restpp/query/social/q", token)).Status);
+        }
+
+        var (status, body) = await Http.RawAsync(new Uri($"http://127.0.0.1:{port}/"), "/restpp/query/social/q", $"Authorization: Bearer {token}\r\n");
+        Assert.Equal(404, status);
+        Assert.Contains("Endpoint is not found from url = /restpp/query/social/q", body, StringComparison.Ordinal);
+
+        using var revoked = await proxy.Client.SendAsync(Http.Json(HttpMethod.Delete, "/gsql/v1/tokens", new { tokens = token }).WithBasic("kevin", TestUsers.KevinPassword));
+        Assert.Equal(HttpStatusCode.OK, revoked.StatusCode);
+        (var refused, body) = await SendAsync(proxy, "/restpp/query/social/q", token);
+        Assert.Equal(HttpStatusCode.Unauthorized, refused);
+        Assert.Contains("has been revoked", body, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await SendAsync(proxy, "/restpp/bearer", token)).Status);
+    }
+
+    /// <summary>
+    /// A remembered token is looked up once per request however its request ends: allowed, refused
+    /// by the route's policy, or refused as revoked (the look-up counts say so: one hit each).
+    /// </summary>
+    [Fact]
+    public async Task ARememberedToken_IsLookedUpOncePerRequest_AllowedOrRefused()
+    {
+        await using var proxy = await ProxyHost.StartAsync(TestRoutes.Standard(backend.BaseAddress));
+        using var created = await proxy.Client.SendAsync(Http.Json(HttpMethod.Post, "/gsql/v1/tokens", new { graph = "social" }).WithBasic("kevin", TestUsers.KevinPassword));
+        var token = (await created.JsonAsync()).GetProperty("token").GetString()!;
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await SendAsync(proxy, "/restpp/query/social/q", token)).Status);
+        }
+
+        async Task OneHitAsync(string path, HttpStatusCode expected)
+        {
+            var (hits, misses) = (await LookupsAsync(proxy, "hit"), await LookupsAsync(proxy, "miss"));
+            Assert.Equal(expected, (await SendAsync(proxy, path, token)).Status);
+            await ProxyHost.EventuallyAsync(async () => await LookupsAsync(proxy, "hit") >= hits + 1, "the look-up is counted");
+            Assert.Equal((hits + 1, misses), (await LookupsAsync(proxy, "hit"), await LookupsAsync(proxy, "miss")));
+        }
+
+        await OneHitAsync("/restpp/query/social/q", HttpStatusCode.OK);
+        await OneHitAsync("/restpp/query/finance/q", HttpStatusCode.Forbidden);
+        await OneHitAsync("/restpp/graph/social/v", HttpStatusCode.Forbidden);
+
+        using var revoked = await proxy.Client.SendAsync(Http.Json(HttpMethod.Delete, "/gsql/v1/tokens", new { tokens = token }).WithBasic("kevin", TestUsers.KevinPassword));
+        Assert.Equal(HttpStatusCode.OK, revoked.StatusCode);
+        await OneHitAsync("/restpp/query/social/q", HttpStatusCode.Unauthorized);
+    }
+
+    /// <summary>Null when the remembered token gets the answer a fresh token of the same claims gets; otherwise both answers.</summary>
+    private static async Task<string?> DifferenceAsync(ProxyHost proxy, string method, string target, string headers, string remembered, int? expected = null)
+    {
+        var first = await RawAsync(proxy, method, target, headers, ClassToken());
+        var again = await RawAsync(proxy, method, target, headers, remembered);
+        var same = first.Status == again.Status && (expected is null || first.Status == expected)
+            && (first.Status >= 300 ? first.Body == again.Body : Echoed(first.Body) == Echoed(again.Body));
+        return same ? null
+            : $"{method} {target} [{headers.Replace("\r\n", " ", StringComparison.Ordinal)}]: expected {expected?.ToString(CultureInfo.InvariantCulture) ?? "the same"}, first {first.Status} {first.Body} / remembered {again.Status} {again.Body}";
+    }
+
+    private static string ClassToken()
+    {
+        var claims = TestTokens.Claims("kevin");
+        claims["jti"] = Guid.NewGuid().ToString("N");
+        claims["scope"] = "read";
+        claims["tenant"] = "globex";
+        claims["aud"] = "service-b";
+        return TestTokens.Hs256(claims);
+    }
+
+    /// <summary>What the backend was told about the caller, from its echo (empty for a bodiless answer).</summary>
+    private static string Echoed(string body)
+    {
+        if (body.Length == 0)
+        {
+            return string.Empty;
+        }
+
+        using var document = JsonDocument.Parse(body);
+        if (document.RootElement.ValueKind != JsonValueKind.Object || !document.RootElement.TryGetProperty("results", out var results)
+            || results.ValueKind != JsonValueKind.Object || !results.TryGetProperty("headers", out var headers))
+        {
+            return body; // not the echo: the backend's own answer, compared whole
+        }
+
+        return string.Join('|', new[] { "X-AuthProxy-User", "X-AuthProxy-Graph", "X-AuthProxy-Auth-Scheme", "Authorization" }
+            .Select(name => headers.TryGetProperty(name, out var value) ? name + "=" + (value.ValueKind == JsonValueKind.Array ? value[0].GetString() : value.GetString()) : name + " absent"));
+    }
+
+    private static async Task<(int Status, string Body)> RawAsync(ProxyHost proxy, string method, string target, string headers, string token)
+    {
+        var (status, body) = await Http.RawAsync(proxy.BaseAddress, target, string.Format(CultureInfo.InvariantCulture, headers, token), method);
+        return (status, Masked().Replace(body.Replace(token, "TOKEN", StringComparison.Ordinal), "MASK"));
+    }
+
+    private static Task<long> HitsAsync(ProxyHost proxy) => LookupsAsync(proxy, "hit");
+
+    /// <summary>The verified-token look-ups /metrics counts with <paramref name="result"/> (hit or miss).</summary>
+    private static async Task<long> LookupsAsync(ProxyHost proxy, string result)
+    {
+        var text = await proxy.Client.GetStringAsync("/metrics");
+        foreach (var line in text.Split('\n'))
+        {
+            if (line.StartsWith("authproxy_verified_tokens_lookups_total{", StringComparison.Ordinal) && line.Contains($"result=\"{result}\"", StringComparison.Ordinal))
+            {
+                return (long)double.Parse(line[(line.IndexOf('}', StringComparison.Ordinal) + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+            }
+        }
+
+        return 0;
+    }
+
     private static async Task<(HttpStatusCode Status, string Body)> SendAsync(ProxyHost proxy, string path, string token)
     {
         using var response = await proxy.Client.SendAsync(Http.Get(path, token));
@@ -164,6 +465,9 @@ public sealed partial class RememberedDecisionTests(BackendProcess backend)
 
         return total;
     }
+
+    [GeneratedRegex(@"[A-Za-z0-9_.-]{4}\*\*\*\*[A-Za-z0-9_.-]{4}")]
+    private static partial Regex Masked();
 
     [GeneratedRegex(@"^authproxy_decisions_total\{(?<labels>[^}]*)\} (?<value>\d+)", RegexOptions.Multiline)]
     private static partial Regex DecisionLine();
