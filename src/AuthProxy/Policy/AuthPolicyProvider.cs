@@ -30,8 +30,7 @@ internal sealed partial class AuthPolicyProvider : IAuthorizationPolicyProvider
     {
         // YARP maps these two names itself (AllowAnonymous, the default policy) and refuses
         // routes whose reserved name also resolves to a registered policy.
-        if (string.Equals(policyName, PolicyNames.Anonymous, StringComparison.OrdinalIgnoreCase)
-            || string.Equals(policyName, PolicyNames.Default, StringComparison.OrdinalIgnoreCase))
+        if (IsReserved(policyName))
         {
             return Task.FromResult<AuthorizationPolicy?>(null);
         }
@@ -41,8 +40,7 @@ internal sealed partial class AuthPolicyProvider : IAuthorizationPolicyProvider
             return Task.FromResult<AuthorizationPolicy?>(builtIn.Policy);
         }
 
-        var snapshot = _routes.Current;
-        if (snapshot.Policies.TryGetValue(policyName, out var definition))
+        if (FromRoutesFile(policyName) is { } definition)
         {
             return Task.FromResult<AuthorizationPolicy?>(definition.Policy);
         }
@@ -50,6 +48,29 @@ internal sealed partial class AuthPolicyProvider : IAuthorizationPolicyProvider
         Log.UnknownPolicy(_logger, policyName);
         return Task.FromResult<AuthorizationPolicy?>(DenyAll.Policy);
     }
+
+    /// <summary>
+    /// The routes file's policy that <see cref="GetPolicyAsync"/> serves for <paramref name="policyName"/>
+    /// (<see cref="GetDefaultPolicyAsync"/>'s for null, the name YARP gives <c>default</c>); null for
+    /// <c>anonymous</c>, a built-in policy or a name the file in force does not define.
+    /// </summary>
+    internal AuthPolicyDefinition? FromRoutesFile(string? policyName)
+    {
+        var snapshot = _routes.Current;
+        if (policyName is null)
+        {
+            return snapshot.DefaultPolicy;
+        }
+
+        return IsReserved(policyName) || BuiltInPolicies.All.ContainsKey(policyName) || !snapshot.Policies.TryGetValue(policyName, out var definition)
+            ? null
+            : definition;
+    }
+
+    /// <summary>The two names YARP maps itself (AllowAnonymous, the default policy).</summary>
+    private static bool IsReserved(string policyName) =>
+        string.Equals(policyName, PolicyNames.Anonymous, StringComparison.OrdinalIgnoreCase)
+        || string.Equals(policyName, PolicyNames.Default, StringComparison.OrdinalIgnoreCase);
 
     public Task<AuthorizationPolicy> GetDefaultPolicyAsync() => Task.FromResult(_routes.Current.DefaultPolicy.Policy);
 

@@ -1,5 +1,4 @@
 using AuthProxy.Authentication;
-using AuthProxy.Routing;
 using Microsoft.AspNetCore.Authorization;
 using Yarp.ReverseProxy.Model;
 
@@ -26,16 +25,16 @@ internal sealed class PolicyDecisionMiddleware
 {
     private readonly RequestDelegate _next;
     private readonly AuthorizationMiddleware _full;
-    private readonly ActiveRoutes _routes;
+    private readonly AuthPolicyProvider _policies;
     private readonly TokenValidator _tokens;
     private readonly RefusalResultHandler _results;
 
     public PolicyDecisionMiddleware(RequestDelegate next, IAuthorizationPolicyProvider policies, IServiceProvider services,
-        ActiveRoutes routes, TokenValidator tokens, IAuthorizationMiddlewareResultHandler results)
+        TokenValidator tokens, IAuthorizationMiddlewareResultHandler results)
     {
         _next = next;
         _full = new AuthorizationMiddleware(next, policies, services);
-        _routes = routes;
+        _policies = (AuthPolicyProvider)policies;
         _tokens = tokens;
         _results = (RefusalResultHandler)results;
     }
@@ -68,7 +67,7 @@ internal sealed class PolicyDecisionMiddleware
     {
         if (authorize.Roles is not null || authorize.AuthenticationSchemes is not null || metadata.GetMetadata<IAllowAnonymous>() is not null
             || metadata.GetMetadata<AuthorizationPolicy>() is not null || metadata.GetMetadata<IAuthorizationRequirementData>() is not null
-            || Definition(authorize.Policy) is not { } definition
+            || _policies.FromRoutesFile(authorize.Policy) is not { } definition
             || !definition.Schemes.Contains(AuthSchemes.Bearer)
             || definition.Graph is { Kind: GraphSourceKind.Query } // the body is read: an asynchronous decision
             || AuthorizationHeader.TryReadInPlace(context.Request, AuthSchemes.Bearer, out var token) != HeaderRead.Found
@@ -98,22 +97,5 @@ internal sealed class PolicyDecisionMiddleware
         context.User = caller.Principal;
         context.Features.Set(allowed);
         return allowed;
-    }
-
-    /// <summary>The policy <see cref="AuthPolicyProvider"/> serves for the name, when it is one of the routes file's.</summary>
-    private AuthPolicyDefinition? Definition(string? name)
-    {
-        var snapshot = _routes.Current;
-        if (name is null)
-        {
-            return snapshot.DefaultPolicy;
-        }
-
-        return string.Equals(name, PolicyNames.Anonymous, StringComparison.OrdinalIgnoreCase)
-            || string.Equals(name, PolicyNames.Default, StringComparison.OrdinalIgnoreCase)
-            || BuiltInPolicies.All.ContainsKey(name)
-            || !snapshot.Policies.TryGetValue(name, out var definition)
-            ? null
-            : definition;
     }
 }

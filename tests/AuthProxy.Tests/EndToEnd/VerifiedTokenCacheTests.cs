@@ -2,6 +2,8 @@ using System.Net;
 using System.Text.Json.Nodes;
 using AuthProxy.Authentication;
 using AuthProxy.Tests.Common;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Time.Testing;
 
 namespace AuthProxy.Tests.EndToEnd;
@@ -147,27 +149,21 @@ public sealed class VerifiedTokenCacheTests(BackendProcess backend)
         }
     }
 
-    private static async Task<(long Hits, long Misses, long Entries, long Size)> ReadAsync(ProxyHost proxy)
+    /// <summary>
+    /// The cache's instruments as this proxy's own meter reports them (other proxies in this test
+    /// process have a meter of the same name, which /metrics of any of them may show).
+    /// </summary>
+    private static Task<(long Hits, long Misses, long Entries, long Size)> ReadAsync(ProxyHost proxy)
     {
-        var text = await proxy.Client.GetStringAsync("/metrics");
-        return (Series(text, "authproxy_verified_tokens_lookups_total", "result=\"hit\""), Series(text, "authproxy_verified_tokens_lookups_total", "result=\"miss\""),
-            Series(text, "authproxy_verified_tokens_entries"), Series(text, "authproxy_verified_tokens_size"));
-    }
-
-    /// <summary>The value of the series <paramref name="name"/> with <paramref name="label"/> (0 when there is none).</summary>
-    private static long Series(string metrics, string name, string label = "")
-    {
-        foreach (var line in metrics.Split('\n'))
-        {
-            if (line.StartsWith(name, StringComparison.Ordinal) && line.Length > name.Length && line[name.Length] is '{' or ' '
-                && line.Contains(label, StringComparison.Ordinal))
-            {
-                var value = line[(line.IndexOf('}', StringComparison.Ordinal) + 1)..].Trim().Split(' ')[0];
-                return (long)double.Parse(value, System.Globalization.CultureInfo.InvariantCulture);
-            }
-        }
-
-        return 0;
+        var meters = proxy.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>();
+        using var lookups = new MetricCollector<long>(meters, "AuthProxy", "authproxy.verified_tokens.lookups");
+        using var entries = new MetricCollector<long>(meters, "AuthProxy", "authproxy.verified_tokens.entries");
+        using var size = new MetricCollector<long>(meters, "AuthProxy", "authproxy.verified_tokens.size");
+        lookups.RecordObservableInstruments();
+        entries.RecordObservableInstruments();
+        size.RecordObservableInstruments();
+        long Lookups(string result) => lookups.GetMeasurementSnapshot().LastOrDefault(m => Equals(m.Tags["result"], result))?.Value ?? -1;
+        return Task.FromResult((Lookups("hit"), Lookups("miss"), entries.LastMeasurement?.Value ?? -1, size.LastMeasurement?.Value ?? -1));
     }
 
     private static async Task<HttpStatusCode> StatusAsync(ProxyHost proxy, string token)
