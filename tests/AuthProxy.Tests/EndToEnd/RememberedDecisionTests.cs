@@ -4,6 +4,8 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using AuthProxy.Telemetry;
 using AuthProxy.Tests.Common;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging.Testing;
 
 namespace AuthProxy.Tests.EndToEnd;
@@ -91,6 +93,8 @@ public sealed partial class RememberedDecisionTests(BackendProcess backend)
         await using var proxy = await ProxyHost.StartAsync(TestRoutes.Standard(backend.BaseAddress));
         var token = TestTokens.Hs256(TestTokens.Claims("kevin", "social"));
         const int Requests = 4;
+        // This proxy's own meter: another proxy in the test process has one of the same name, which /metrics may show.
+        using var decisions = new MetricCollector<long>(proxy.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), "AuthProxy", "authproxy.decisions");
 
         for (var i = 0; i < Requests; i++)
         {
@@ -113,7 +117,8 @@ public sealed partial class RememberedDecisionTests(BackendProcess backend)
             Assert.Equal("social", Field(access, "Graph"));
         }
 
-        await ProxyHost.EventuallyAsync(async () => await AllowedAsync(proxy, "restpp-query") == Requests, $"{Requests} allowed decisions are counted");
+        Assert.Equal(Requests, decisions.GetMeasurementSnapshot()
+            .Where(m => Equals(m.Tags["route"], "restpp-query") && Equals(m.Tags["result"], "allowed")).Sum(m => m.Value));
     }
 
     [Fact]
@@ -426,19 +431,16 @@ public sealed partial class RememberedDecisionTests(BackendProcess backend)
 
     private static Task<long> HitsAsync(ProxyHost proxy) => LookupsAsync(proxy, "hit");
 
-    /// <summary>The verified-token look-ups /metrics counts with <paramref name="result"/> (hit or miss).</summary>
-    private static async Task<long> LookupsAsync(ProxyHost proxy, string result)
+    /// <summary>
+    /// The verified-token look-ups this proxy's own meter counts with <paramref name="result"/> (hit
+    /// or miss); another proxy in the test process has a meter of the same name, which /metrics may show.
+    /// </summary>
+    private static Task<long> LookupsAsync(ProxyHost proxy, string result)
     {
-        var text = await proxy.Client.GetStringAsync("/metrics");
-        foreach (var line in text.Split('\n'))
-        {
-            if (line.StartsWith("authproxy_verified_tokens_lookups_total{", StringComparison.Ordinal) && line.Contains($"result=\"{result}\"", StringComparison.Ordinal))
-            {
-                return (long)double.Parse(line[(line.IndexOf('}', StringComparison.Ordinal) + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
-            }
-        }
-
-        return 0;
+        using var lookups = new MetricCollector<long>(proxy.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
+            "AuthProxy", "authproxy.verified_tokens.lookups");
+        lookups.RecordObservableInstruments();
+        return Task.FromResult(lookups.GetMeasurementSnapshot().LastOrDefault(m => Equals(m.Tags["result"], result))?.Value ?? 0);
     }
 
     private static async Task<(HttpStatusCode Status, string Body)> SendAsync(ProxyHost proxy, string path, string token)
@@ -449,26 +451,6 @@ public sealed partial class RememberedDecisionTests(BackendProcess backend)
 
     private static string Field(FakeLogRecord record, string name) => record.GetStructuredStateValue(name) ?? throw new InvalidOperationException($"no {name} in {record.Message}");
 
-    /// <summary>The allowed decisions /metrics counts on the route.</summary>
-    private static async Task<long> AllowedAsync(ProxyHost proxy, string route)
-    {
-        var text = await proxy.Client.GetStringAsync("/metrics");
-        long total = 0;
-        foreach (Match line in DecisionLine().Matches(text))
-        {
-            if (line.Groups["labels"].Value.Contains($"route=\"{route}\"", StringComparison.Ordinal)
-                && line.Groups["labels"].Value.Contains("result=\"allowed\"", StringComparison.Ordinal))
-            {
-                total += long.Parse(line.Groups["value"].Value, CultureInfo.InvariantCulture);
-            }
-        }
-
-        return total;
-    }
-
     [GeneratedRegex(@"[A-Za-z0-9_.-]{4}\*\*\*\*[A-Za-z0-9_.-]{4}")]
     private static partial Regex Masked();
-
-    [GeneratedRegex(@"^authproxy_decisions_total\{(?<labels>[^}]*)\} (?<value>\d+)", RegexOptions.Multiline)]
-    private static partial Regex DecisionLine();
 }
