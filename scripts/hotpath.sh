@@ -728,6 +728,29 @@ rs256_cpu=$(awk -F'\t' '$1 == "rs256" { print $2 }' <<<"$summary")
   echo "| round | arm | CPU µs / request | requests/s | requests | RSS MB | errors | CPU 0 used by others | allocated B / request |"
   echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|"
   awk -F'\t' '{ printf "| %s | %s%s | %s | %.0f | %s | %d | %s | %s%% | %s |\n", $1, $2, ($8 > 0 ? " (tokens reused)" : ""), $5, $3, $4, $6 / 1024, $7, $9, $10 }' "$results"
+  if [ "$rounds" -gt 1 ] && { [ -n "$anon_cpu" ] || [ -n "$bare_cpu" ]; }; then
+    echo
+    echo "Paired ratios: each arm against the anonymous route and the bare app measured in the same round (a"
+    echo "minute apart at most), the median over the rounds, with the lowest and highest. Slow drift of a shared"
+    echo "machine moves the arms of one round together, so these are steadier than ratios of the best rounds."
+    echo
+    echo "| arm | × AuthProxy anonymous, median (range) | × bare YARP, median (range) |"
+    echo "|---|---:|---:|"
+    for arm in "${all_arms[@]}"; do
+      printf '%s\n' "${arms[@]}" | grep -qx -- "$arm" || continue
+      awk -F'\t' -v arm="$arm" -v title="${title[$arm]}" '
+        { cpu[$1, $2] = $5; seen[$1] = 1 }
+        function paired(base,    r, n, i, j, t, v) {
+          n = 0
+          for (r in seen) if (((r, arm) in cpu) && ((r, base) in cpu) && cpu[r, base] > 0) v[++n] = cpu[r, arm] / cpu[r, base]
+          if (n == 0) return ""
+          for (i = 2; i <= n; i++) for (j = i; j > 1 && v[j - 1] > v[j]; j--) { t = v[j]; v[j] = v[j - 1]; v[j - 1] = t }
+          return sprintf("%.2f (%.2f to %.2f)", (n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2), v[1], v[n])
+        }
+        END { printf "| %s | %s | %s |\n", title, paired("anon"), paired("bare") }
+      ' "$results"
+    done
+  fi
 } >"$report"
 
 echo
