@@ -1,10 +1,8 @@
 using System.Buffers;
 using System.Buffers.Text;
-using System.Security.Cryptography;
 using System.Text;
 using AuthProxy.Errors;
 using AuthProxy.Keys;
-using Microsoft.IdentityModel.Tokens;
 
 namespace AuthProxy.Authentication;
 
@@ -110,7 +108,7 @@ internal static class SignatureVerifier
                         }
                     }
 
-                    if (VerifyWith(key.Key, algorithm, input, lastDot, signature!, signatureLength))
+                    if (VerifyWith(key, algorithm, input, lastDot, signature!, signatureLength))
                     {
                         return SignatureOutcome.Verified;
                     }
@@ -133,37 +131,10 @@ internal static class SignatureVerifier
         return candidate ? SignatureOutcome.Invalid : unusable ? SignatureOutcome.KeysUnavailable : SignatureOutcome.NoKey;
     }
 
-    private static bool VerifyWith(SecurityKey key, string algorithm, byte[] input, int inputLength, byte[] signature, int signatureLength)
-    {
-        if (key is EdDsaSecurityKey edDsa)
-        {
-            return algorithm == "EdDSA" && edDsa.Verify(input.AsSpan(0, inputLength), signature.AsSpan(0, signatureLength));
-        }
-
-        var factory = key.CryptoProviderFactory ?? CryptoProviderFactory.Default;
-        if (!factory.IsSupportedAlgorithm(algorithm, key))
-        {
-            return false;
-        }
-
-        SignatureProvider? provider = null;
-        try
-        {
-            provider = factory.CreateForVerifying(key, algorithm);
-            return provider.Verify(input, 0, inputLength, signature, 0, signatureLength);
-        }
-        catch (Exception ex) when (ex is CryptographicException or ArgumentException or NotSupportedException or InvalidOperationException)
-        {
-            return false;
-        }
-        finally
-        {
-            if (provider is not null)
-            {
-                factory.ReleaseSignatureProvider(provider);
-            }
-        }
-    }
+    private static bool VerifyWith(TrustedKey key, string algorithm, byte[] input, int inputLength, byte[] signature, int signatureLength) =>
+        key.Key is EdDsaSecurityKey edDsa
+            ? algorithm == "EdDSA" && edDsa.Verify(input.AsSpan(0, inputLength), signature.AsSpan(0, signatureLength))
+            : key.Verifiers.Verify(algorithm, input, inputLength, signature, signatureLength);
 
     private enum SignatureOutcome
     {

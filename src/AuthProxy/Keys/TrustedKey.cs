@@ -10,6 +10,9 @@ namespace AuthProxy.Keys;
 /// <param name="Source">Where the key came from, for messages (never key material).</param>
 internal sealed record TrustedKey(string? Kid, SecurityKey Key, FrozenSet<string> Algorithms, string Source)
 {
+    /// <summary>This key's signature providers, made once per algorithm and shared by every request.</summary>
+    public KeyVerifiers Verifiers { get; } = new(Key);
+
     /// <summary>Whether this key may verify a token signed with <paramref name="algorithm"/> and naming <paramref name="kid"/>.</summary>
     public bool Accepts(string algorithm, string? kid) =>
         Algorithms.Contains(algorithm) && (kid is null || Kid is null || string.Equals(kid, Kid, StringComparison.Ordinal));
