@@ -383,6 +383,50 @@ public sealed partial class RememberedDecisionTests(BackendProcess backend)
         await OneHitAsync("/restpp/query/social/q", HttpStatusCode.Unauthorized);
     }
 
+    /// <summary>
+    /// A token not remembered is authenticated by the Bearer scheme once per request, however the
+    /// request ends: allowed (decided by the authorization step), refused by the route's policy or
+    /// refused as a token (both answered by the full path, which reuses the scheme's result). Each
+    /// request counts one look-up miss, one decision and, when the scheme refused it, one Bearer refusal line;
+    /// every answer is the one a user of the route expects.
+    /// </summary>
+    [Fact]
+    public async Task ANewToken_IsCheckedOncePerRequest_AllowedOrRefused()
+    {
+        await using var proxy = await ProxyHost.StartAsync(TestRoutes.Standard(backend.BaseAddress),
+            settings: new Dictionary<string, string> { ["Logging:LogLevel:AuthProxy.Authentication.BearerEvents"] = "Debug" });
+        using var decisions = new MetricCollector<long>(proxy.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), "AuthProxy", "authproxy.decisions");
+
+        async Task OnceAsync(string path, string token, HttpStatusCode expected, string result, string? says)
+        {
+            // The Bearer refusal line is the scheme's: a token it refused, not one the policy refused.
+            var schemeRefusals = expected == HttpStatusCode.Unauthorized ? 1 : 0;
+            var (hits, misses) = (await LookupsAsync(proxy, "hit"), await LookupsAsync(proxy, "miss"));
+            var counted = decisions.GetMeasurementSnapshot().Where(m => Equals(m.Tags["result"], result)).Sum(m => m.Value);
+            proxy.Logs.Clear();
+
+            var (status, body) = await SendAsync(proxy, path, token);
+            Assert.Equal(expected, status);
+            if (says is not null)
+            {
+                Assert.Contains(says, body, StringComparison.Ordinal);
+            }
+
+            await ProxyHost.EventuallyAsync(async () => await LookupsAsync(proxy, "miss") >= misses + 1, "the look-up is counted");
+            Assert.Equal((hits, misses + 1), (await LookupsAsync(proxy, "hit"), await LookupsAsync(proxy, "miss")));
+            Assert.Equal(counted + 1, decisions.GetMeasurementSnapshot().Where(m => Equals(m.Tags["result"], result)).Sum(m => m.Value));
+            Assert.Equal(schemeRefusals, proxy.Logs.GetSnapshot().Count(r => r.Id.Id == LogEvents.BearerRefused));
+        }
+
+        // A new token each time: the verified-token cache never has it.
+        static string Fresh(string graph) => TestTokens.Hs256(TestTokens.Claims("kevin", graph));
+        await OnceAsync("/restpp/query/social/q", Fresh("social"), HttpStatusCode.OK, "allowed", null);
+        await OnceAsync("/restpp/query/finance/q", Fresh("social"), HttpStatusCode.Forbidden, "refused", "is scoped to graph social, not finance");
+        await OnceAsync("/restpp/graph/social/v", Fresh("social"), HttpStatusCode.Forbidden, "refused", "lacks WRITE_DATA on graph social");
+        await OnceAsync("/restpp/query/social/q", TestTokens.Hs256(TestTokens.Claims("kevin", "social"), secret: new string('x', 48)),
+            HttpStatusCode.Unauthorized, "refused", "failed signature verification");
+    }
+
     /// <summary>Null when the remembered token gets the answer a fresh token of the same claims gets; otherwise both answers.</summary>
     private static async Task<string?> DifferenceAsync(ProxyHost proxy, string method, string target, string headers, string remembered, int? expected = null)
     {
