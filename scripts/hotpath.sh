@@ -14,7 +14,9 @@
 # order: a few seconds of the arm's load, then one measured wrk window. Requests/s come from wrk;
 # CPU from /proc/PID/stat (utime + stime) before and after the window, divided by the requests wrk
 # completed; VmRSS after it. The best of the rounds is reported, with ratios to AuthProxy's
-# anonymous route and to the bare YARP app, and written to bench/results/hotpath-DATE.md. For
+# anonymous route and to the bare YARP app, and written to bench/results/hotpath-DATE.md; last come
+# the paired ratios (each arm against the anonymous route and the bare app of the same round, the
+# median over the rounds with its range), which a shared machine's drift disturbs less. For
 # AuthProxy's arms, the bytes allocated per request come from its own /metrics
 # (dotnet_gc_heap_total_allocated_bytes_total) read before and after the window.
 # The rs256-revoked arm runs against a second AuthProxy whose store holds --revocations revoked
