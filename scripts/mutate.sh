@@ -27,7 +27,7 @@ out_root="$root/tests/mutation"
 # is switched on inside the test process only, and they are slow.
 declare -A group_files group_tests
 groups=(token-validation policy identity-headers path-guard passwords revocation signing-keys token-services)
-group_files[token-validation]="Authentication/TokenValidator.cs Authentication/SignatureVerifier.cs"
+group_files[token-validation]="Authentication/TokenValidator.cs Authentication/SignatureVerifier.cs Keys/KeyVerifiers.cs"
 group_tests[token-validation]="TokenValidatorTests JsonWebTokenHandlerTests EnforcementTests KeyConfusionTests TokenFormatTests JwtBearerSchemeTests RevocationEncodingTests VerifiedTokenCacheTests NarrowingTests KeyProviderTests"
 group_files[policy]="Policy/AuthPolicyHandler.cs"
 group_tests[policy]="PolicyDecisionTests EnforcementTests GraphTwinTests GraphBodyTwinTests NarrowingTests LenientJsonTests BodyTypeTests AccessLogTests"
