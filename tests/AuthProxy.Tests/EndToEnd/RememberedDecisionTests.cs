@@ -418,8 +418,14 @@ public sealed partial class RememberedDecisionTests(BackendProcess backend)
             Assert.Equal(schemeRefusals, proxy.Logs.GetSnapshot().Count(r => r.Id.Id == LogEvents.BearerRefused));
         }
 
-        // A new token each time: the verified-token cache never has it.
-        static string Fresh(string graph) => TestTokens.Hs256(TestTokens.Claims("kevin", graph));
+        // A new token each time (its own jti: two made in one second would otherwise be the same text, remembered at its second sighting).
+        static string Fresh(string graph)
+        {
+            var claims = TestTokens.Claims("kevin", graph);
+            claims["jti"] = Guid.NewGuid().ToString("N");
+            return TestTokens.Hs256(claims);
+        }
+
         await OnceAsync("/restpp/query/social/q", Fresh("social"), HttpStatusCode.OK, "allowed", null);
         await OnceAsync("/restpp/query/finance/q", Fresh("social"), HttpStatusCode.Forbidden, "refused", "is scoped to graph social, not finance");
         await OnceAsync("/restpp/graph/social/v", Fresh("social"), HttpStatusCode.Forbidden, "refused", "lacks WRITE_DATA on graph social");
