@@ -78,6 +78,45 @@ public sealed class TokenFormatTests(BackendProcess backend) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
+    /// <summary>
+    /// One key verifies each algorithm it accepts, in any order, each with its own hash: a
+    /// signature made under one algorithm never passes under another's name, whichever was
+    /// verified first (the key's signature providers are kept per algorithm).
+    /// </summary>
+    [Fact]
+    public async Task OneKey_VerifiesEachOfItsAlgorithms_InAnyOrder_AndNoneUnderAnothersName()
+    {
+        (string Name, Func<byte[], byte[], byte[]> Sign)[] algorithms =
+            [("HS256", System.Security.Cryptography.HMACSHA256.HashData), ("HS384", System.Security.Cryptography.HMACSHA384.HashData),
+                ("HS512", System.Security.Cryptography.HMACSHA512.HashData)];
+        var made = 0;
+        string Token(string named, Func<byte[], byte[], byte[]> sign)
+        {
+            // A claim of its own: each token is new to the proxy, so each is verified.
+            var input = TestTokens.Encode($$"""{"alg":"{{named}}","typ":"JWT"}""") + "." + TestTokens.Encode(Payload($",\"n\":{made++}"));
+            return input + "." + TestTokens.Encode(sign(Encoding.UTF8.GetBytes(TestTokens.HmacSecret), Encoding.ASCII.GetBytes(input)));
+        }
+
+        foreach (var order in new[] { algorithms, algorithms.Reverse().ToArray(), algorithms })
+        {
+            foreach (var (name, sign) in order)
+            {
+                using var response = await _proxy.Client.SendAsync(Http.Get("/restpp/query/social/q", Token(name, sign)));
+                Assert.True(response.StatusCode == HttpStatusCode.OK, $"{name}: {(int)response.StatusCode}");
+            }
+        }
+
+        foreach (var (named, _) in algorithms)
+        {
+            foreach (var (signedAs, sign) in algorithms.Where(a => a.Name != named))
+            {
+                using var response = await _proxy.Client.SendAsync(Http.Get("/restpp/query/social/q", Token(named, sign)));
+                Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"named {named}, signed {signedAs}: {(int)response.StatusCode}");
+                Assert.Contains("failed signature verification", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            }
+        }
+    }
+
     /// <summary>A validly signed token for kevin of exactly <paramref name="length"/> characters (padded by a claim).</summary>
     private static string SignedOfLength(int length)
     {
