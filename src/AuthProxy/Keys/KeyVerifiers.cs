@@ -29,13 +29,32 @@ internal sealed class KeyVerifiers
     /// </summary>
     public bool Verify(string algorithm, byte[] input, int inputLength, byte[] signature, int signatureLength)
     {
+        SignatureProvider? provider = null;
         try
         {
-            return Provider(algorithm) is { } provider && provider.Verify(input, 0, inputLength, signature, 0, signatureLength);
+            provider = Provider(algorithm);
+            return provider is not null && provider.Verify(input, 0, inputLength, signature, 0, signatureLength);
         }
         catch (Exception ex) when (ex is CryptographicException or ArgumentException or NotSupportedException or InvalidOperationException)
         {
+            // A provider that failed may have disposed itself (IdentityModel's HMAC providers do):
+            // it is not kept, so the next signature gets a new one instead of the same failure.
+            if (provider is not null)
+            {
+                Forget(provider);
+            }
+
             return false;
+        }
+    }
+
+    private void Forget(SignatureProvider provider)
+    {
+        var made = _made;
+        var kept = Array.FindAll(made, entry => !ReferenceEquals(entry.Provider, provider));
+        if (kept.Length != made.Length)
+        {
+            _made = kept; // a provider made meanwhile by another request may be lost with it: it is made again
         }
     }
 
