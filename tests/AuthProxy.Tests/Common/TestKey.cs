@@ -72,18 +72,22 @@ public sealed class TestKey : IDisposable
 
     public static string Jwks(params TestKey[] keys) => new JsonObject { ["keys"] = new JsonArray(keys.Select(k => (JsonNode)k.Jwk()).ToArray()) }.ToJsonString();
 
-    /// <summary>A token signed by this key, with <c>kid</c> in its header (unless <paramref name="kid"/> overrides it).</summary>
-    public string Sign(JsonObject claims, string? kid = null, string typ = "JWT")
+    /// <summary>
+    /// A token signed by this key, with <c>kid</c> in its header (unless <paramref name="kid"/> overrides it),
+    /// with the key's algorithm or <paramref name="alg"/> (another of the same family).
+    /// </summary>
+    public string Sign(JsonObject claims, string? kid = null, string typ = "JWT", string? alg = null)
     {
-        var header = new JsonObject { ["alg"] = Alg, ["typ"] = typ, ["kid"] = kid ?? Kid };
+        var algorithm = alg ?? Alg;
+        var header = new JsonObject { ["alg"] = algorithm, ["typ"] = typ, ["kid"] = kid ?? Kid };
         var input = TestTokens.Encode(header.ToJsonString()) + "." + TestTokens.Encode(claims.ToJsonString());
         var data = Encoding.ASCII.GetBytes(input);
-        var hash = Alg[2..] switch { "384" => HashAlgorithmName.SHA384, "512" => HashAlgorithmName.SHA512, _ => HashAlgorithmName.SHA256 };
-        byte[] signature = Alg switch
+        var hash = algorithm[2..] switch { "384" => HashAlgorithmName.SHA384, "512" => HashAlgorithmName.SHA512, _ => HashAlgorithmName.SHA256 };
+        byte[] signature = algorithm switch
         {
             "EdDSA" => SignatureAlgorithm.Ed25519.Sign(_ed!, data),
-            _ when Alg.StartsWith("ES", StringComparison.Ordinal) => _ec!.SignData(data, hash),
-            _ when Alg.StartsWith("PS", StringComparison.Ordinal) => _rsa!.SignData(data, hash, RSASignaturePadding.Pss),
+            _ when algorithm.StartsWith("ES", StringComparison.Ordinal) => _ec!.SignData(data, hash),
+            _ when algorithm.StartsWith("PS", StringComparison.Ordinal) => _rsa!.SignData(data, hash, RSASignaturePadding.Pss),
             _ => _rsa!.SignData(data, hash, RSASignaturePadding.Pkcs1),
         };
         return input + "." + TestTokens.Encode(signature);

@@ -144,6 +144,26 @@ public sealed class ClaimRuleTests(BackendProcess backend) : IAsyncLifetime
         Assert.Equal("audience", noneBody.GetProperty("reason").GetString());
     }
 
+    [Fact]
+    public async Task AuthProxysOwnTokens_CarryNoProviderClaims_SoRulesOverClaimsRefuseThem_SayingWhy()
+    {
+        // The payload of AuthProxy's own token is its own (sub, graph, jti, anc): none of it is a provider's claim.
+        using var created = await _proxy.Client.SendAsync(Http.Json(HttpMethod.Post, "/gsql/v1/tokens", new { }).WithBasic("kevin", TestUsers.KevinPassword));
+        Assert.Equal(HttpStatusCode.OK, created.StatusCode);
+        var own = (await created.JsonAsync()).GetProperty("token").GetString()!;
+
+        foreach (var (path, status, reason, what) in new[]
+                 { ("/scoped", HttpStatusCode.Forbidden, "scope", "scopes"), ("/service-a", HttpStatusCode.Unauthorized, "audience", "an audience") })
+        {
+            var (refused, body, r) = await SendAsync(path, own);
+            r.Dispose();
+            Assert.Equal(status, refused);
+            Assert.Equal(reason, body.GetProperty("reason").GetString());
+            Assert.Equal($"Access Denied because the input token = '{TestTokens.Mask(own)}' is issued by AuthProxy and carries no {what} from an identity provider, which this route requires",
+                body.GetProperty("message").GetString());
+        }
+    }
+
     /// <summary>The name as written, in lower and upper case, with '_' or '.' for '-', and mixed.</summary>
     private static IEnumerable<string> Spellings(string name) =>
         [name, name.ToLowerInvariant(), name.ToUpperInvariant(), name.Replace('-', '_'), name.ToUpperInvariant().Replace('-', '_'), name.Replace('-', '.'),

@@ -160,6 +160,69 @@ public sealed class KeyConfusionTests(BackendProcess backend) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ForgedOrMismatchedSignatures_AreRefused_InEveryKeyFamily()
+    {
+        // One key of each family in the provider's set, and an impostor of each signing under the same kid;
+        // and the TigerGraph-named HMAC secret, with another secret as its impostor.
+        TestKey[] keys = [TestKey.Rsa("rs", "RS256"), TestKey.Rsa("ps", "PS256"), TestKey.Ec("es", "ES256"), TestKey.Ec("es384", "ES384"), TestKey.Ed25519("ed")];
+        TestKey[] impostors = [TestKey.Rsa("rs", "RS256"), TestKey.Rsa("ps", "PS256"), TestKey.Ec("es", "ES256"), TestKey.Ec("es384", "ES384"), TestKey.Ed25519("ed")];
+        try
+        {
+            _server.Serve("/keys", Ok(TestKey.Jwks(keys)));
+            await using var proxy = await StartAsync(("Security:JWT:Providers:idp:Keys:0", _server.Url("/keys").ToString()));
+            var families = keys.Select((key, i) => (key.Alg, Claims(), (Func<JsonObject, string>)(c => key.Sign(c)), (Func<JsonObject, string>)(c => impostors[i].Sign(c))))
+                .Append(("HS256", TestTokens.Claims("kevin", "social"), c => TestTokens.Hs256(c), c => TestTokens.Hs256(c, secret: "an-impostors-secret-long-enough-for-hs256-0123456789")));
+
+            foreach (var (alg, claims, sign, forge) in families)
+            {
+                var genuine = sign(claims);
+                Assert.Equal((HttpStatusCode.OK, ""), await QueryAsync(proxy, genuine));
+                var superuser = claims.DeepClone().AsObject();
+                superuser["sub"] = "tigergraph";
+                var parts = genuine.Split('.');
+                var signature = System.Buffers.Text.Base64Url.DecodeFromChars(parts[2]);
+                foreach (var (what, token) in new[]
+                {
+                    ("signed by an impostor", forge(superuser)),
+                    ("its payload changed", parts[0] + "." + TestTokens.Encode(superuser.ToJsonString()) + "." + parts[2]),
+                    ("its signature cut short", parts[0] + "." + parts[1] + "." + TestTokens.Encode(signature[..^6])),
+                    ("its signature made longer", parts[0] + "." + parts[1] + "." + TestTokens.Encode([.. signature, .. signature[..6]])),
+                    ("its signature empty", parts[0] + "." + parts[1] + "."),
+                })
+                {
+                    using var response = await proxy.Client.SendAsync(Http.Get("/restpp/query/social/q", token));
+                    var body = await response.JsonAsync();
+                    Assert.True(response.StatusCode == HttpStatusCode.Unauthorized && body.GetProperty("reason").GetString() == "verification",
+                        $"{alg}, {what}: {(int)response.StatusCode} {body}");
+                    Assert.Equal($"Access Denied because the input token = '{TestTokens.Mask(token)}' failed signature verification", body.GetProperty("message").GetString());
+                }
+            }
+
+            // A key verifies its own algorithm only, under its own kid: the RS256 key's PS256 signature, or its signature under another key's kid.
+            foreach (var (token, message) in new[]
+            {
+                (keys[0].Sign(Claims(), kid: "ps", alg: "PS256"), "failed signature verification"),
+                (keys[0].Sign(Claims(), alg: "PS256"), "names key rs, which Security:JWT:Providers:idp does not have for PS256"),
+                (keys[0].Sign(Claims(), kid: "es"), "names key es, which Security:JWT:Providers:idp does not have for RS256"),
+            })
+            {
+                using var response = await proxy.Client.SendAsync(Http.Get("/restpp/query/social/q", token));
+                var body = await response.JsonAsync();
+                Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+                Assert.Equal("verification", body.GetProperty("reason").GetString());
+                Assert.Equal($"Access Denied because the input token = '{TestTokens.Mask(token)}' {message}", body.GetProperty("message").GetString());
+            }
+        }
+        finally
+        {
+            foreach (var key in keys.Concat(impostors))
+            {
+                key.Dispose();
+            }
+        }
+    }
+
+    [Fact]
     public async Task AKeySetOfOnlyOctKeys_LoadsNothing()
     {
         var secret = Encoding.UTF8.GetBytes("another-shared-secret-that-is-long-enough-0123456789");

@@ -63,7 +63,10 @@ public sealed class KeyProviderTests(BackendProcess backend) : IAsyncLifetime
         using (var refused = await proxy.Client.SendAsync(Http.Get("/restpp/query/social/q", token)))
         {
             Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
-            Assert.Equal("key-unavailable", (await refused.JsonAsync()).GetProperty("reason").GetString());
+            var body = await refused.JsonAsync();
+            Assert.Equal("key-unavailable", body.GetProperty("reason").GetString());
+            Assert.Equal($"Access Denied because the input token = '{TestTokens.Mask(token)}' cannot be verified because the keys of Security:JWT:Providers:corp are not available",
+                body.GetProperty("message").GetString());
         }
 
         // The provider comes back; the background refresh loads the keys.

@@ -62,6 +62,41 @@ public sealed class OperatorMessageTests(BackendProcess backend)
     }
 
     [Fact]
+    public async Task WithoutTheTigerGraphKeys_ATokenWithoutAnIssuer_OrWithAnUndeclaredOne_IsRefusedForItsIssuer_SayingWhich()
+    {
+        // Only a named provider: no provider takes tokens whose issuer nobody declares, or tokens without one.
+        const string CorpSecret = OtherSecret + "-corp";
+        await using var proxy = await ProxyHost.StartAsync(TestRoutes.Standard(backend.BaseAddress), settings: new Dictionary<string, string>
+        {
+            ["Security:JWT:HMAC:Secret"] = "",
+            ["Security:JWT:Providers:corp:Issuer"] = "https://corp.example",
+            ["Security:JWT:Providers:corp:Secrets:0"] = CorpSecret,
+        });
+        var stranger = TestTokens.Claims("kevin", "social");
+        stranger["iss"] = "https://stranger.example";
+        var corp = TestTokens.Claims("kevin", "social");
+        corp["iss"] = "https://corp.example";
+        var withoutIssuer = TestTokens.Hs256(TestTokens.Claims("kevin", "social"), secret: CorpSecret);
+        var undeclared = TestTokens.Hs256(stranger, secret: CorpSecret);
+
+        using var noIssuer = await proxy.Client.SendAsync(Http.Get("/restpp/query/social/q", withoutIssuer));
+        using var strangers = await proxy.Client.SendAsync(Http.Get("/restpp/query/social/q", undeclared));
+        using var accepted = await proxy.Client.SendAsync(Http.Get("/restpp/query/social/q", TestTokens.Hs256(corp, secret: CorpSecret)));
+
+        var noIssuerBody = await noIssuer.JsonAsync();
+        Assert.Equal(HttpStatusCode.Unauthorized, noIssuer.StatusCode);
+        Assert.Equal("issuer", noIssuerBody.GetProperty("reason").GetString());
+        Assert.Equal($"Access Denied because the input token = '{TestTokens.Mask(withoutIssuer)}' has no issuer (iss) and no trusted provider accepts tokens without one",
+            noIssuerBody.GetProperty("message").GetString());
+        var strangersBody = await strangers.JsonAsync();
+        Assert.Equal(HttpStatusCode.Unauthorized, strangers.StatusCode);
+        Assert.Equal("issuer", strangersBody.GetProperty("reason").GetString());
+        Assert.Equal($"Access Denied because the input token = '{TestTokens.Mask(undeclared)}' has issuer https://stranger.example, which is not a trusted issuer",
+            strangersBody.GetProperty("message").GetString());
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+    }
+
+    [Fact]
     public async Task ATokenWithoutAudience_IsToldItHasNone()
     {
         await using var proxy = await ProxyHost.StartAsync(TestRoutes.Standard(backend.BaseAddress), settings: new Dictionary<string, string>

@@ -198,9 +198,11 @@ public sealed class ReviewFindingTests(BackendProcess backend)
         var early = TestTokens.Claims("kevin");
         early["nbf"] = TestTokens.Now + 600;
         var future = TestTokens.Hs256(early);
+        var issuedLater = TestTokens.Claims("kevin");
+        issuedLater["iat"] = TestTokens.Now + 600;
         var stranger = TestTokens.Hs256(TestTokens.Claims("someone-declared-later"));
 
-        foreach (var token in new[] { future, stranger })
+        foreach (var token in new[] { future, TestTokens.Hs256(issuedLater), stranger })
         {
             var (status, _) = await SendAsync(proxy, new HttpRequestMessage(HttpMethod.Delete, "/management/v1/authentication/jwt/" + token)
                 .WithBasic("tigergraph", TestUsers.TigerGraphPassword));

@@ -139,7 +139,9 @@ public sealed class RevocationEncodingTests(BackendProcess backend) : IAsyncLife
 
         using var response = await Client.SendAsync(Http.Get("/restpp/query/social/q", twin));
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-        Assert.Equal("revoked", (await response.JsonAsync()).GetProperty("reason").GetString());
+        var body = await response.JsonAsync();
+        Assert.Equal("revoked", body.GetProperty("reason").GetString());
+        Assert.Equal($"Access Denied because the input token = '{TestTokens.Mask(twin)}' has been revoked", body.GetProperty("message").GetString());
         await AssertEverySpellingRefusedAsync(token);
     }
 

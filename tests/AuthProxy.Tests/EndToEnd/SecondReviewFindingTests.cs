@@ -107,6 +107,28 @@ public sealed class SecondReviewFindingTests(BackendProcess backend)
     }
 
     [Fact]
+    public async Task AThirdPartyTokensAncClaim_IsNotItsLineage_NorThatOfTheTokensMadeWithIt()
+    {
+        // The lineage (anc) of one of AuthProxy's own tokens, whose parent is then revoked.
+        await using var proxy = await ProxyHost.StartAsync(TestRoutes.Standard(backend.BaseAddress));
+        var (_, created) = await SendAsync(proxy, Http.Json(HttpMethod.Post, "/gsql/v1/tokens", new { }).WithBasic("kevin", TestUsers.KevinPassword));
+        var parent = created.GetProperty("token").GetString()!;
+        var child = await GsqlWithAsync(proxy, parent);
+        var lineage = TestTokens.Parse(System.Text.Encoding.UTF8.GetString(System.Buffers.Text.Base64Url.DecodeFromChars(child.Split('.')[1])))["anc"]!.DeepClone();
+        Assert.Single(lineage.AsArray());
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(proxy, new HttpRequestMessage(HttpMethod.Delete, "/management/v1/authentication/jwt/" + parent)
+            .WithBasic("tigergraph", TestUsers.TigerGraphPassword))).Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, await UseAsync(proxy, child));
+
+        // A provider's token carrying the same claim: only AuthProxy's own tokens say what they were made with.
+        var claims = TestTokens.Claims("kevin");
+        claims["anc"] = lineage;
+        var thirdParty = TestTokens.Hs256(claims);
+        Assert.Equal(HttpStatusCode.OK, await UseAsync(proxy, thirdParty));
+        Assert.Equal(HttpStatusCode.OK, await UseAsync(proxy, await GsqlWithAsync(proxy, thirdParty)));
+    }
+
+    [Fact]
     public async Task AChainOfTokensMadeWithTokens_StopsAtItsDepth()
     {
         await using var proxy = await ProxyHost.StartAsync(TestRoutes.Standard(backend.BaseAddress));

@@ -196,4 +196,40 @@ public sealed class TokenFormatTests(BackendProcess backend) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, spare.StatusCode);
         Assert.Equal("format", (await spare.JsonAsync()).GetProperty("reason").GetString());
     }
+
+    [Fact]
+    public async Task TheUnencodedPayloadOption_IsRefused_SayingSo()
+    {
+        // RFC 7797's b64: false would have the signature cover the payload's raw text, not the text sent.
+        var token = SignRaw("""{"alg":"HS256","typ":"JWT","b64":false}""", Payload(""));
+        using var response = await _proxy.Client.SendAsync(Http.Get("/restpp/query/social/q", token));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        var body = await response.JsonAsync();
+        Assert.Equal("verification", body.GetProperty("reason").GetString());
+        Assert.Equal($"Access Denied because the input token = '{TestTokens.Mask(token)}' carries the unencoded-payload option (b64), which AuthProxy does not accept",
+            body.GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public async Task AnEmptySubjectOrIssuer_IsReadAsNone()
+    {
+        var emptySubject = SignRaw("""{"alg":"HS256","typ":"JWT"}""", $$"""{"sub":"","iat":{{TestTokens.Now}},"exp":{{TestTokens.Now + 3600}}}""");
+        var emptyIssuer = TestTokens.Claims("kevin", "social");
+        emptyIssuer["iss"] = "";
+        var forged = TestTokens.Hs256(emptyIssuer, secret: "another-secret-that-is-long-enough-0123456789");
+
+        using var noSubject = await _proxy.Client.SendAsync(Http.Get("/restpp/query/social/q", emptySubject));
+        using var noIssuer = await _proxy.Client.SendAsync(Http.Get("/restpp/query/social/q", forged));
+        using var accepted = await _proxy.Client.SendAsync(Http.Get("/restpp/query/social/q", TestTokens.Hs256(emptyIssuer)));
+
+        var noSubjectBody = await noSubject.JsonAsync();
+        Assert.Equal("unknown-user", noSubjectBody.GetProperty("reason").GetString());
+        Assert.Equal($"Access Denied because the input token = '{TestTokens.Mask(emptySubject)}' has no subject (sub) naming a user", noSubjectBody.GetProperty("message").GetString());
+        // No issuer named: the signature is the cause, not an issuer nobody declares.
+        var noIssuerBody = await noIssuer.JsonAsync();
+        Assert.Equal("verification", noIssuerBody.GetProperty("reason").GetString());
+        Assert.Equal($"Access Denied because the input token = '{TestTokens.Mask(forged)}' failed signature verification", noIssuerBody.GetProperty("message").GetString());
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+    }
 }

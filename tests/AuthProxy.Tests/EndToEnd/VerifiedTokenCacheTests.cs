@@ -72,6 +72,59 @@ public sealed class VerifiedTokenCacheTests(BackendProcess backend)
     }
 
     [Fact]
+    public async Task ARememberedThirdPartyToken_WithATokenId_IsRefusedOnceRevoked()
+    {
+        // A provider's jti is no key of AuthProxy's: the revocation is by the token's signing input, remembered or not.
+        await using var proxy = await ProxyHost.StartAsync(TestRoutes.Standard(backend.BaseAddress));
+        var claims = TestTokens.Claims("kevin", "social");
+        claims["jti"] = Guid.NewGuid().ToString("N");
+        var token = TestTokens.Hs256(claims);
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, await StatusAsync(proxy, token));
+        }
+
+        await AssertMetricsAsync(proxy, hits: 1, misses: 2, entries: 1, size: token.Length + VerifiedTokenCache.EntryOverhead);
+        using var revoke = await proxy.Client.SendAsync(new HttpRequestMessage(HttpMethod.Delete, "/management/v1/authentication/jwt/" + token)
+            .WithBasic("tigergraph", TestUsers.TigerGraphPassword));
+        Assert.Equal(HttpStatusCode.OK, revoke.StatusCode);
+
+        using var response = await proxy.Client.SendAsync(Http.Get("/restpp/query/social/q", token));
+        var body = await response.JsonAsync();
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("revoked", body.GetProperty("reason").GetString());
+        Assert.Equal($"Access Denied because the input token = '{TestTokens.Mask(token)}' has been revoked", body.GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public async Task ATokenCheckedOnlyToBeRevoked_IsNotRemembered_ForRequests()
+    {
+        // Checked for revocation a token not valid yet passes (it may be revoked in advance); for a request it does not.
+        await using var proxy = await ProxyHost.StartAsync(TestRoutes.Standard(backend.BaseAddress));
+        var early = TestTokens.Claims("kevin", "social");
+        early["nbf"] = TestTokens.Now + 600;
+        var notYetValid = TestTokens.Hs256(early);
+
+        // Offered twice by another user to be dropped: checked for revocation, then refused as not theirs.
+        for (var i = 0; i < 2; i++)
+        {
+            using var drop = await proxy.Client.SendAsync(Http.Json(HttpMethod.Delete, "/gsql/v1/tokens", new { tokens = notYetValid })
+                .WithBasic("tigergraph", TestUsers.TigerGraphPassword));
+            Assert.Equal(HttpStatusCode.Forbidden, drop.StatusCode);
+            Assert.Contains("belongs to another user", await drop.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        for (var i = 0; i < 2; i++)
+        {
+            using var response = await proxy.Client.SendAsync(Http.Get("/restpp/query/social/q", notYetValid));
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+            Assert.Equal("not-yet-valid", (await response.JsonAsync()).GetProperty("reason").GetString());
+        }
+
+        await AssertMetricsAsync(proxy, hits: 0, misses: 2, entries: 0, size: 0);
+    }
+
+    [Fact]
     public async Task ItsHitsMissesAndSize_AreInMetrics_AndATokenIsRememberedAtItsSecondCheck()
     {
         await using var proxy = await ProxyHost.StartAsync(TestRoutes.Standard(backend.BaseAddress));
@@ -93,6 +146,39 @@ public sealed class VerifiedTokenCacheTests(BackendProcess backend)
         }
 
         await AssertMetricsAsync(proxy, hits: 3, misses: 5, entries: 1, size: token.Length + VerifiedTokenCache.EntryOverhead);
+    }
+
+    [Fact]
+    public async Task UsingARememberedToken_CostsNoInsertion_SoItPushesNoOtherTokenOut()
+    {
+        // A full cache makes room for a new entry by dropping old ones: a token found there must not ask for one.
+        var tokens = Enumerable.Range(0, 10).Select(i =>
+        {
+            var claims = TestTokens.Claims("kevin", "social");
+            claims["jti"] = $"full-{i}";
+            return TestTokens.Hs256(claims);
+        }).ToArray();
+        await using var proxy = await ProxyHost.StartAsync(TestRoutes.Standard(backend.BaseAddress),
+            settings: new Dictionary<string, string> { ["AuthProxy:Limits:VerifiedTokens"] = "10" });
+
+        for (var round = 0; round < 2; round++)
+        {
+            foreach (var token in tokens)
+            {
+                Assert.Equal(HttpStatusCode.OK, await StatusAsync(proxy, token));
+            }
+        }
+
+        await AssertMetricsAsync(proxy, hits: 0, misses: 20, entries: 10, size: tokens.Sum(t => t.Length + VerifiedTokenCache.EntryOverhead));
+        for (var round = 0; round < 2; round++)
+        {
+            foreach (var token in tokens)
+            {
+                Assert.Equal(HttpStatusCode.OK, await StatusAsync(proxy, token));
+            }
+        }
+
+        await AssertMetricsAsync(proxy, hits: 20, misses: 20, entries: 10, size: tokens.Sum(t => t.Length + VerifiedTokenCache.EntryOverhead));
     }
 
     [Fact]

@@ -181,7 +181,9 @@ public sealed class KeyUrlTests : IAsyncLifetime
         var claims = Claims("https://idp.example");
         claims["aud"] = new JsonArray("other", "api://authproxy");
         Assert.True((await validators.ValidateAsync(es.Sign(claims))).Succeeded);
-        Assert.Equal("verification", (await validators.ValidateAsync(rs.Sign(claims))).Refusal.Reason);
+        var refused = await validators.ValidateAsync(rs.Sign(claims));
+        Assert.Equal("verification", refused.Refusal.Reason);
+        Assert.EndsWith("uses algorithm RS256, which Security:JWT:Providers:idp does not accept", refused.Refusal.Message, StringComparison.Ordinal);
         claims["aud"] = "other";
         Assert.Equal("audience", (await validators.ValidateAsync(es.Sign(claims))).Refusal.Reason);
     }
