@@ -300,4 +300,7 @@ internal sealed class StrippedHeaders
 
         return null;
     }
+
+    /// <summary>The framing and body headers whose other spellings are removed on every route (the README lists them).</summary>
+    public static IReadOnlySet<string> TwinnedNames => Twinned.Set;
 }
