@@ -163,6 +163,24 @@ public sealed class SigningKeyRotationTests(BackendProcess backend)
     }
 
     [Fact]
+    public async Task AnIdleInstance_WhoseKeyRetiresWithNoTokenLeft_DropsIt_AndStillPublishesAKey_AndStaysReady()
+    {
+        var clock = ProxyHost.FakeClock();
+        await using var proxy = await ProxyHost.StartAsync(TestRoutes.Standard(backend.BaseAddress), time: clock,
+            settings: new Dictionary<string, string> { ["Security:JWT:KeyTtl"] = "01:00:00" });
+        var first = Assert.Single(await PublishedAsync(proxy));
+        Assert.Equal(first, Kid(await GsqlTokenAsync(proxy, 5 * 60 * 1000)));
+
+        // No token is asked for again; at the instant the key retires maintenance drops it (its one token expired long ago).
+        clock.Advance(TimeSpan.FromHours(1));
+        await RunMaintenanceAsync(proxy);
+
+        Assert.NotEqual(first, Assert.Single(await PublishedAsync(proxy)));
+        using var ready = await proxy.Client.GetAsync("/readyz");
+        Assert.True(ready.StatusCode == HttpStatusCode.OK, await ready.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task AKeyNoTokenAskedForAhead_IsReplacedAtTheInstantItRetires()
     {
         var clock = ProxyHost.FakeClock();

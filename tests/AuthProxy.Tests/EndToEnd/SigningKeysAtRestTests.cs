@@ -139,7 +139,9 @@ public sealed class SigningKeysAtRestTests(BackendProcess backend)
                 ProxyHost.StartAsync(TestRoutes.Standard(backend.BaseAddress), settings: otherKeys, time: clock, directory: directory, keepDirectory: true));
 
             var problem = Assert.Single(refusal.Problems);
-            Assert.Contains($"signing key(s) {kid} cannot be decrypted with this instance's Data Protection keys", problem, StringComparison.Ordinal);
+            Assert.Contains($"signing key(s) {kid} cannot be decrypted with this instance's Data Protection keys. "
+                + "Every instance of a store must read the same Data Protection keys (AuthProxy:Store:DataProtectionKeys, or the PostgreSQL database); "
+                + "restore them rather than start with keys of its own.", problem, StringComparison.Ordinal);
             Assert.Equal([kid], ReadSqliteKeys(directory).Select(k => k.Kid));
         }
         finally
