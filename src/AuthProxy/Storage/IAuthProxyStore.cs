@@ -30,7 +30,12 @@ internal interface IAuthProxyStore : IDisposable
     /// </summary>
     Task<IReadOnlyList<StoredSigningKey>> AddSigningKeyUnlessAsync(Func<IReadOnlyList<StoredSigningKey>, StoredSigningKey?> next, CancellationToken cancellationToken);
 
-    Task DeleteSigningKeyAsync(string kid, CancellationToken cancellationToken);
+    /// <summary>
+    /// Deletes a signing key whose last token expired at or before <paramref name="lastExpiryAtMost"/>;
+    /// false, and nothing deleted, when the store knows of a token signed with it that lives longer
+    /// (another instance may have signed one since this one last read the keys), or it is gone already.
+    /// </summary>
+    Task<bool> DeleteSigningKeyAsync(string kid, DateTimeOffset lastExpiryAtMost, CancellationToken cancellationToken);
 
     /// <summary>
     /// Records an issued token, and extends its signing key's last expiry, in one transaction;

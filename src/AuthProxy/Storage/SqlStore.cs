@@ -65,14 +65,16 @@ internal abstract class SqlStore : IAuthProxyStore
             return (IReadOnlyList<StoredSigningKey>)[.. keys, key];
         }, cancellationToken);
 
-    public Task DeleteSigningKeyAsync(string kid, CancellationToken cancellationToken) =>
+    public Task<bool> DeleteSigningKeyAsync(string kid, DateTimeOffset lastExpiryAtMost, CancellationToken cancellationToken) =>
         WriteAsync(async (c, t) =>
         {
-            if (await ExecuteAsync(c, t, "DELETE FROM signing_keys WHERE kid = @kid;", cancellationToken, ("@kid", kid)) > 0)
+            if (await ExecuteAsync(c, t, "DELETE FROM signing_keys WHERE kid = @kid AND last_expiry <= @last;", cancellationToken,
+                ("@kid", kid), ("@last", Ms(lastExpiryAtMost))) == 0)
             {
-                await RecordChangesAsync(c, t, [new(0, StoreChangeKind.SigningKeys, kid, null, null)], cancellationToken);
+                return false;
             }
 
+            await RecordChangesAsync(c, t, [new(0, StoreChangeKind.SigningKeys, kid, null, null)], cancellationToken);
             return true;
         }, cancellationToken);
 

@@ -218,22 +218,31 @@ internal sealed partial class SigningKeyRing : IDisposable
         }
     }
 
-    /// <summary>Drops keys that no longer sign and whose last token has expired.</summary>
+    /// <summary>
+    /// Drops keys that no longer sign and whose last token has expired. The store has the last word:
+    /// another instance of a shared store may have signed a longer-lived token with a key than this
+    /// one knows of, and the store keeps such a key; the ring is then read again from the store.
+    /// </summary>
     public async Task PruneAsync(CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
         var skew = _jwt.ClockSkew;
         var gone = _ring.Keys.Where(k => k.RetireAt <= now && k.LastExpiry != DateTimeOffset.MaxValue && k.LastExpiry + skew <= now).ToList();
-        foreach (var key in gone)
+        if (gone.Count == 0)
         {
-            await _store.DeleteSigningKeyAsync(key.Kid, cancellationToken);
-            Log.Pruned(_logger, key.Kid);
+            return;
         }
 
-        if (gone.Count > 0)
+        foreach (var key in gone)
         {
-            _ring = new Ring(_ring.Keys.RemoveRange(gone), now);
+            if (await _store.DeleteSigningKeyAsync(key.Kid, now - skew, cancellationToken))
+            {
+                Log.Pruned(_logger, key.Kid);
+            }
         }
+
+        // The keys deleted leave the ring; a key the store kept stays, with the last expiry it records.
+        await ReloadAsync(cancellationToken);
     }
 
     public void Dispose() => _rotation.Dispose();

@@ -5,7 +5,8 @@ namespace AuthProxy.Tokens;
 
 /// <summary>
 /// Every few minutes: forgets revocations and block list entries of tokens that have expired
-/// anyway, purges expired records from the store, and drops signing keys no token needs.
+/// anyway, purges expired records from the store, drops signing keys no token needs, and makes sure
+/// a key signs.
 /// </summary>
 internal sealed partial class TokenMaintenanceService(IAuthProxyStore store, RevocationList revocations, SigningKeyRing ring, TimeProvider time,
     ILogger<TokenMaintenanceService> logger) : BackgroundService
@@ -35,6 +36,10 @@ internal sealed partial class TokenMaintenanceService(IAuthProxyStore store, Rev
             revocations.Prune(now);
             var purged = await store.PurgeExpiredAsync(now, cancellationToken);
             await ring.PruneAsync(cancellationToken);
+
+            // A key signs (and its successor is published ahead) even when no token is asked for:
+            // otherwise an idle instance whose key retired and was dropped publishes no key and is not ready.
+            await ring.GetSigningKeyAsync(cancellationToken);
             Log.Ran(logger, purged);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

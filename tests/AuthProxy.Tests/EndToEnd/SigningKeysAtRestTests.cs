@@ -104,6 +104,128 @@ public sealed class SigningKeysAtRestTests(BackendProcess backend)
         }
     }
 
+    /// <summary>
+    /// A store whose signing key this instance cannot decrypt (its Data Protection keys are not the
+    /// ones the key was stored with) stops the start, naming the key, and no key of its own is
+    /// minted: neither while the key signs nor once it has retired and only verifies.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task AKeyThatCannotBeDecrypted_StopsTheStart_NamingIt_AndNoKeyIsMinted(bool retired)
+    {
+        var directory = ProxyHost.CreateDirectory();
+        var clock = ProxyHost.FakeClock();
+        var settings = new Dictionary<string, string> { ["Security:JWT:KeyTtl"] = "01:00:00" };
+        try
+        {
+            string token;
+            await using (var proxy = await ProxyHost.StartAsync(TestRoutes.Standard(backend.BaseAddress), settings: settings, time: clock, directory: directory, keepDirectory: true))
+            {
+                using var issued = await proxy.Client.SendAsync(Http.Json(HttpMethod.Post, "/gsql/v1/tokens", new { graph = "social", lifetime = 2 * 3600 * 1000 })
+                    .WithBasic("kevin", TestUsers.KevinPassword));
+                Assert.Equal(HttpStatusCode.OK, issued.StatusCode);
+                token = (await issued.JsonAsync()).GetProperty("token").GetString()!;
+            }
+
+            var kid = new JsonWebToken(token).Kid;
+            if (retired)
+            {
+                clock.Advance(TimeSpan.FromMinutes(61)); // the key no longer signs; its token is live
+            }
+
+            var otherKeys = new Dictionary<string, string>(settings) { ["AuthProxy:Store:DataProtectionKeys"] = Path.Combine(directory, "other-keys") };
+            var refusal = await Assert.ThrowsAsync<AuthProxy.Configuration.ConfigurationProblemsException>(() =>
+                ProxyHost.StartAsync(TestRoutes.Standard(backend.BaseAddress), settings: otherKeys, time: clock, directory: directory, keepDirectory: true));
+
+            var problem = Assert.Single(refusal.Problems);
+            Assert.Contains($"signing key(s) {kid} cannot be decrypted with this instance's Data Protection keys. "
+                + "Every instance of a store must read the same Data Protection keys (AuthProxy:Store:DataProtectionKeys, or the PostgreSQL database); "
+                + "restore them rather than start with keys of its own.", problem, StringComparison.Ordinal);
+            Assert.Equal([kid], ReadSqliteKeys(directory).Select(k => k.Kid));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// A key that another instance stored under Data Protection keys this one lacks (it learns of it
+    /// when it next reads the store's keys): its public half, stored in the clear, verifies that
+    /// instance's tokens here, and it is published; it never signs here.
+    /// </summary>
+    [Theory]
+    [InlineData("RS256")]
+    [InlineData("ES256")]
+    public async Task AKeyThisInstanceCannotDecrypt_StillVerifiesItsTokens_AndNeverSignsHere(string algorithm)
+    {
+        var clock = ProxyHost.FakeClock();
+        await using var proxy = await ProxyHost.StartAsync(TestRoutes.Standard(backend.BaseAddress), time: clock,
+            settings: new Dictionary<string, string> { ["Security:JWT:KeyTtl"] = "01:00:00", ["AuthProxy:Tokens:SigningAlgorithm"] = algorithm });
+        var start = clock.GetUtcNow();
+
+        // Another instance's key, protected under Data Protection keys this instance does not have.
+        using var ec = algorithm == "ES256" ? ECDsa.Create(ECCurve.NamedCurves.nistP256) : null;
+        using var rsa = algorithm == "ES256" ? null : RSA.Create(2048);
+        var foreignKid = "foreign-" + algorithm;
+        SecurityKey privateKey = ec is not null ? new ECDsaSecurityKey(ec) { KeyId = foreignKid } : new RsaSecurityKey(rsa!) { KeyId = foreignKid };
+        string publicJwk;
+        if (ec is not null)
+        {
+            var q = ec.ExportParameters(false).Q;
+            publicJwk = JsonSerializer.Serialize(new { kty = "EC", crv = "P-256", x = Base64UrlEncoder.Encode(q.X), y = Base64UrlEncoder.Encode(q.Y), kid = foreignKid, use = "sig", alg = algorithm });
+        }
+        else
+        {
+            var p = rsa!.ExportParameters(false);
+            publicJwk = JsonSerializer.Serialize(new { kty = "RSA", n = Base64UrlEncoder.Encode(p.Modulus), e = Base64UrlEncoder.Encode(p.Exponent), kid = foreignKid, use = "sig", alg = algorithm });
+        }
+
+        var foreignProtector = new EphemeralDataProtectionProvider().CreateProtector(SigningKeyRing.ProtectorPurpose);
+        var pkcs8 = ec is not null ? ec.ExportPkcs8PrivateKey() : rsa!.ExportPkcs8PrivateKey();
+        await proxy.Services.GetRequiredService<AuthProxy.Storage.IAuthProxyStore>().AddSigningKeyAsync(new AuthProxy.Storage.StoredSigningKey(
+            foreignKid, algorithm, foreignProtector.Protect(pkcs8), publicJwk, start + TimeSpan.FromSeconds(1), start + TimeSpan.FromMinutes(30), start + TimeSpan.FromHours(2)),
+            CancellationToken.None);
+
+        // Within the current key's last tenth its successor is made, and the store's keys are read again.
+        clock.Advance(TimeSpan.FromMinutes(54));
+        using (var issued = await proxy.Client.SendAsync(Http.Json(HttpMethod.Post, "/gsql/v1/tokens", new { graph = "social" }).WithBasic("kevin", TestUsers.KevinPassword)))
+        {
+            Assert.Equal(HttpStatusCode.OK, issued.StatusCode);
+            Assert.NotEqual(foreignKid, new JsonWebToken((await issued.JsonAsync()).GetProperty("token").GetString()!).Kid);
+        }
+
+        var jwks = JsonDocument.Parse(await proxy.Client.GetStringAsync(".well-known/jwks.json")).RootElement.GetProperty("keys");
+        Assert.Equal(3, jwks.GetArrayLength());
+        Assert.Equal(JsonDocument.Parse(publicJwk).RootElement.ToString(), jwks.EnumerateArray().Single(k => k.GetProperty("kid").GetString() == foreignKid).ToString());
+
+        var now = clock.GetUtcNow();
+        var token = new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = "AuthProxy",
+            Claims = new Dictionary<string, object>
+            {
+                ["sub"] = "kevin",
+                ["jti"] = Guid.NewGuid().ToString("N"),
+                ["iat"] = now.ToUnixTimeSeconds(),
+                ["exp"] = now.AddMinutes(30).ToUnixTimeSeconds(),
+                ["graph"] = "social",
+            },
+            SigningCredentials = new SigningCredentials(privateKey, algorithm),
+        });
+        if (ec is not null)
+        {
+            // AuthProxy's own ES256 tokens carry the low-S signature only.
+            var lastDot = token.LastIndexOf('.');
+            token = token[..(lastDot + 1)] + Base64UrlEncoder.Encode(AuthProxy.Keys.EcdsaSignatures.ToLowS(algorithm, Base64UrlEncoder.DecodeBytes(token[(lastDot + 1)..])));
+        }
+
+        using var used = await proxy.Client.SendAsync(Http.Get("/restpp/query/social/q", token));
+        Assert.Equal(HttpStatusCode.OK, used.StatusCode);
+        CryptographicOperations.ZeroMemory(pkcs8);
+    }
+
     private static bool Contains(byte[] haystack, byte[] needle) => haystack.AsSpan().IndexOf(needle) >= 0;
 
     /// <summary>The published key <paramref name="kid"/> of the JWKS, as <see cref="PublicJwkOf"/> writes it.</summary>

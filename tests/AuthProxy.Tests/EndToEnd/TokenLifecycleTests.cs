@@ -66,11 +66,15 @@ public sealed class TokenLifecycleTests(BackendProcess backend)
         var jwks = await (await proxy.Client.GetAsync("/.well-known/jwks.json")).JsonAsync();
         Assert.Equal(2, jwks.GetProperty("keys").GetArrayLength());
 
-        // Once the old key's last token has expired, maintenance drops it from the JWKS.
+        // Once the old key's last token has expired, maintenance drops it from the JWKS; the new key stays
+        // (its token lives on), and so does the key maintenance made to sign now that the new one has retired too.
         time.Advance(TimeSpan.FromMinutes(61));
         await proxy.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<AuthProxy.Tokens.TokenMaintenanceService>().Single().RunOnceAsync(CancellationToken.None);
         jwks = await (await proxy.Client.GetAsync("/.well-known/jwks.json")).JsonAsync();
-        Assert.Equal([Kid(fresh)], jwks.GetProperty("keys").EnumerateArray().Select(k => k.GetProperty("kid").GetString()!));
+        var kids = jwks.GetProperty("keys").EnumerateArray().Select(k => k.GetProperty("kid").GetString()!).ToList();
+        Assert.Equal(2, kids.Count);
+        Assert.DoesNotContain(Kid(old), kids);
+        Assert.Equal(Kid(fresh), kids[0]);
         Assert.Equal(HttpStatusCode.Unauthorized, await UseAsync(proxy, old));
     }
 

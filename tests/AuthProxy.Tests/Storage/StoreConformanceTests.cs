@@ -29,7 +29,10 @@ public abstract class StoreConformanceTests
         Assert.Equal([1, 2, 3], key.ProtectedPrivateKey);
         Assert.Equal(Now.AddDays(3), key.LastExpiry);
 
-        await store.DeleteSigningKeyAsync("k1", CancellationToken.None);
+        // A key is deleted only once its last token has expired: the store knows of every instance's tokens.
+        Assert.False(await store.DeleteSigningKeyAsync("k1", Now.AddDays(3).AddMilliseconds(-1), CancellationToken.None));
+        Assert.Single(await store.ListSigningKeysAsync(CancellationToken.None));
+        Assert.True(await store.DeleteSigningKeyAsync("k1", Now.AddDays(3), CancellationToken.None));
         Assert.Empty(await store.ListSigningKeysAsync(CancellationToken.None));
     }
 
@@ -227,8 +230,8 @@ public abstract class StoreConformanceTests
         await store.BlockTokensAsync("kevin", [new BlockedToken("kevin", "sig:b", Now.AddHours(1)), new BlockedToken("kevin", "sig:c", Now.AddHours(1))], 10, Now, CancellationToken.None);
         await store.ClearBlockListAsync("kevin", CancellationToken.None);
         await store.AddSigningKeyAsync(new StoredSigningKey("k9", "RS256", [1], "{}", Now, Now.AddDays(1), Now), CancellationToken.None);
-        await store.DeleteSigningKeyAsync("k9", CancellationToken.None);
-        await store.DeleteSigningKeyAsync("k9", CancellationToken.None); // gone already: no change
+        Assert.True(await store.DeleteSigningKeyAsync("k9", Now, CancellationToken.None));
+        Assert.False(await store.DeleteSigningKeyAsync("k9", Now, CancellationToken.None)); // gone already: no change
 
         var last = await store.LastChangeAsync(CancellationToken.None);
         var batch = await store.ReadChangesAsync(0, 1000, CancellationToken.None);

@@ -107,6 +107,64 @@ public sealed partial class TelemetryTests(BackendProcess backend) : IAsyncLifet
     }
 
     [Fact]
+    public async Task Revocations_AreCountedOncePerToken_ByFamily_AndTheirSpansSayHowMany()
+    {
+        async Task<string> LoginAsync(string user, string password)
+        {
+            using var login = await _proxy.Client.SendAsync(Http.Json(HttpMethod.Post, "/management/v1/authentication/login", new { username = user, password }));
+            Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+            return await login.Content.ReadAsStringAsync();
+        }
+
+        async Task<string> GsqlAsync()
+        {
+            using var created = await _proxy.Client.SendAsync(Http.Json(HttpMethod.Post, "/gsql/v1/tokens", new { graph = "social" }).WithBasic("kevin", TestUsers.KevinPassword));
+            Assert.Equal(HttpStatusCode.OK, created.StatusCode);
+            return (await created.JsonAsync()).GetProperty("token").GetString()!;
+        }
+
+        // One GridGain token revoked twice: one token revoked.
+        var own = await LoginAsync("kevin", TestUsers.KevinPassword);
+        for (var i = 0; i < 2; i++)
+        {
+            using var revoke = await _proxy.Client.SendAsync(Http.Json(HttpMethod.Delete, $"/management/v1/authentication/jwt/{own}").WithBasic("tigergraph", TestUsers.TigerGraphPassword));
+            Assert.Equal(HttpStatusCode.OK, revoke.StatusCode);
+        }
+
+        // Two GSQL tokens dropped by their owner; then every token of another user, three, at once.
+        using (var drop = await _proxy.Client.SendAsync(Http.Json(HttpMethod.Delete, "/gsql/v1/tokens", new { tokens = $"{await GsqlAsync()}, {await GsqlAsync()}" })
+            .WithBasic("kevin", TestUsers.KevinPassword)))
+        {
+            Assert.Equal(HttpStatusCode.OK, drop.StatusCode);
+        }
+
+        for (var i = 0; i < 3; i++)
+        {
+            await LoginAsync("tigergraph", TestUsers.TigerGraphPassword);
+        }
+
+        using (var revokeUser = await _proxy.Client.SendAsync(Http.Json(HttpMethod.Delete, "/management/v1/authentication/jwt?username=tigergraph")
+            .WithBasic("tigergraph", TestUsers.TigerGraphPassword)))
+        {
+            Assert.Equal(HttpStatusCode.OK, revokeUser.StatusCode);
+        }
+
+        _proxy.Services.GetRequiredService<MeterProvider>().ForceFlush();
+        var revoked = MetricPoints("authproxy.tokens.revoked");
+        long Revoked(string family) => Assert.Single(revoked.Where(p => Tag(p, "family") == family).Select(p => p.GetSumLong()).Distinct());
+        Assert.Equal(1, Revoked("gridgain"));
+        Assert.Equal(2, Revoked("gsql"));
+        Assert.Equal(3, Revoked("all"));
+        Assert.DoesNotContain(revoked, p => Tag(p, "family") == "personal");
+
+        var spans = Spans().Where(s => s.OperationName == "authproxy.token.revoke").ToList();
+        Assert.Equal(4, spans.Count);
+        Assert.Equal(2, spans.Count(s => (string?)s.GetTagItem("authproxy.token.family") == "gridgain" && Equals(s.GetTagItem("authproxy.token.count"), 1)));
+        Assert.Single(spans, s => (string?)s.GetTagItem("authproxy.token.family") == "gsql" && Equals(s.GetTagItem("authproxy.token.count"), 2));
+        Assert.Single(spans, s => (string?)s.GetTagItem("authproxy.token.family") == "all" && Equals(s.GetTagItem("authproxy.token.count"), 3));
+    }
+
+    [Fact]
     public async Task NoTokenSecretOrPassword_AppearsInAnyExportedAttributeOrLogRecord()
     {
         var thirdParty = TestTokens.Hs256(TestTokens.Claims("kevin", "social"));
