@@ -248,4 +248,15 @@ public sealed class PersonalTokenPermissionTests(BackendProcess backend)
         Assert.Equal(1, one.GetProperty("data").GetProperty("listAccessTokens").GetProperty("total").GetInt32());
         Assert.Equal(("BAD_REQUEST", "Tokens can be filtered by ownerUrn and actorUrn, not name."), other);
     }
+
+    [Fact]
+    public async Task TheCap_SaysWhoHoldsHowManyAndWhichSetting()
+    {
+        await using var proxy = await StartAsync(backend, new Dictionary<string, string> { ["AuthProxy:Limits:PersonalTokensPerUser"] = "1" });
+        Created(await AsAsync(proxy, "alice", CreateMutation, Create("alice")));
+
+        var refused = Error(await AsAsync(proxy, "admin", CreateMutation, Create("alice")));
+
+        Assert.Equal(("BAD_REQUEST", "urn:li:corpuser:alice already holds 1 personal access tokens (AuthProxy:Limits:PersonalTokensPerUser); revoke some first."), refused);
+    }
 }
