@@ -180,6 +180,6 @@ internal sealed partial class PersonalTokenService(TokenIssuer issuer, TokenRevo
 
     private static ExecutionError Error(string code, string message) => new(message) { Code = code };
 
-    [GeneratedRegex(@"^urn:li:corpuser:([^\s:]{1,128})$")]
+    [GeneratedRegex(@"^urn:li:corpuser:([^\s:]{1,128})\z")]
     private static partial Regex UserUrnPattern();
 }

@@ -155,7 +155,7 @@ internal sealed partial class GsqlSecretService(
     /// <summary>TigerGraph's masked form of a secret: the first 3 characters, <c>****</c>, the last 3.</summary>
     private static string Mask(string secret) => secret[..3] + "****" + secret[^3..];
 
-    [GeneratedRegex(@"^[A-Za-z0-9_.\-]{1,128}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9_.\-]{1,128}\z")]
     private static partial Regex AliasPattern();
 
     private static partial class Log
