@@ -132,12 +132,12 @@ internal static partial class UsersReader
         return set.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
     }
 
-    [GeneratedRegex(@"^[^\s:\p{C}]{1,128}$")]
+    [GeneratedRegex(@"^[^\s:\p{C}]{1,128}\z")]
     private static partial Regex UserNamePattern();
 
-    [GeneratedRegex(@"^(\*|[^\s:\p{C}*]{1,128})$")]
+    [GeneratedRegex(@"^(\*|[^\s:\p{C}*]{1,128})\z")]
     private static partial Regex GraphNamePattern();
 
-    [GeneratedRegex(@"^[A-Za-z][A-Za-z0-9_]{0,63}$")]
+    [GeneratedRegex(@"^[A-Za-z][A-Za-z0-9_]{0,63}\z")]
     internal static partial Regex PrivilegePattern();
 }

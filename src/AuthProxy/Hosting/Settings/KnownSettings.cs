@@ -116,6 +116,6 @@ internal static partial class KnownSettings
         }
     }
 
-    [GeneratedRegex(@"^Security:JWT:Providers:([A-Za-z0-9_\-]{1,64}):(Issuer|Audiences|Keys|Secrets|CaCertificate|Algorithms)$", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^Security:JWT:Providers:([A-Za-z0-9_\-]{1,64}):(Issuer|Audiences|Keys|Secrets|CaCertificate|Algorithms)\z", RegexOptions.IgnoreCase)]
     private static partial Regex ProviderPattern();
 }
