@@ -28,21 +28,21 @@ out_root="$root/tests/mutation"
 declare -A group_files group_tests
 groups=(token-validation policy identity-headers path-guard passwords revocation signing-keys token-services)
 group_files[token-validation]="Authentication/TokenValidator.cs Authentication/SignatureVerifier.cs Keys/KeyVerifiers.cs"
-group_tests[token-validation]="TokenValidatorTests JsonWebTokenHandlerTests EnforcementTests KeyConfusionTests TokenFormatTests JwtBearerSchemeTests RevocationEncodingTests VerifiedTokenCacheTests NarrowingTests KeyProviderTests"
+group_tests[token-validation]="TokenValidatorTests JsonWebTokenHandlerTests EnforcementTests KeyConfusionTests TokenFormatTests JwtBearerSchemeTests RevocationEncodingTests VerifiedTokenCacheTests NarrowingTests KeyProviderTests KeyUrlTests OperatorMessageTests KeyVerifiersTests"
 group_files[policy]="Policy/AuthPolicyHandler.cs"
 group_tests[policy]="PolicyDecisionTests EnforcementTests GraphTwinTests GraphBodyTwinTests NarrowingTests LenientJsonTests BodyTypeTests AccessLogTests"
 group_files[identity-headers]="Forwarding/IdentityTransform.cs Forwarding/IdentityHeaders.cs Forwarding/StripHeadersTransform.cs Forwarding/StrippedHeaders.cs"
-group_tests[identity-headers]="IdentityHeadersTests StripHeadersTransformTests StrippedHeadersTests HeaderStrippingTests JwtBearerSchemeTests EnforcementTests GraphTwinTests"
+group_tests[identity-headers]="IdentityHeadersTests StripHeadersTransformTests StrippedHeadersTests HeaderStrippingTests StripListReadmeTests JwtBearerSchemeTests EnforcementTests GraphTwinTests"
 group_files[path-guard]="Routing/PathGuard.cs Routing/PathGuardMiddleware.cs"
 group_tests[path-guard]="PathGuardTests PathTrickTests"
 group_files[passwords]="Users/PasswordVerifier.cs Users/CredentialCheck.cs Users/PasswordHash.cs"
-group_tests[passwords]="RememberedPasswordTests PasswordHashTests LoginThrottleTests ThrottlingTests EnforcementTests GridGainTokenTests"
+group_tests[passwords]="RememberedPasswordTests PasswordHashTests UsersFileHashTests LoginThrottleTests ThrottlingTests EnforcementTests GridGainTokenTests"
 group_files[revocation]="Tokens/RevocationList.cs Tokens/TokenRevoker.cs"
-group_tests[revocation]="RevocationListTests RevocationEncodingTests TokenLifecycleTests GsqlTokenTests GridGainTokenTests PersonalTokenTests VerifiedTokenCacheTests"
+group_tests[revocation]="RevocationListTests RevocationEncodingTests RevocationRecordTests TokenLifecycleTests GsqlTokenTests GridGainTokenTests PersonalTokenTests VerifiedTokenCacheTests TelemetryTests"
 group_files[signing-keys]="Tokens/SigningKeyRing.cs"
-group_tests[signing-keys]="SigningKeysAtRestTests TokenLifecycleTests"
+group_tests[signing-keys]="SigningKeysAtRestTests SigningKeyRotationTests SharedStoreKeyTests StoreConformanceTests TokenLifecycleTests"
 group_files[token-services]="Tokens/Gsql/GsqlTokenService.cs Tokens/Gsql/GsqlSecretService.cs Tokens/GridGain/GridGainAuthService.cs Tokens/DataHub/PersonalTokenService.cs"
-group_tests[token-services]="GsqlTokenTests GridGainTokenTests PersonalTokenTests TokenServiceBoundsTests SecretOracleTests"
+group_tests[token-services]="GsqlTokenTests GsqlTokenRefusalTests GsqlSecretPermissionTests GridGainTokenTests GridGainRevokePermissionTests PersonalTokenTests PersonalTokenPermissionTests TokenServiceBoundsTests SecretOracleTests"
 
 files_arg="" tests_arg="" concurrency=1 cpus="" coverage=perTest list=0
 while [ $# -gt 0 ]; do
