@@ -37,8 +37,17 @@ internal abstract class PasswordHash
     /// <summary>True when the parameters are below OWASP's current recommendation.</summary>
     public abstract bool IsBelowRecommendedStrength { get; }
 
+    /// <summary>
+    /// True when <paramref name="password"/> is the hashed one. An empty password never is: no hash this
+    /// proxy makes holds one, and argon2id cannot hash it.
+    /// </summary>
     public bool Verify(string password)
     {
+        if (password.Length == 0)
+        {
+            return false;
+        }
+
         var derived = Derive(password, Salt, Hash.Length);
         try
         {

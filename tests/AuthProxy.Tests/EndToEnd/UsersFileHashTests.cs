@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using AuthProxy.Configuration;
 using AuthProxy.Telemetry;
 using AuthProxy.Tests.Common;
+using AuthProxy.Users;
 
 namespace AuthProxy.Tests.EndToEnd;
 
@@ -52,6 +53,42 @@ public sealed class UsersFileHashTests(BackendProcess backend)
         }
 
         Assert.Equal(cases.Length, failure.Problems.Count(p => p.Contains(":PasswordHash:", StringComparison.Ordinal)));
+    }
+
+    /// <summary>
+    /// An empty password is a wrong password at every password door, for argon2id and pbkdf2-sha256
+    /// users and for unknown names alike (argon2id cannot hash an empty password, which once answered
+    /// 500); the users' own passwords still work after it.
+    /// </summary>
+    [Fact]
+    public async Task AnEmptyPassword_IsAWrongPassword_AtEveryDoor_WhateverTheHash()
+    {
+        var users = Users(
+            ("argon", PasswordHash.HashPassword("argon-password")),
+            ("argon-too", PasswordHash.HashPassword("argon-too-password")),
+            ("pbkdf2", PasswordHash.HashPassword("pbkdf2-password", PasswordAlgorithm.Pbkdf2Sha256)));
+        await using var proxy = await ProxyHost.StartAsync(TestRoutes.Standard(backend.BaseAddress), users);
+
+        HttpRequestMessage Basic(string user, string password) => Http.Get("/restpp/query/social/q").WithBasic(user, password);
+        HttpRequestMessage Gsql(string user, string password) => Http.Json(HttpMethod.Post, "/gsql/v1/tokens", new { graph = "social" }).WithBasic(user, password);
+        HttpRequestMessage GridGain(string user, string password) =>
+            Http.Json(HttpMethod.Post, "/management/v1/authentication/login", new { username = user, password });
+
+        foreach (var door in new Func<string, string, HttpRequestMessage>[] { Basic, Gsql, GridGain })
+        {
+            foreach (var user in new[] { "argon", "pbkdf2", "nobody" })
+            {
+                using var empty = await proxy.Client.SendAsync(door(user, ""));
+                Assert.Equal(HttpStatusCode.Unauthorized, empty.StatusCode);
+                Assert.Contains("the user name or password is incorrect", await empty.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            }
+
+            foreach (var user in new[] { "argon", "pbkdf2" })
+            {
+                using var right = await proxy.Client.SendAsync(door(user, user + "-password"));
+                Assert.Equal(HttpStatusCode.OK, right.StatusCode);
+            }
+        }
     }
 
     [Fact]

@@ -43,11 +43,53 @@ public sealed class PasswordHashTests
         Assert.True(hash!.IsBelowRecommendedStrength);
     }
 
-    [Fact]
-    public void Decoy_NeverVerifiesTheRealPassword()
+    /// <summary>An unknown user's login is hashed against a decoy of the same algorithm and cost, which no password opens.</summary>
+    [Theory]
+    [InlineData(Pbkdf2Vector)]
+    [InlineData(Argon2idVector)]
+    public void Decoy_CostsWhatTheRealHashCosts_AndNeverVerifiesTheRealPassword(string phc)
     {
-        Assert.True(PasswordHash.TryParse(Pbkdf2Vector, out var hash, out _));
-        Assert.False(hash!.CreateDecoy().Verify("correct horse"));
+        Assert.True(PasswordHash.TryParse(phc, out var hash, out _));
+        var decoy = hash!.CreateDecoy();
+
+        Assert.Equal(hash.Parameters, decoy.Parameters);
+        Assert.False(decoy.Verify("correct horse"));
+        Assert.False(decoy.Verify(""));
+    }
+
+    /// <summary>The salt and hash <c>hash-password</c> writes are unpadded base64, as PHC strings are.</summary>
+    [Theory]
+    [InlineData("Argon2id")]
+    [InlineData("Pbkdf2Sha256")]
+    public void HashPassword_WritesUnpaddedBase64(string name)
+    {
+        var parts = PasswordHash.HashPassword("s3cret", Enum.Parse<PasswordAlgorithm>(name)).Split('$');
+
+        Assert.DoesNotContain('=', parts[^2]);
+        Assert.DoesNotContain('=', parts[^1]);
+        // 16 bytes of salt and 32 of hash need padding in base64: 22 and 43 characters without it.
+        Assert.Equal(22, parts[^2].Length);
+        Assert.Equal(43, parts[^1].Length);
+    }
+
+    /// <summary>
+    /// A salt or hash whose base64 needs no padding (a length that is a multiple of 4) is read whole; so is
+    /// one that does, padded or not.
+    /// </summary>
+    [Theory]
+    [InlineData(12, 48, false)]
+    [InlineData(16, 32, false)]
+    [InlineData(16, 32, true)]
+    public void SaltsAndHashes_OfAnyBase64Length_Verify(int saltBytes, int hashBytes, bool padded)
+    {
+        var salt = System.Security.Cryptography.RandomNumberGenerator.GetBytes(saltBytes);
+        var derived = System.Security.Cryptography.Rfc2898DeriveBytes.Pbkdf2("correct horse", salt, 1000, System.Security.Cryptography.HashAlgorithmName.SHA256, hashBytes);
+        string Base64(byte[] bytes) => padded ? Convert.ToBase64String(bytes) : Convert.ToBase64String(bytes).TrimEnd('=');
+        var phc = $"$pbkdf2-sha256$i=1000${Base64(salt)}${Base64(derived)}";
+
+        Assert.True(PasswordHash.TryParse(phc, out var hash, out var error), error);
+        Assert.True(hash!.Verify("correct horse"));
+        Assert.False(hash.Verify("correct horsf"));
     }
 
     [Theory]
@@ -82,6 +124,14 @@ public sealed class PasswordHashTests
     [InlineData("$pbkdf2-sha256$i=1000$=c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaA", "salt or hash")]
     [InlineData("$pbkdf2-sha256$i=1000$c2FsdHNhbHRzYWx0$=aGFzaGhhc2hoYXNoaGFzaA", "salt or hash")]
     [InlineData("$pbkdf2-sha256$i=1000$$aGFzaGhhc2hoYXNoaGFzaA", "salt or hash")]
+    // Valid base64 followed by junk: never read in part.
+    [InlineData("$pbkdf2-sha256$i=1000$c2FsdHNhbHRzYWx0*x$aGFzaGhhc2hoYXNoaGFzaA", "salt or hash")]
+    [InlineData("$pbkdf2-sha256$i=1000$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaGhh!", "salt or hash")]
+    [InlineData("$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0#x$aGFzaGhhc2hoYXNoaGFzaA", "the argon2id salt or hash")]
+    // A parameter without a value after good ones.
+    [InlineData("$pbkdf2-sha256$i=1000,x$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaA", "pbkdf2-sha256 hash must read")]
+    [InlineData("$pbkdf2-sha256$i=1000,$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaA", "pbkdf2-sha256 hash must read")]
+    [InlineData("$argon2id$v=19$m=19456,t=2,p=1,x$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaA", "m=M,t=T,p=P with positive integers")]
     [InlineData("$pbkdf2-sha256$i=1000$c2FsdHNhbHRzYWx0$", "salt or hash")]
     [InlineData("$scrypt-but-with-a-name-longer-than-32-characters$x$y$z", "the password hash algorithm 'scrypt-but-with-a-name-longer-th...' is not supported")]
     [InlineData("$scrypt-with-a-name-of-exactly-32$x$y$z", "'scrypt-with-a-name-of-exactly-32' is not supported (use argon2id or pbkdf2-sha256)")]
