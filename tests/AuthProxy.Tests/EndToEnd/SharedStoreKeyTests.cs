@@ -9,9 +9,10 @@ using Microsoft.IdentityModel.JsonWebTokens;
 namespace AuthProxy.Tests.EndToEnd;
 
 /// <summary>
-/// Two instances of one PostgreSQL store, in this process, on one clock: each learns the keys the
-/// other makes, and a retired key is kept while a token any instance signed with it lives, whichever
-/// instance's maintenance runs first.
+/// Two instances of one PostgreSQL store, in this process: each learns the keys the other makes, a
+/// retired key is kept while a token any instance signed with it lives, whichever instance's
+/// maintenance runs first, and instances whose clocks disagree each sign with the newest key their
+/// clock allows while both verify every token.
 /// </summary>
 [Collection(EndToEndCollection.Name)]
 public sealed class SharedStoreKeyTests(BackendProcess backend)
@@ -75,5 +76,82 @@ public sealed class SharedStoreKeyTests(BackendProcess backend)
         Assert.Contains(current, await PublishedAsync(b));
         Assert.Equal(HttpStatusCode.OK, await UseAsync(a, lasting));
         Assert.Equal(HttpStatusCode.OK, await UseAsync(b, lasting));
+    }
+
+    /// <summary>
+    /// B's clock is thirty seconds behind A's (within the allowed clock skew, a minute). A's key has not started yet in B's time, so B makes a key
+    /// of its own that starts at B's now; A learns it. Two keys of one algorithm now cover A's now:
+    /// A keeps signing with the newest (its own), B with the only one its clock allows, and either
+    /// instance verifies the other's tokens.
+    /// </summary>
+    [Fact]
+    public async Task InstancesWhoseClocksDisagree_EachSignWithTheNewestKeyTheirClockAllows_AndVerifyEachOthersTokens()
+    {
+        var database = await (await PostgresServer.GetAsync()).CreateDatabaseAsync();
+        var clockA = ProxyHost.FakeClock();
+        var clockB = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(clockA.GetUtcNow() - TimeSpan.FromSeconds(30));
+        var settings = new Dictionary<string, string>
+        {
+            ["AuthProxy:Store:Provider"] = "PostgreSQL",
+            ["AuthProxy:Store:ConnectionString"] = database,
+            ["Security:JWT:KeyTtl"] = "01:00:00",
+        };
+        await using var a = await ProxyHost.StartAsync(TestRoutes.Standard(backend.BaseAddress), settings: settings, time: clockA);
+        var keyOfA = Assert.Single(await PublishedAsync(a));
+
+        await using var b = await ProxyHost.StartAsync(TestRoutes.Standard(backend.BaseAddress), settings: settings, time: clockB);
+        var keyOfB = Assert.Single(await PublishedAsync(b), kid => kid != keyOfA);
+        await ProxyHost.EventuallyAsync(async () => (await PublishedAsync(a)).Length == 2, "A publishes the key B made");
+
+        var tokenOfA = await GsqlTokenAsync(a, 5 * 60 * 1000);
+        var tokenOfB = await GsqlTokenAsync(b, 5 * 60 * 1000);
+        Assert.Equal(keyOfA, new JsonWebToken(tokenOfA).Kid);
+        Assert.Equal(keyOfB, new JsonWebToken(tokenOfB).Kid);
+
+        foreach (var proxy in new[] { a, b })
+        {
+            Assert.Equal(HttpStatusCode.OK, await UseAsync(proxy, tokenOfA));
+            Assert.Equal(HttpStatusCode.OK, await UseAsync(proxy, tokenOfB));
+        }
+    }
+
+    /// <summary>
+    /// Rotation happens once across the instances of a store, even for an instance that has not
+    /// heard of the other's successor yet (its change feed and maintenance stopped here, as a lost
+    /// notification would leave it until the next poll): the store's own keys decide, under its
+    /// write lock.
+    /// </summary>
+    [Fact]
+    public async Task AnInstanceThatHasNotHeardOfTheSuccessor_DoesNotMakeASecondOne()
+    {
+        var database = await (await PostgresServer.GetAsync()).CreateDatabaseAsync();
+        var clock = ProxyHost.FakeClock();
+        var settings = new Dictionary<string, string>
+        {
+            ["AuthProxy:Store:Provider"] = "PostgreSQL",
+            ["AuthProxy:Store:ConnectionString"] = database,
+            ["Security:JWT:KeyTtl"] = "01:00:00",
+        };
+        await using var a = await ProxyHost.StartAsync(TestRoutes.Standard(backend.BaseAddress), settings: settings, time: clock);
+        await using var b = await ProxyHost.StartAsync(TestRoutes.Standard(backend.BaseAddress), settings: settings, time: clock);
+        var current = Assert.Single(await PublishedAsync(b));
+        // B hears nothing from the store (its change feed stopped) and does no maintenance of its own.
+        await b.Services.GetServices<IHostedService>().OfType<AuthProxy.Storage.StoreChangeFeed>().Single().StopAsync(CancellationToken.None);
+        await b.Services.GetServices<IHostedService>().OfType<TokenMaintenanceService>().Single().StopAsync(CancellationToken.None);
+
+        // Within the key's last tenth: A makes the successor; B, deaf to A, is asked for a token too.
+        clock.Advance(TimeSpan.FromMinutes(55));
+        await GsqlTokenAsync(a, 60 * 1000);
+        var successor = Assert.Single(await PublishedAsync(a), kid => kid != current);
+        Assert.Equal([current], await PublishedAsync(b));
+        await GsqlTokenAsync(b, 60 * 1000);
+
+        // B learnt A's successor from the store while rotating, and made none of its own.
+        Assert.Equal(new[] { current, successor }.Order(StringComparer.Ordinal), (await PublishedAsync(b)).Order(StringComparer.Ordinal));
+
+        // Once the old key retires, both sign with the one successor.
+        clock.Advance(TimeSpan.FromMinutes(6));
+        Assert.Equal(successor, new JsonWebToken(await GsqlTokenAsync(a, 60 * 1000)).Kid);
+        Assert.Equal(successor, new JsonWebToken(await GsqlTokenAsync(b, 60 * 1000)).Kid);
     }
 }
