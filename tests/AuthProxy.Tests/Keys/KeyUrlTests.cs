@@ -235,6 +235,33 @@ public sealed class KeyUrlTests : IAsyncLifetime
         Assert.Equal(2, _server.Hits("/jwks"));
     }
 
+    /// <summary>
+    /// A provider with two key sets, both rotated: an unknown kid fetches each once, and the token
+    /// verifies whichever set brought its key, however many of the sets changed.
+    /// </summary>
+    [Fact]
+    public async Task KidRotation_WhenEveryKeySetOfTheProviderChanged_TheNewKeyVerifies()
+    {
+        using var old = TestKey.Rsa("a-2026-10");
+        using var next = TestKey.Rsa("a-2026-11");
+        using var other = TestKey.Ec("b-2026-10");
+        using var otherNext = TestKey.Ec("b-2026-11");
+        _server.Given(Get("/jwks-a")).InScenario("rotation-a").WillSetStateTo("rotated").RespondWith(Ok(TestKey.Jwks(old)));
+        _server.Given(Get("/jwks-a")).InScenario("rotation-a").WhenStateIs("rotated").WillSetStateTo("rotated").RespondWith(Ok(TestKey.Jwks(old, next)));
+        _server.Given(Get("/jwks-b")).InScenario("rotation-b").WillSetStateTo("rotated").RespondWith(Ok(TestKey.Jwks(other)));
+        _server.Given(Get("/jwks-b")).InScenario("rotation-b").WhenStateIs("rotated").WillSetStateTo("rotated").RespondWith(Ok(TestKey.Jwks(other, otherNext)));
+        await using var validators = await Validators.CreateAsync(Provider("idp", "https://idp.example", _server.Url("/jwks-a").ToString(),
+            ("Security:JWT:Providers:idp:Keys:1", _server.Url("/jwks-b").ToString())), TimeProvider.System);
+        Assert.True((await validators.ValidateAsync(old.Sign(Claims("https://idp.example")))).Succeeded);
+
+        var result = await validators.ValidateAsync(next.Sign(Claims("https://idp.example")));
+
+        Assert.True(result.Succeeded, result.Refusal.Message);
+        Assert.Equal(2, _server.Hits("/jwks-a"));
+        Assert.Equal(2, _server.Hits("/jwks-b"));
+        Assert.True((await validators.ValidateAsync(otherNext.Sign(Claims("https://idp.example")))).Succeeded);
+    }
+
     [Fact]
     public async Task RandomKidFlood_FetchesAtMostOncePerInterval()
     {
