@@ -27,10 +27,10 @@ out_root="$root/tests/mutation"
 # is switched on inside the test process only, and they are slow.
 declare -A group_files group_tests
 groups=(token-validation policy identity-headers path-guard passwords revocation signing-keys token-services)
-group_files[token-validation]="Authentication/TokenValidator.cs Authentication/SignatureVerifier.cs Keys/KeyVerifiers.cs"
+group_files[token-validation]="Authentication/TokenValidator.cs Authentication/SignatureVerifier.cs Authentication/CompactJwsReader.cs Keys/KeyVerifiers.cs"
 group_tests[token-validation]="TokenValidatorTests JsonWebTokenHandlerTests EnforcementTests KeyConfusionTests TokenFormatTests JwtBearerSchemeTests RevocationEncodingTests VerifiedTokenCacheTests NarrowingTests KeyProviderTests KeyUrlTests OperatorMessageTests KeyVerifiersTests"
-group_files[policy]="Policy/AuthPolicyHandler.cs"
-group_tests[policy]="PolicyDecisionTests EnforcementTests GraphTwinTests GraphBodyTwinTests NarrowingTests LenientJsonTests BodyTypeTests AccessLogTests"
+group_files[policy]="Policy/AuthPolicyHandler.cs Policy/PolicyDecisionMiddleware.cs"
+group_tests[policy]="PolicyDecisionTests EnforcementTests GraphTwinTests GraphBodyTwinTests NarrowingTests LenientJsonTests BodyTypeTests AccessLogTests RememberedDecisionTests JwtBearerSchemeTests"
 group_files[identity-headers]="Forwarding/IdentityTransform.cs Forwarding/IdentityHeaders.cs Forwarding/StripHeadersTransform.cs Forwarding/StrippedHeaders.cs"
 group_tests[identity-headers]="IdentityHeadersTests StripHeadersTransformTests StrippedHeadersTests HeaderStrippingTests StripListReadmeTests JwtBearerSchemeTests EnforcementTests GraphTwinTests"
 group_files[path-guard]="Routing/PathGuard.cs Routing/PathGuardMiddleware.cs"
