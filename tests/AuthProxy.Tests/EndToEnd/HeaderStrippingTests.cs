@@ -249,6 +249,33 @@ public sealed class HeaderStrippingTests(BackendProcess backend) : IAsyncLifetim
         await ProxyHost.EventuallyAsync(async () => !await TenantArrivesAsync(), "the echo route strips X-Tenant");
     }
 
+    /// <summary>
+    /// The shortest prefix (<c>X*</c>) strips every name that starts with it, in any spelling; names
+    /// that merely begin the framing headers' names (<c>Transfer</c>, <c>Content-Len</c>, <c>Hos</c>)
+    /// are valid entries that strip only themselves, and the request is still framed and hosted.
+    /// </summary>
+    [Fact]
+    public async Task RouteStripHeaders_TheShortestPrefix_AndNamesThatBeginFramingNames()
+    {
+        var routes = TestRoutes.Standard(backend.BaseAddress, extraRoutes: """
+            ,
+            "short": { "ClusterId": "restpp", "AuthorizationPolicy": "anonymous", "Match": { "Path": "/short/{**rest}" },
+                       "Metadata": { "AuthProxy.StripHeaders": "X*, Transfer, Content-Len, Hos" } }
+            """);
+        await using var proxy = await ProxyHost.StartAsync(routes);
+
+        var request = Http.Json(HttpMethod.Post, "/short/x", new { graph = "social" });
+        var echo = await SendAsync(proxy.Client, request,
+            [("X-Anything", Forged), ("x_other_thing", Forged), ("Xylophone", Forged), ("X", Forged), ("Transfer", Forged), ("content_len", Forged),
+             ("Hos", Forged), ("Accept-Language", "kept")]);
+
+        AssertNothingForged(echo, "short route");
+        var received = echo.GetProperty("headers");
+        Assert.Equal("kept", received.GetProperty("Accept-Language").GetString());
+        Assert.True(received.TryGetProperty("Host", out _));
+        Assert.Equal("{\"graph\":\"social\"}".Length.ToString(System.Globalization.CultureInfo.InvariantCulture), received.GetProperty("Content-Length").GetString());
+    }
+
     [Fact]
     public async Task MalformedStripHeaders_AreRoutesFileProblems_ListedWithTheOthers()
     {
