@@ -149,7 +149,7 @@ internal static class CompactJwsReader
                 else
                 {
                     refused ??= RefusedParameter(name);
-                    reader.Skip();
+                    SkipDecodable(ref reader);
                 }
             }
 
@@ -182,6 +182,35 @@ internal static class CompactJwsReader
         _ when name.SequenceEqual("b64"u8) => "b64",
         _ => null,
     };
+
+    /// <summary>
+    /// Skips the value the reader is on, decoding every string and member name in it (at any depth):
+    /// one that is not valid Unicode (a lone surrogate escape, invalid UTF-8) throws
+    /// <see cref="InvalidOperationException"/>, as reading it later would.
+    /// </summary>
+    internal static void SkipDecodable(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType is not (JsonTokenType.StartObject or JsonTokenType.StartArray))
+        {
+            Decode(ref reader);
+            return;
+        }
+
+        var depth = reader.CurrentDepth;
+        while (reader.Read() && reader.CurrentDepth > depth)
+        {
+            Decode(ref reader);
+        }
+    }
+
+    private static void Decode(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName
+            && (reader.ValueIsEscaped || !System.Text.Unicode.Utf8.IsValid(reader.ValueSpan)))
+        {
+            _ = reader.GetString(); // throws InvalidOperationException when the text does not decode
+        }
+    }
 
     /// <summary>Nothing may follow the closing brace of the root object.</summary>
     internal static void EnsureEnd(ref Utf8JsonReader reader)

@@ -5,7 +5,9 @@ namespace AuthProxy.Authentication;
 /// <summary>
 /// The payload of a compact JWS (see <see cref="CompactJwsReader"/>): unique member names, and the
 /// registered claims with their registered types (NumericDates are numbers, <c>aud</c> a string or
-/// an array of strings, the names AuthProxy reads strings).
+/// an array of strings, the names AuthProxy reads strings), and every string and member name, at
+/// any depth, valid Unicode (no lone surrogate escape, no invalid UTF-8): a claim only a policy
+/// reads later is held to it here, where a refusal is a <c>401 format</c>.
 /// </summary>
 internal static class JwtClaimsReader
 {
@@ -108,7 +110,8 @@ internal static class JwtClaimsReader
 
                         break;
                     default:
-                        reader.Skip();
+                        // Read by the policies that look at claims (TokenClaims): every string in it must decode.
+                        CompactJwsReader.SkipDecodable(ref reader);
                         break;
                 }
             }

@@ -21,11 +21,20 @@ internal struct MemberNames
         _bytes = ArrayPool<byte>.Shared.Rent(Math.Max(capacity, 16));
     }
 
-    /// <summary>Adds the name the reader is on; true (with <paramref name="problem"/>) when it repeats one or there are too many.</summary>
+    /// <summary>
+    /// Adds the name the reader is on; true (with <paramref name="problem"/>) when it repeats one, there
+    /// are too many, or it is not valid UTF-8 (an escaped lone surrogate throws <see cref="InvalidOperationException"/>).
+    /// </summary>
     public bool AddIsDuplicate(ref Utf8JsonReader reader, out ReadOnlySpan<byte> name, out string? problem, string part)
     {
         var written = reader.CopyString(_bytes.AsSpan(_used));
         name = _bytes.AsSpan(_used, written);
+        if (!System.Text.Unicode.Utf8.IsValid(name))
+        {
+            problem = $"is not a valid JWT: its {part} is not base64url-encoded JSON";
+            return true;
+        }
+
         for (var i = 0; i < _count; i++)
         {
             if (_bytes.AsSpan(_ranges[i]).SequenceEqual(name))

@@ -89,7 +89,8 @@ internal static class Denials
         instant.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
 
     /// <summary>
-    /// A client-supplied value made safe to echo: control characters replaced, at most 64 characters.
+    /// A client-supplied value made safe to echo: control characters replaced, at most 64 characters
+    /// (65 when the 64th begins a surrogate pair, which is never cut in two).
     /// </summary>
     public static string Show(string? value)
     {
@@ -98,13 +99,14 @@ internal static class Denials
             return string.Empty;
         }
 
-        var builder = new StringBuilder(Math.Min(value.Length, MaxShownLength + 3));
-        foreach (var c in value.AsSpan(0, Math.Min(value.Length, MaxShownLength)))
+        var shown = TokenMask.Head(value, MaxShownLength); // never half a surrogate pair
+        var builder = new StringBuilder(shown.Length + 3);
+        foreach (var c in shown)
         {
             builder.Append(char.IsControl(c) ? '?' : c);
         }
 
-        if (value.Length > MaxShownLength)
+        if (value.Length > shown.Length)
         {
             builder.Append("...");
         }

@@ -118,7 +118,8 @@ public static partial class AuthProxyApp
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             // The store's outage is logged once by the change feed (event 1802), not once per refused write.
-            SuppressDiagnosticsCallback = context => context.Exception is StoreUnavailableException,
+            // A client's text the store cannot hold is the client's mistake, answered 400: no error log for it.
+            SuppressDiagnosticsCallback = context => context.Exception is StoreUnavailableException or StoreTextException,
             ExceptionHandler = context =>
             {
                 return RefusalWriter.WriteAsync(context, Failure(context.Features.Get<Microsoft.AspNetCore.Diagnostics.IExceptionHandlerFeature>()?.Error));
@@ -179,6 +180,7 @@ public static partial class AuthProxyApp
         {
             RetryAfter = TimeSpan.FromSeconds(5),
         },
+        StoreTextException => new Refusal(RefusalKind.InvalidRequest, StoreText.Refused),
         _ => new Refusal(RefusalKind.Internal, "AuthProxy failed to handle the request"),
     };
 

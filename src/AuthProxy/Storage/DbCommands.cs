@@ -37,8 +37,10 @@ internal static class DbCommands
         params (string, object?)[] parameters) =>
         Convert.ToInt64(await ScalarAsync(connection, transaction, sql, cancellationToken, parameters), System.Globalization.CultureInfo.InvariantCulture);
 
+    /// <summary>Every statement of either engine is made here: text no engine can hold is refused before any is sent (<see cref="StoreText"/>).</summary>
     public static DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql, (string, object?)[] parameters)
     {
+        StoreText.Ensure(parameters.Select(p => p.Item2));
         var command = connection.CreateCommand();
         command.CommandText = sql;
         command.Transaction = transaction;

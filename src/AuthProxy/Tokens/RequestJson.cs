@@ -33,64 +33,72 @@ internal static class RequestJson
             return (JsonDocument.Parse("{}").RootElement.Clone(), null);
         }
 
+        var bytes = buffer.ToArray();
+        if (Problem(bytes) is { } problem)
+        {
+            return (default, "the request body " + problem);
+        }
+
+        using var document = JsonDocument.Parse(bytes);
+        return document.RootElement.ValueKind == JsonValueKind.Object
+            ? (document.RootElement.Clone(), null)
+            : (default, "the request body must be a JSON object");
+    }
+
+    /// <summary>The phrase for JSON text that does not parse.</summary>
+    public const string NotJson = "is not valid JSON";
+
+    /// <summary>
+    /// What is wrong with a request body as JSON, as a phrase to follow "the request body" (null when
+    /// nothing is): not JSON (<see cref="NotJson"/>), a string or member name that is not valid Unicode
+    /// (a lone surrogate escape, invalid UTF-8: no .NET string can hold it, so no reader agrees on
+    /// it), or a member name twice in one object, in any spelling (JSON readers disagree on which one
+    /// counts: the first, the last, or an error). Checked at every depth, in one pass.
+    /// </summary>
+    public static string? Problem(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = MaxDepth });
+        var names = new Stack<HashSet<string>>();
         try
         {
-            using var document = JsonDocument.Parse(buffer.ToArray());
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            while (reader.Read())
             {
-                return (default, "the request body must be a JSON object");
+                switch (reader.TokenType)
+                {
+                    case JsonTokenType.StartObject:
+                        names.Push(new HashSet<string>(StringComparer.Ordinal));
+                        break;
+                    case JsonTokenType.EndObject:
+                        names.Pop();
+                        break;
+                    case JsonTokenType.PropertyName:
+                        var name = reader.GetString()!;
+                        if (!names.Peek().Add(name))
+                        {
+                            return $"has the member '{Errors.Denials.Show(name)}' twice in one object";
+                        }
+
+                        break;
+                    case JsonTokenType.String when reader.ValueIsEscaped || !System.Text.Unicode.Utf8.IsValid(reader.ValueSpan):
+                        _ = reader.GetString();
+                        break;
+                }
             }
 
-            return IsValidText(document.RootElement)
-                ? (document.RootElement.Clone(), null)
-                : (default, "the request body holds a string that is not valid Unicode (a lone surrogate)");
+            return null;
         }
         catch (JsonException)
         {
-            return (default, "the request body is not valid JSON");
-        }
-    }
-
-    /// <summary>Whether every string and member name decodes (JSON allows escapes of lone surrogates, which no .NET string may carry).</summary>
-    private static bool IsValidText(JsonElement element)
-    {
-        try
-        {
-            switch (element.ValueKind)
-            {
-                case JsonValueKind.String:
-                    _ = element.GetString();
-                    return true;
-                case JsonValueKind.Object:
-                    foreach (var member in element.EnumerateObject())
-                    {
-                        _ = member.Name;
-                        if (!IsValidText(member.Value))
-                        {
-                            return false;
-                        }
-                    }
-
-                    return true;
-                case JsonValueKind.Array:
-                    foreach (var item in element.EnumerateArray())
-                    {
-                        if (!IsValidText(item))
-                        {
-                            return false;
-                        }
-                    }
-
-                    return true;
-                default:
-                    return true;
-            }
+            return NotJson;
         }
         catch (InvalidOperationException)
         {
-            return false;
+            return "holds a string that is not valid Unicode (a lone surrogate or invalid UTF-8)";
         }
     }
+
+    /// <summary>How deep a request body may nest (System.Text.Json's default).</summary>
+    private const int MaxDepth = 64;
 
     /// <summary>A string member; false when present but not a string.</summary>
     public static bool TryGetString(JsonElement body, string name, out string? value)

@@ -35,9 +35,11 @@ internal sealed class CredentialCheck : IDisposable
     /// <summary>The user, or the refusal: bad credentials (401) or throttled (429 with <c>Retry-After</c>).</summary>
     public async ValueTask<CredentialResult> CheckPasswordAsync(string userName, string password, IPAddress? address, CancellationToken cancellationToken)
     {
-        if (userName.Length > LoginThrottle.MaxAccountLength || password.Length > MaxPasswordLength)
+        if (userName.Length > LoginThrottle.MaxAccountLength || password.Length > MaxPasswordLength || !Storage.StoreText.CanHold(userName))
         {
-            // Never hashed, never tracked by name: counted against the address alone.
+            // Never hashed, never tracked by name: counted against the address alone. A name holding a NUL
+            // is nobody's (no user name holds a control character), and the shared throttling budgets in
+            // PostgreSQL could not even record it.
             return await _throttle.BeginAsync(null, address, cancellationToken) is not null
                 ? new CredentialResult(null, Denials.BadPassword)
                 : new CredentialResult(null, Denials.Throttled(_throttle.RetryAfter));

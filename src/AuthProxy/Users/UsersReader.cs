@@ -132,6 +132,12 @@ internal static partial class UsersReader
         return set.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
     }
 
+    /// <summary>Whether a user could be declared with this name: a name that cannot is nobody's, whoever asks.</summary>
+    public static bool CanBeUserName(string name) => UserNamePattern().IsMatch(name);
+
+    /// <summary>Whether a users file could grant on a graph of this name (or <c>*</c>).</summary>
+    public static bool CanBeGraphName(string name) => GraphNamePattern().IsMatch(name);
+
     [GeneratedRegex(@"^[^\s:\p{C}]{1,128}\z")]
     private static partial Regex UserNamePattern();
 

@@ -101,7 +101,7 @@ public sealed class GsqlSecretPermissionTests(BackendProcess backend)
         {
             var (status, body) = await AsKevinAsync(proxy, HttpMethod.Post, "/gsql/v1/secrets?alias=v&value=" + value);
             Assert.Equal(HttpStatusCode.BadRequest, status);
-            Assert.Equal("a secret value must be 16 to 256 characters", Message(body));
+            Assert.Equal("a secret value must be 16 to 256 characters, with no control characters", Message(body));
         }
 
         var shortest = new string('s', 16);

@@ -117,12 +117,19 @@ internal sealed partial class GraphQLRequestHandler(ISchema schema, IDocumentExe
             : result;
     }
 
-    /// <summary>A resolver that could not reach the store answers a clear error of its own, not "Error trying to resolve field".</summary>
+    /// <summary>
+    /// A resolver that could not reach the store, or was given text no store holds, answers a clear
+    /// error of its own, not "Error trying to resolve field".
+    /// </summary>
     private static Task StoreUnavailable(UnhandledExceptionContext context)
     {
         if (context.OriginalException is Storage.StoreUnavailableException)
         {
             context.Exception = new ExecutionError("The token store does not answer; nothing was changed. Try again shortly") { Code = StoreUnavailableCode };
+        }
+        else if (context.OriginalException is Storage.StoreTextException)
+        {
+            context.Exception = new ExecutionError(Storage.StoreText.Refused + ".") { Code = BadRequestCode };
         }
 
         return Task.CompletedTask;
@@ -147,6 +154,13 @@ internal sealed partial class GraphQLRequestHandler(ISchema schema, IDocumentExe
             }
 
             body.Write(chunk, 0, read);
+        }
+
+        // Held to one reading first: graphql-dotnet's reader throws on a member named twice inside
+        // the variables, and silently takes the last "query" when the body names it twice.
+        if (RequestJson.Problem(body.GetBuffer().AsSpan(0, (int)body.Length)) is { } problem && !string.Equals(problem, RequestJson.NotJson, StringComparison.Ordinal))
+        {
+            return (null, $"The request body {problem}.");
         }
 
         body.Position = 0;

@@ -44,6 +44,12 @@ internal sealed class GridGainAuthService(
                 $"user {caller.User.Name} lacks {Privileges.ManageAccessTokens}, needed to revoke the tokens of user {Denials.Show(username)}");
         }
 
+        if (!UsersReader.CanBeUserName(username))
+        {
+            return new Refusal(RefusalKind.InvalidRequest,
+                $"{Denials.Show(username)} is not a user name (1 to 128 characters with no spaces, ':' or control characters)");
+        }
+
         return await revoker.RevokeUserAsync(username, cancellationToken);
     }
 

@@ -81,9 +81,9 @@ internal sealed partial class GsqlSecretService(
         {
             value = RandomNumberGenerator.GetString(Alphabet, 32);
         }
-        else if (value.Length is < 16 or > 256)
+        else if (value.Length is < 16 or > 256 || value.AsSpan().ContainsAny(ControlCharacters) || !Storage.StoreText.CanHold(value))
         {
-            return new Refusal(RefusalKind.InvalidRequest, "a secret value must be 16 to 256 characters");
+            return new Refusal(RefusalKind.InvalidRequest, "a secret value must be 16 to 256 characters, with no control characters");
         }
 
         if (await throttle.BeginAsync(caller.User.Name, address, cancellationToken) is null)
@@ -152,11 +152,15 @@ internal sealed partial class GsqlSecretService(
         return new ServiceOutcome<IReadOnlyList<string>>(await store.DeleteSecretsAsync(target.Name, aliases, [], cancellationToken), default);
     }
 
-    /// <summary>TigerGraph's masked form of a secret: the first 3 characters, <c>****</c>, the last 3.</summary>
-    private static string Mask(string secret) => secret[..3] + "****" + secret[^3..];
+    /// <summary>TigerGraph's masked form of a secret: the first 3 characters, <c>****</c>, the last 3 (a character outside the BMP whole).</summary>
+    private static string Mask(string secret) => string.Concat(TokenMask.Head(secret, 3), "****", TokenMask.Tail(secret, 3));
 
     [GeneratedRegex(@"^[A-Za-z0-9_.\-]{1,128}\z")]
     private static partial Regex AliasPattern();
+
+    /// <summary>C0 and C1 controls and DEL: a secret is typed or pasted, never a control character (and PostgreSQL's text cannot hold NUL).</summary>
+    private static readonly System.Buffers.SearchValues<char> ControlCharacters = System.Buffers.SearchValues.Create(
+        [.. Enumerable.Range(0, 0x20).Select(c => (char)c), .. Enumerable.Range(0x7F, 0x21).Select(c => (char)c)]);
 
     private static partial class Log
     {

@@ -84,6 +84,12 @@ internal sealed class GsqlTokenService(
                 $"lifetime {lifetimeMs} ms is longer than the longest allowed, {MaxLifetime} ms ({GsqlTokenOptions.SectionName}:MaxLifetime)");
         }
 
+        if (graph is not null && !UsersReader.CanBeGraphName(graph))
+        {
+            return new Refusal(RefusalKind.InvalidRequest,
+                $"graph {Denials.Show(graph)} is not a graph name (1 to 128 characters with no spaces, ':', '*' or control characters)");
+        }
+
         if (graph is not null && !user.HasAccessTo(graph))
         {
             return Denials.Because(RefusalKind.GraphScope, $"user {user.Name} has no access to graph {Denials.Show(graph)}");
