@@ -69,6 +69,8 @@ public sealed class ProxyProcess : IAsyncDisposable
         {
             if (_process.HasExited)
             {
+                // Without a timeout, WaitForExit also waits for the redirected output to be read to its end.
+                await _process.WaitForExitAsync();
                 throw new InvalidOperationException($"AuthProxy exited {_process.ExitCode}:\n{Output}");
             }
 
