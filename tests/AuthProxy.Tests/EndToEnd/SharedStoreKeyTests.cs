@@ -76,6 +76,8 @@ public sealed class SharedStoreKeyTests(BackendProcess backend)
         Assert.Contains(current, await PublishedAsync(b));
         Assert.Equal(HttpStatusCode.OK, await UseAsync(a, lasting));
         Assert.Equal(HttpStatusCode.OK, await UseAsync(b, lasting));
+        // Neither says it removed the key the store kept.
+        Assert.DoesNotContain(a.Logs.GetSnapshot().Concat(b.Logs.GetSnapshot()), r => r.Message.StartsWith($"Signing key {current} removed", StringComparison.Ordinal));
     }
 
     /// <summary>

@@ -48,7 +48,10 @@ public sealed class SigningKeyRotationTests(BackendProcess backend)
     {
         var ttl = TimeSpan.Parse(keyTtl, System.Globalization.CultureInfo.InvariantCulture);
         var lead = TimeSpan.FromMinutes(leadMinutes);
-        var clock = ProxyHost.FakeClock();
+        // On a whole millisecond, as the store records times: the successor starts exactly when the
+        // stored key retires, and must still be made (a key does not cover the instant it retires).
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(
+            DateTimeOffset.FromUnixTimeMilliseconds(TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds()));
         await using var proxy = await ProxyHost.StartAsync(TestRoutes.Standard(backend.BaseAddress), time: clock,
             settings: new Dictionary<string, string> { ["Security:JWT:KeyTtl"] = keyTtl });
 
@@ -107,9 +110,12 @@ public sealed class SigningKeyRotationTests(BackendProcess backend)
         await RunMaintenanceAsync(proxy);
         Assert.Contains(key, await PublishedAsync(proxy));
         Assert.Equal(HttpStatusCode.OK, await UseAsync(proxy, longest));
+        string Removed() => $"Signing key {key} removed: it no longer signs and its last token has expired";
+        Assert.DoesNotContain(proxy.Logs.GetSnapshot(), r => r.Message == Removed());
         clock.Advance(TimeSpan.FromSeconds(1));
         await RunMaintenanceAsync(proxy);
         Assert.DoesNotContain(key, await PublishedAsync(proxy));
+        Assert.Single(proxy.Logs.GetSnapshot(), r => r.Message == Removed());
     }
 
     [Fact]
