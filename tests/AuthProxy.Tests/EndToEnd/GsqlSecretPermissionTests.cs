@@ -69,6 +69,11 @@ public sealed class GsqlSecretPermissionTests(BackendProcess backend)
         var (scopedStatus, scopedBody) = await SendAsync(proxy, Http.Json(HttpMethod.Get, "/gsql/v1/secrets?userName=kevin").WithBearer(scoped));
         Assert.Equal(HttpStatusCode.Forbidden, scopedStatus);
         Assert.Equal("Access Denied because user tigergraph lacks MANAGE_ACCESS_TOKENS, needed to act for user kevin", Message(scopedBody));
+
+        // Nor does a token scoped to a graph make a secret, which would mint global tokens.
+        var (scopedCreate, scopedCreateBody) = await SendAsync(proxy, Http.Json(HttpMethod.Post, "/gsql/v1/secrets?alias=from-scoped").WithBearer(scoped));
+        Assert.NotEqual(HttpStatusCode.OK, scopedCreate);
+        Assert.EndsWith("is scoped to graph social; a token scoped to a graph cannot create secrets", Message(scopedCreateBody), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -172,6 +172,35 @@ public sealed class PersonalTokenPermissionTests(BackendProcess backend)
         Created(withPassword);
     }
 
+    /// <summary>
+    /// A personal token made with a Bearer token carries it as its ancestor: dropping that token
+    /// ends the personal token too. One made with a password has no ancestor and lives on.
+    /// </summary>
+    [Fact]
+    public async Task ATokenMadeWithABearerToken_EndsWhenThatTokenIsDropped_OneMadeWithAPasswordDoesNot()
+    {
+        await using var proxy = await StartAsync(backend);
+        var parent = await GsqlTokenAsync(proxy, Http.Json(HttpMethod.Post, "/gsql/v1/tokens", new { lifetime = 7_200_000 }).WithBasic("alice", Password));
+        var child = Created(await WithBearerAsync(proxy, parent, CreateMutation, Create("alice", "ONE_HOUR", "made-with-a-token"))).GetProperty("accessToken").GetString()!;
+        var sibling = Created(await AsAsync(proxy, "alice", CreateMutation, Create("alice", "ONE_HOUR", "made-with-a-password"))).GetProperty("accessToken").GetString()!;
+
+        async Task<HttpStatusCode> UseAsync(string token)
+        {
+            using var response = await proxy.Client.SendAsync(Http.Get("/restpp/query/social/q", token));
+            return response.StatusCode;
+        }
+
+        Assert.Equal(HttpStatusCode.OK, await UseAsync(child));
+        using (var drop = await proxy.Client.SendAsync(Http.Json(HttpMethod.Delete, "/gsql/v1/tokens", new { tokens = parent }).WithBasic("alice", Password)))
+        {
+            Assert.Equal(HttpStatusCode.OK, drop.StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.Unauthorized, await UseAsync(parent));
+        Assert.Equal(HttpStatusCode.Unauthorized, await UseAsync(child));
+        Assert.Equal(HttpStatusCode.OK, await UseAsync(sibling));
+    }
+
     [Fact]
     public async Task AGraphScopedOrDeeplyMadeToken_IsToldWhyItCannotCreate_AndAScopedTokenCarriesNoGlobalPrivilege()
     {
