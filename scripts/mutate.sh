@@ -42,7 +42,7 @@ group_tests[revocation]="RevocationListTests RevocationEncodingTests RevocationR
 group_files[signing-keys]="Tokens/SigningKeyRing.cs"
 group_tests[signing-keys]="SigningKeysAtRestTests SigningKeyRotationTests SharedStoreKeyTests StoreConformanceTests TokenLifecycleTests"
 group_files[token-services]="Tokens/Gsql/GsqlTokenService.cs Tokens/Gsql/GsqlSecretService.cs Tokens/GridGain/GridGainAuthService.cs Tokens/DataHub/PersonalTokenService.cs"
-group_tests[token-services]="GsqlTokenTests GsqlTokenRefusalTests GsqlSecretPermissionTests GridGainTokenTests GridGainRevokePermissionTests PersonalTokenTests PersonalTokenPermissionTests TokenServiceBoundsTests SecretOracleTests"
+group_tests[token-services]="TelemetryTests SecondReviewFindingTests GsqlTokenTests GsqlTokenRefusalTests GsqlSecretPermissionTests GridGainTokenTests GridGainRevokePermissionTests PersonalTokenTests PersonalTokenPermissionTests TokenServiceBoundsTests SecretOracleTests"
 
 files_arg="" tests_arg="" concurrency=1 cpus="" coverage=perTest list=0
 while [ $# -gt 0 ]; do
