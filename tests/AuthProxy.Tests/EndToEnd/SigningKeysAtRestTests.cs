@@ -150,6 +150,37 @@ public sealed class SigningKeysAtRestTests(BackendProcess backend)
         }
     }
 
+    /// <summary>Every key the start cannot decrypt is named, not only the first: here a key and its successor.</summary>
+    [Fact]
+    public async Task SeveralKeysThatCannotBeDecrypted_AreAllNamed()
+    {
+        var directory = ProxyHost.CreateDirectory();
+        var clock = ProxyHost.FakeClock();
+        var settings = new Dictionary<string, string> { ["Security:JWT:KeyTtl"] = "01:00:00" };
+        try
+        {
+            await using (var proxy = await ProxyHost.StartAsync(TestRoutes.Standard(backend.BaseAddress), settings: settings, time: clock, directory: directory, keepDirectory: true))
+            {
+                clock.Advance(TimeSpan.FromMinutes(55)); // within the key's last tenth: its successor is made
+                using var issued = await proxy.Client.SendAsync(Http.Json(HttpMethod.Post, "/gsql/v1/tokens", new { graph = "social" })
+                    .WithBasic("kevin", TestUsers.KevinPassword));
+                Assert.Equal(HttpStatusCode.OK, issued.StatusCode);
+            }
+
+            var kids = ReadSqliteKeys(directory).Select(k => k.Kid).ToArray();
+            Assert.Equal(2, kids.Length);
+            var otherKeys = new Dictionary<string, string>(settings) { ["AuthProxy:Store:DataProtectionKeys"] = Path.Combine(directory, "other-keys") };
+            var refusal = await Assert.ThrowsAsync<AuthProxy.Configuration.ConfigurationProblemsException>(() =>
+                ProxyHost.StartAsync(TestRoutes.Standard(backend.BaseAddress), settings: otherKeys, time: clock, directory: directory, keepDirectory: true));
+
+            Assert.Contains($"signing key(s) {kids[0]}, {kids[1]} cannot be decrypted", Assert.Single(refusal.Problems), StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
     /// <summary>
     /// A key that another instance stored under Data Protection keys this one lacks (it learns of it
     /// when it next reads the store's keys): its public half, stored in the clear, verifies that
