@@ -37,20 +37,22 @@ public sealed class SharedStoreKeyTests(BackendProcess backend)
         return response.StatusCode;
     }
 
+    /// <summary>A new PostgreSQL database for instances to share, with one-hour signing keys.</summary>
+    private static async Task<Dictionary<string, string>> SharedStoreAsync() => new()
+    {
+        ["AuthProxy:Store:Provider"] = "PostgreSQL",
+        ["AuthProxy:Store:ConnectionString"] = await (await PostgresServer.GetAsync()).CreateDatabaseAsync(),
+        ["Security:JWT:KeyTtl"] = "01:00:00",
+    };
+
     private static Task RunMaintenanceAsync(ProxyHost proxy) =>
         proxy.Services.GetServices<IHostedService>().OfType<TokenMaintenanceService>().Single().RunOnceAsync(CancellationToken.None);
 
     [Fact]
     public async Task ARetiredKey_IsKeptWhileATokenAnotherInstanceSignedWithItLives()
     {
-        var database = await (await PostgresServer.GetAsync()).CreateDatabaseAsync();
         var clock = ProxyHost.FakeClock();
-        var settings = new Dictionary<string, string>
-        {
-            ["AuthProxy:Store:Provider"] = "PostgreSQL",
-            ["AuthProxy:Store:ConnectionString"] = database,
-            ["Security:JWT:KeyTtl"] = "01:00:00",
-        };
+        var settings = await SharedStoreAsync();
         await using var a = await ProxyHost.StartAsync(TestRoutes.Standard(backend.BaseAddress), settings: settings, time: clock);
         await using var b = await ProxyHost.StartAsync(TestRoutes.Standard(backend.BaseAddress), settings: settings, time: clock);
         var current = Assert.Single(await PublishedAsync(a));
@@ -89,15 +91,9 @@ public sealed class SharedStoreKeyTests(BackendProcess backend)
     [Fact]
     public async Task InstancesWhoseClocksDisagree_EachSignWithTheNewestKeyTheirClockAllows_AndVerifyEachOthersTokens()
     {
-        var database = await (await PostgresServer.GetAsync()).CreateDatabaseAsync();
         var clockA = ProxyHost.FakeClock();
         var clockB = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(clockA.GetUtcNow() - TimeSpan.FromSeconds(30));
-        var settings = new Dictionary<string, string>
-        {
-            ["AuthProxy:Store:Provider"] = "PostgreSQL",
-            ["AuthProxy:Store:ConnectionString"] = database,
-            ["Security:JWT:KeyTtl"] = "01:00:00",
-        };
+        var settings = await SharedStoreAsync();
         await using var a = await ProxyHost.StartAsync(TestRoutes.Standard(backend.BaseAddress), settings: settings, time: clockA);
         var keyOfA = Assert.Single(await PublishedAsync(a));
 
@@ -126,14 +122,8 @@ public sealed class SharedStoreKeyTests(BackendProcess backend)
     [Fact]
     public async Task AnInstanceThatHasNotHeardOfTheSuccessor_DoesNotMakeASecondOne()
     {
-        var database = await (await PostgresServer.GetAsync()).CreateDatabaseAsync();
         var clock = ProxyHost.FakeClock();
-        var settings = new Dictionary<string, string>
-        {
-            ["AuthProxy:Store:Provider"] = "PostgreSQL",
-            ["AuthProxy:Store:ConnectionString"] = database,
-            ["Security:JWT:KeyTtl"] = "01:00:00",
-        };
+        var settings = await SharedStoreAsync();
         await using var a = await ProxyHost.StartAsync(TestRoutes.Standard(backend.BaseAddress), settings: settings, time: clock);
         await using var b = await ProxyHost.StartAsync(TestRoutes.Standard(backend.BaseAddress), settings: settings, time: clock);
         var current = Assert.Single(await PublishedAsync(b));
