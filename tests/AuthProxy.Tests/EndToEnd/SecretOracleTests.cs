@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.Json;
 using AuthProxy.Tests.Common;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace AuthProxy.Tests.EndToEnd;
 
@@ -76,5 +78,42 @@ public sealed class SecretOracleTests(BackendProcess backend)
         }
 
         Assert.Equal(Enumerable.Repeat(HttpStatusCode.Unauthorized, 4).Concat(Enumerable.Repeat(HttpStatusCode.TooManyRequests, 2)), statuses);
+    }
+    /// <summary>
+    /// Between a user's removal from the users file and the clean-up that drops their secrets (it
+    /// runs in the background, and a failed one waits for the next start), a secret of theirs is
+    /// refused exactly as a secret nobody holds: no status, word or header tells that it exists.
+    /// The clean-up is stopped here to hold that moment open.
+    /// </summary>
+    [Fact]
+    public async Task ASecretWhoseUserIsGone_IsRefusedAsAnUnknownSecret_BeforeTheCleanUpDropsIt()
+    {
+        await using var proxy = await ProxyHost.StartAsync(TestRoutes.Standard(backend.BaseAddress));
+        const string Value = "kevins-secret-before-removal-0123456789";
+        Assert.Equal(HttpStatusCode.OK, (await CreateAsync(proxy, "kevin", TestUsers.KevinPassword, "alias=leaving&value=" + Value)).Status);
+        Assert.Equal(HttpStatusCode.OK, await MintAsync(proxy, Value));
+
+        await proxy.Services.GetServices<IHostedService>().OfType<AuthProxy.Tokens.RemovedUserCleanup>().Single().StopAsync(CancellationToken.None);
+        await ProxyHost.ReplaceFileAsync(proxy.UsersPath, TestUsers.Json().Replace("\"kevin\":", "\"kevin-gone\":", StringComparison.Ordinal));
+        await ProxyHost.EventuallyAsync(async () =>
+        {
+            using var response = await proxy.Client.SendAsync(Http.Get("/restpp/query/social/q").WithBasic("kevin", TestUsers.KevinPassword));
+            return response.StatusCode == HttpStatusCode.Unauthorized;
+        }, "kevin is unknown");
+
+        var gone = await MintAnsweredAsync(proxy, Value);
+        var unknown = await MintAnsweredAsync(proxy, "a-secret-nobody-holds-0123456789abcdef");
+        Assert.Equal(HttpStatusCode.Unauthorized, gone.Status);
+        Assert.Equal(unknown, gone);
+        Assert.Contains("the secret is invalid", gone.Body, StringComparison.Ordinal);
+    }
+
+    private static async Task<(HttpStatusCode Status, string Body, string Headers)> MintAnsweredAsync(ProxyHost proxy, string secret)
+    {
+        using var response = await proxy.Client.SendAsync(Http.Json(HttpMethod.Post, "/gsql/v1/tokens", new { secret }));
+        var headers = string.Join('\n', response.Headers.Concat(response.Content.Headers)
+            .Where(h => h.Key is not "Date" and not "traceparent" and not "Content-Length")
+            .Select(h => h.Key + ": " + string.Join(',', h.Value)).Order(StringComparer.Ordinal));
+        return (response.StatusCode, await response.Content.ReadAsStringAsync(), headers);
     }
 }
