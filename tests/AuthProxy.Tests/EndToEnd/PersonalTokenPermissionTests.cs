@@ -63,6 +63,10 @@ public sealed class PersonalTokenPermissionTests(BackendProcess backend)
         return (errors[0].GetProperty("extensions").GetProperty("code").GetString()!, errors[0].GetProperty("message").GetString()!);
     }
 
+    /// <summary>The code of the first error, or null when the request succeeded.</summary>
+    private static string? CodeOf(JsonElement result) =>
+        result.TryGetProperty("errors", out var errors) ? errors[0].GetProperty("extensions").GetProperty("code").GetString() : null;
+
     private static JsonElement Created(JsonElement result)
     {
         Assert.False(result.TryGetProperty("errors", out var errors), errors.ToString());
@@ -250,6 +254,43 @@ public sealed class PersonalTokenPermissionTests(BackendProcess backend)
         Assert.Equal(HttpStatusCode.OK, stillGood.StatusCode);
         using var bobsStillGood = await proxy.Client.SendAsync(Http.Get("/restpp/query/social/q", forBob.GetProperty("accessToken").GetString()));
         Assert.Equal(HttpStatusCode.OK, bobsStillGood.StatusCode);
+    }
+
+    /// <summary>
+    /// The token's maker (its owner) keeps it as their own once they lose MANAGE_ACCESS_TOKENS: with
+    /// GENERATE_PERSONAL_ACCESS_TOKENS still held they may read and revoke the token they made for
+    /// another user; without either, they may not.
+    /// </summary>
+    [Fact]
+    public async Task AManagerWhoLostManage_StillRevokesTheTokensTheyMadeForOthers_WithGenerateOnly()
+    {
+        var lead = Users.Replace("\"MANAGE_ACCESS_TOKENS\" ]", "\"MANAGE_ACCESS_TOKENS\", \"GENERATE_PERSONAL_ACCESS_TOKENS\" ]", StringComparison.Ordinal);
+        await using var proxy = await ProxyHost.StartAsync(TestRoutes.Standard(backend.BaseAddress), lead);
+        var forAlice = Created(await AsAsync(proxy, "admin", CreateMutation, Create("alice")));
+        var forBob = Created(await AsAsync(proxy, "admin", CreateMutation, Create("bob")));
+        Assert.Equal("urn:li:corpuser:admin", forBob.GetProperty("metadata").GetProperty("ownerUrn").GetString());
+
+        // admin keeps GENERATE_PERSONAL_ACCESS_TOKENS but no longer manages everyone's tokens.
+        await ProxyHost.ReplaceFileAsync(proxy.UsersPath, lead.Replace("\"MANAGE_ACCESS_TOKENS\", ", "", StringComparison.Ordinal));
+        await ProxyHost.EventuallyAsync(async () =>
+            CodeOf(await AsAsync(proxy, "admin", ListQuery, new { filters = Array.Empty<object>() })) == "UNAUTHORIZED", "admin no longer lists everyone's tokens");
+
+        var metadata = await AsAsync(proxy, "admin", "query($t: String!) { getAccessTokenMetadata(token: $t) { id ownerUrn } }",
+            new { t = forBob.GetProperty("accessToken").GetString() });
+        var revoked = await AsAsync(proxy, "admin", RevokeMutation, new { id = forBob.GetProperty("metadata").GetProperty("id").GetString() });
+        Assert.Equal(forBob.GetProperty("metadata").GetProperty("id").GetString(), metadata.GetProperty("data").GetProperty("getAccessTokenMetadata").GetProperty("id").GetString());
+        Assert.True(revoked.GetProperty("data").GetProperty("revokeAccessToken").GetBoolean(), revoked.GetRawText());
+        using var bobs = await proxy.Client.SendAsync(Http.Get("/restpp/query/social/q", forBob.GetProperty("accessToken").GetString()));
+        Assert.Equal(HttpStatusCode.Unauthorized, bobs.StatusCode);
+
+        // Without either privilege, admin's own making no longer counts.
+        await ProxyHost.ReplaceFileAsync(proxy.UsersPath, Users.Replace("\"Privileges\": [ \"MANAGE_ACCESS_TOKENS\" ]", "\"Privileges\": [ ]", StringComparison.Ordinal));
+        await ProxyHost.EventuallyAsync(async () =>
+            CodeOf(await AsAsync(proxy, "admin", ListQuery, new { filters = new[] { new { field = "ownerUrn", value = "urn:li:corpuser:admin" } } })) == "UNAUTHORIZED",
+            "admin may no longer list even the tokens they made");
+        Assert.Equal(("UNAUTHORIZED", Unauthorized), Error(await AsAsync(proxy, "admin", RevokeMutation, new { id = forAlice.GetProperty("metadata").GetProperty("id").GetString() })));
+        using var alices = await proxy.Client.SendAsync(Http.Get("/restpp/query/social/q", forAlice.GetProperty("accessToken").GetString()));
+        Assert.Equal(HttpStatusCode.OK, alices.StatusCode);
     }
 
     [Fact]
