@@ -1,9 +1,13 @@
 using System.Net;
+using System.Security.Cryptography;
 using System.Text.Json;
 using AuthProxy.Tests.Common;
 using AuthProxy.Tokens;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.JsonWebTokens;
 
 namespace AuthProxy.Tests.EndToEnd;
@@ -151,5 +155,71 @@ public sealed class SharedStoreKeyTests(BackendProcess backend)
         clock.Advance(TimeSpan.FromMinutes(6));
         Assert.Equal(successor, new JsonWebToken(await GsqlTokenAsync(a, 60 * 1000)).Kid);
         Assert.Equal(successor, new JsonWebToken(await GsqlTokenAsync(b, 60 * 1000)).Kid);
+    }
+
+    /// <summary>
+    /// Instances that each keep a copy of the Data Protection keys in a directory of their own
+    /// start together, then drift apart when one makes a new Data Protection key (its keys were
+    /// revoked, or its key neared expiry). B cannot decrypt the signing key A makes with it: B says
+    /// so at once, keeps verifying A's tokens with the key's public half, and once its last key it can decrypt
+    /// retires, refuses to sign, naming the cause, rather than minting a key of its own.
+    /// </summary>
+    [Fact]
+    public async Task AnInstanceWhoseDataProtectionKeysFellBehind_VerifiesButNeverSignsWithAKeyItCannotDecrypt()
+    {
+        var clock = ProxyHost.FakeClock();
+        var settings = await SharedStoreAsync();
+        var keysOfA = Path.Combine(ProxyHost.CreateDirectory(), "dp");
+        var keysOfB = Path.Combine(ProxyHost.CreateDirectory(), "dp");
+        await using var a = await ProxyHost.StartAsync(TestRoutes.Standard(backend.BaseAddress),
+            settings: new Dictionary<string, string>(settings) { ["AuthProxy:Store:DataProtectionKeys"] = keysOfA }, time: clock);
+        Directory.CreateDirectory(keysOfB);
+        foreach (var file in Directory.GetFiles(keysOfA))
+        {
+            File.Copy(file, Path.Combine(keysOfB, Path.GetFileName(file)));
+        }
+
+        await using var b = await ProxyHost.StartAsync(TestRoutes.Standard(backend.BaseAddress),
+            settings: new Dictionary<string, string>(settings) { ["AuthProxy:Store:DataProtectionKeys"] = keysOfB }, time: clock);
+        var current = Assert.Single(await PublishedAsync(b));
+        // B makes no successor ahead of A: its maintenance, which the clock would wake, is stopped.
+        await b.Services.GetServices<IHostedService>().OfType<TokenMaintenanceService>().Single().StopAsync(CancellationToken.None);
+
+        // A's Data Protection keys are revoked (as after a leak): A makes a new one, in its own directory only.
+        a.Services.GetRequiredService<IKeyManager>().RevokeAllKeys(TimeProvider.System.GetUtcNow(), "replaced");
+        var protectorOfA = a.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("probe");
+        var protectorOfB = b.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("probe");
+        await ProxyHost.EventuallyAsync(() =>
+        {
+            try
+            {
+                protectorOfB.Unprotect(protectorOfA.Protect([1]));
+                return Task.FromResult(false);
+            }
+            catch (CryptographicException)
+            {
+                return Task.FromResult(true);
+            }
+        }, "A protects with a Data Protection key B does not hold");
+        clock.Advance(TimeSpan.FromMinutes(55));
+        await GsqlTokenAsync(a, 60 * 1000);
+        var successor = Assert.Single(await PublishedAsync(a), kid => kid != current);
+        await ProxyHost.EventuallyAsync(() => Task.FromResult(b.Logs.GetSnapshot().Any(r =>
+            r.Level == LogLevel.Error && r.Message.StartsWith($"Signing key {successor} cannot be decrypted with this instance's Data Protection keys", StringComparison.Ordinal))),
+            "B says it cannot decrypt A's successor key");
+
+        clock.Advance(TimeSpan.FromMinutes(6));
+        var signedByA = await GsqlTokenAsync(a, 60 * 1000);
+        Assert.Equal(successor, new JsonWebToken(signedByA).Kid);
+        Assert.Equal(HttpStatusCode.OK, await UseAsync(b, signedByA));
+
+        using var refused = await b.Client.SendAsync(Http.Json(HttpMethod.Post, "/gsql/v1/tokens", new { graph = "social" })
+            .WithBasic("kevin", TestUsers.KevinPassword));
+        Assert.Equal(HttpStatusCode.InternalServerError, refused.StatusCode);
+        Assert.Contains(b.Logs.GetSnapshot(), r => r.Exception?.Message ==
+            "No signing key of this instance can sign: the store's current key cannot be decrypted with its Data Protection keys.");
+        var published = await PublishedAsync(b);
+        Assert.Contains(successor, published);
+        Assert.Subset(new HashSet<string> { current, successor }, published.ToHashSet()); // no key of B's own
     }
 }
