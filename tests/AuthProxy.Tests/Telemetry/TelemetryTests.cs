@@ -269,6 +269,35 @@ public sealed partial class TelemetryTests(BackendProcess backend) : IAsyncLifet
         Assert.All(queried, name => Assert.True(exported.Contains(name), $"the dashboard queries {name}, which /metrics does not export"));
     }
 
+    /// <summary>
+    /// Instruments tagged by route keep a series for every route of a large routes file (more than
+    /// the 100 series an instrument of fixed tags may have), and nothing overflows.
+    /// </summary>
+    [Fact]
+    public async Task RouteTaggedInstruments_KeepASeriesForEveryRoute_OfALargeRoutesFile()
+    {
+        const int Routes = 150;
+        var many = string.Concat(Enumerable.Range(0, Routes).Select(i =>
+            $$""", "many-{{i}}": { "ClusterId": "restpp", "AuthorizationPolicy": "bearer-only", "Match": { "Path": "/restpp/many/{{i}}" } }"""));
+        await using var proxy = await ProxyHost.StartAsync(TestRoutes.Standard(backend.BaseAddress, extraRoutes: many));
+        var token = TestTokens.Hs256(TestTokens.Claims("kevin", "social"));
+        for (var i = 0; i < Routes; i++)
+        {
+            using var response = await proxy.Client.SendAsync(Http.Get($"/restpp/many/{i}", token));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        using var metrics = await proxy.Client.GetAsync("/metrics");
+        var text = await metrics.Content.ReadAsStringAsync();
+        int SeriesOfManyRoutes(string metric, string label) =>
+            new Regex("^" + metric + @"\{[^}]*" + label + @"=""(?:/restpp/)?many[-/](\d+)""", RegexOptions.Multiline)
+                .Matches(text).Select(m => m.Groups[1].Value).Distinct().Count();
+        Assert.Equal(Routes, SeriesOfManyRoutes("authproxy_decisions_total", "route"));
+        Assert.Equal(Routes, SeriesOfManyRoutes("authproxy_decision_duration_seconds_count", "route"));
+        Assert.Equal(Routes, SeriesOfManyRoutes("http_server_request_duration_seconds_count", "http_route"));
+        Assert.DoesNotContain("otel_metric_overflow", text, StringComparison.Ordinal);
+    }
+
     private List<MetricPoint> MetricPoints(string name)
     {
         var points = new List<MetricPoint>();
