@@ -80,6 +80,29 @@ public sealed class GraphBodyTwinTests(BackendProcess backend) : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// With a Bearer token the body is read too, for a token seen for the first time and for one
+    /// already remembered: the policy's decision about the token is not the whole decision here.
+    /// </summary>
+    [Fact]
+    public async Task BodyTwins_AreRefused_ForBearerTokens_NewOrRemembered()
+    {
+        var token = TestTokens.Hs256(TestTokens.Claims("kevin", "social"));
+        HttpRequestMessage WithToken(HttpContent content) =>
+            new HttpRequestMessage(HttpMethod.Post, "/q/x?graph=social") { Content = content }.WithBearer(token);
+
+        foreach (var attempt in new[] { "new", "remembered" })
+        {
+            var (formStatus, formBody) = await SendAsync(_proxy.Client, WithToken(Form("graph=finance")));
+            var (jsonStatus, jsonBody) = await SendAsync(_proxy.Client, WithToken(Json("""{"graph":"finance"}""")));
+            var (plainStatus, plainBody) = await SendAsync(_proxy.Client, WithToken(Json("""{"limit":3}""")));
+
+            AssertRefused(formStatus, formBody, "'graph' in its body (application/x-www-form-urlencoded)", $"{attempt} token, form twin");
+            AssertRefused(jsonStatus, jsonBody, "'graph' in its body (application/json)", $"{attempt} token, JSON twin");
+            Assert.True(plainStatus == HttpStatusCode.OK, $"{attempt} token, no twin: {plainStatus} {plainBody}");
+        }
+    }
+
     [Fact]
     public async Task JsonAndUntypedBodyTwins_AreRefused()
     {
