@@ -30,12 +30,22 @@ internal sealed class AuthProxyMetrics
     private readonly Histogram<double> _storeChangeDelay;
     private TimeProvider _time = TimeProvider.System;
 
+    private const string DecisionsName = "authproxy.decisions";
+    private const string DecisionDurationName = "authproxy.decision.duration";
+    private const string UpstreamDurationName = "authproxy.upstream.duration";
+    private const string UpstreamTlsFailuresName = "authproxy.upstream.tls_failures";
+    private const string DangerousCertificatesName = "authproxy.upstream.dangerous_certificates";
+
+    /// <summary>The instruments labelled by route or cluster, which the routes file names as freely as it likes.</summary>
+    internal static readonly string[] LabelledByRouteOrCluster =
+        [DecisionsName, DecisionDurationName, UpstreamDurationName, UpstreamTlsFailuresName, DangerousCertificatesName];
+
     public AuthProxyMetrics(IMeterFactory meters)
     {
         var meter = meters.Create(MeterName);
-        _decisions = meter.CreateCounter<long>("authproxy.decisions", unit: "{decision}",
+        _decisions = meter.CreateCounter<long>(DecisionsName, unit: "{decision}",
             description: "Authorization decisions, by route, result (allowed, refused) and reason (the refusal's reason word; none when allowed).");
-        _decisionDuration = meter.CreateHistogram<double>("authproxy.decision.duration", unit: "s",
+        _decisionDuration = meter.CreateHistogram<double>(DecisionDurationName, unit: "s",
             description: "Time to authenticate and authorize a request, by route and result.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1] });
         _keyFetches = meter.CreateCounter<long>("authproxy.key.fetches", unit: "{fetch}",
@@ -61,9 +71,9 @@ internal sealed class AuthProxyMetrics
         _storeChangeDelay = meter.CreateHistogram<double>("authproxy.store.change.delay", unit: "s",
             description: "Time from a change's commit on any instance (revocation, block, unblock, signing key) to its application on this one, by kind.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1, 2.5, 5, 10] });
-        _upstreamDuration = meter.CreateHistogram<double>("authproxy.upstream.duration", unit: "s",
+        _upstreamDuration = meter.CreateHistogram<double>(UpstreamDurationName, unit: "s",
             description: "Time from forwarding a request to the backend's answer (or failure), by cluster and outcome (status class or error).");
-        _upstreamTlsFailures = meter.CreateCounter<long>("authproxy.upstream.tls_failures", unit: "{failure}",
+        _upstreamTlsFailures = meter.CreateCounter<long>(UpstreamTlsFailuresName, unit: "{failure}",
             description: "TLS connections to backends that failed, by cluster and cause (untrusted-chain, name-mismatch, expired, not-yet-valid, no-certificate, client-certificate-refused, handshake).");
         meter.CreateObservableCounter("authproxy.verified_tokens.lookups", ObserveVerifiedTokenLookups, unit: "{lookup}",
             description: "Look-ups of a request's token among the tokens already verified, by result: hit (decided without a signature check) or miss (checked in full).");
@@ -71,7 +81,7 @@ internal sealed class AuthProxyMetrics
             description: "Tokens remembered as verified.");
         meter.CreateObservableGauge("authproxy.verified_tokens.size", () => _verifiedTokens().Size, unit: "{char}",
             description: "What the remembered tokens count against AuthProxy:Limits:VerifiedTokenCharacters: each token's length plus 256.");
-        meter.CreateObservableGauge("authproxy.upstream.dangerous_certificates", () => _dangerousClusters(), unit: "{cluster}",
+        meter.CreateObservableGauge(DangerousCertificatesName, () => _dangerousClusters(), unit: "{cluster}",
             description: "Clusters in force that accept any certificate from their backends (HttpClient:DangerousAcceptAnyServerCertificate, allowed by AuthProxy:Upstream:AllowDangerousCertificates).");
     }
 
