@@ -35,7 +35,11 @@ RUN mkdir -p /var/lib/authproxy /etc/authproxy/certs /etc/authproxy/settings \
  && chmod 0700 /var/lib/authproxy /etc/authproxy/settings
 VOLUME ["/var/lib/authproxy", "/etc/authproxy/settings"]
 
-ENV ASPNETCORE_HTTP_PORTS=8080 \
+# DOTNET_JitHostMaxSlabCache=0: the JIT returns its working memory when a method is compiled instead
+# of keeping up to 16 MB of it for the next one (about 6 MB less resident once the hot code is
+# recompiled; a long-running proxy compiles little after its first minute).
+ENV DOTNET_JitHostMaxSlabCache=0 \
+    ASPNETCORE_HTTP_PORTS=8080 \
     AuthProxy__Management__Urls=http://+:9090 \
     AuthProxy__RoutesFile=/etc/authproxy/routes.json \
     AuthProxy__Store__ConnectionString="Data Source=/var/lib/authproxy/authproxy.db" \

@@ -346,10 +346,12 @@ EOF
 # The servers get a clean environment for what changes their behaviour (OTLP export, environment name).
 server_env=(env -u OTEL_EXPORTER_OTLP_ENDPOINT -u ASPNETCORE_ENVIRONMENT -u DOTNET_ENVIRONMENT
   -u ASPNETCORE_URLS -u ASPNETCORE_HTTP_PORTS)
+# AuthProxy runs with the runtime settings of its container image (the Dockerfile's ENV).
+authproxy_env=(DOTNET_JitHostMaxSlabCache=0)
 
 start_authproxy() { # PORT LOG [DIR] → sets started_pid
   local port=$1 log=$2 dir=${3:-$authproxy_dir}
-  (cd "$dir" && exec taskset -c 0 "${server_env[@]}" dotnet "$authproxy_dll" \
+  (cd "$dir" && exec taskset -c 0 "${server_env[@]}" "${authproxy_env[@]}" dotnet "$authproxy_dll" \
     --urls="http://127.0.0.1:$port" --contentRoot="$dir" --routes routes.json --Users=@users.json \
     --Security:JWT:HMAC:Secret=@"$cache/hmac.secret" \
     --Security:JWT:Issuer="${issuer[hs256]}" --Security:JWT:Audience="$audience" \

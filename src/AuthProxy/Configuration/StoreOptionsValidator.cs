@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Options;
 
 namespace AuthProxy.Configuration;
@@ -17,18 +18,14 @@ internal sealed class StoreOptionsValidator : IValidateOptions<StoreOptions>
 
         try
         {
-            if (options.IsPostgres)
+            if (!options.IsPostgres)
             {
-                var builder = new Npgsql.NpgsqlConnectionStringBuilder(options.ConnectionString);
-                if (string.IsNullOrWhiteSpace(builder.Host))
-                {
-                    return ValidateOptionsResult.Fail(
-                        $"{StoreOptions.SectionName}:ConnectionString must name the PostgreSQL server (Host=...;Database=...;Username=...) when the provider is PostgreSQL.");
-                }
+                ReadAsSqlite(options.ConnectionString);
             }
-            else
+            else if (!NamesAServer(options.ConnectionString))
             {
-                _ = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(options.ConnectionString);
+                return ValidateOptionsResult.Fail(
+                    $"{StoreOptions.SectionName}:ConnectionString must name the PostgreSQL server (Host=...;Database=...;Username=...) when the provider is PostgreSQL.");
             }
         }
         catch (ArgumentException ex)
@@ -38,4 +35,12 @@ internal sealed class StoreOptionsValidator : IValidateOptions<StoreOptions>
 
         return ValidateOptionsResult.Success;
     }
+
+    // One method per engine, never inlined: each engine's assembly loads only when that engine is configured.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static bool NamesAServer(string? connectionString) =>
+        !string.IsNullOrWhiteSpace(new Npgsql.NpgsqlConnectionStringBuilder(connectionString).Host);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ReadAsSqlite(string? connectionString) => _ = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString);
 }

@@ -51,7 +51,18 @@ public static partial class AuthProxyApp
     /// <summary>The application with every service registered, nothing loaded yet and nothing listening (<c>config validate</c> stops here).</summary>
     internal static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // The slim builder leaves out what a proxy in front of HTTP/1.1 and HTTP/2 backends never uses:
+        // IIS integration, HTTP/3 (QUIC) and the Debug logger. Each would load its assemblies and code at
+        // start, and keep them resident. Kestrel's HTTPS endpoints from configuration, the console's
+        // json and systemd formats, the EventSource logger (dotnet-trace) and routing's regex and alpha
+        // constraints are put back.
+        var builder = WebApplication.CreateSlimBuilder(args);
+        builder.WebHost.UseKestrelHttpsConfiguration();
+        builder.Logging.AddConsole().AddEventSourceLogger()
+            .Configure(options => options.ActivityTrackingOptions = ActivityTrackingOptions.SpanId | ActivityTrackingOptions.TraceId | ActivityTrackingOptions.ParentId);
+        // The slim builder sets the console's format to "simple" after binding Logging:Console; the operator's setting decides.
+        builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(builder.Configuration.GetSection("Logging:Console"));
+        builder.Services.AddRouting();
         var settingsPath = Settings.SettingsFile.Resolve(args, builder.Environment.ContentRootPath);
         var settingsFiles = Settings.SettingsFile.Add(builder.Configuration, settingsPath);
         builder.Services.AddSingleton(_ => new Settings.SettingsFileLease(settingsFiles));
@@ -310,8 +321,8 @@ public static partial class AuthProxyApp
 
             return [];
         }
-        catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or Npgsql.NpgsqlException or StoreUnavailableException or IOException
-            or UnauthorizedAccessException or InvalidOperationException or System.Security.Cryptography.CryptographicException)
+        catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or StoreUnavailableException or IOException
+            or UnauthorizedAccessException or InvalidOperationException or System.Security.Cryptography.CryptographicException || PostgresStore.IsPostgresError(ex))
         {
             return [$"{StoreOptions.SectionName}: the store cannot be opened: {ex.Message}"];
         }

@@ -170,6 +170,13 @@ internal sealed class PostgresStore : SqlStore
     /// <summary>Drops the pool's idle connections (the feed does so when it reconnects).</summary>
     public void ClearPool() => _dataSource.Clear();
 
+    /// <summary>
+    /// Whether a failure is Npgsql's. Code that runs with either engine asks here rather than naming
+    /// Npgsql's types itself, so an instance on SQLite never loads that assembly.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    public static bool IsPostgresError(Exception exception) => exception is NpgsqlException;
+
     /// <summary>Whether a failure is the server being unreachable or overloaded now.</summary>
     public static bool IsTransient(Exception exception) => exception switch
     {

@@ -30,7 +30,6 @@ internal sealed partial class StoreChangeFeed : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger<StoreChangeFeed> _logger;
     private readonly TimeSpan _poll;
-    private readonly ResiliencePipeline _reconnect;
     private readonly string _instance = Guid.NewGuid().ToString("N");
     private readonly AuthProxyMetrics _metrics;
     private DateTimeOffset _nextHeartbeat = DateTimeOffset.MinValue;
@@ -47,7 +46,28 @@ internal sealed partial class StoreChangeFeed : BackgroundService
         _logger = logger;
         _poll = options.Value.PollInterval;
         metrics.ObserveStore(() => (_status.Available, _status.Instances));
-        _reconnect = new ResiliencePipelineBuilder { TimeProvider = time }
+    }
+
+    /// <summary>How long a heartbeat counts an instance as live.</summary>
+    public TimeSpan HeartbeatLifetime => 5 * Heartbeat;
+
+    private TimeSpan Heartbeat => _poll < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : _poll;
+
+    /// <summary>
+    /// Notes the newest change before this instance loads from the store at start: whatever is
+    /// committed after that point is applied from the log, so nothing slips between the load and the feed.
+    /// </summary>
+    public async Task MarkStartAsync(CancellationToken cancellationToken) =>
+        _status.MarkApplied(await _store.LastChangeAsync(cancellationToken));
+
+    // The embedded engine has nothing to follow. Npgsql's types are named only in the methods below,
+    // so an instance on SQLite never loads that assembly.
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        _store is PostgresStore store ? FollowStoreAsync(store, stoppingToken) : Task.CompletedTask;
+
+    /// <summary>Reconnection to the shared store: backs off, never gives up, and reports each failure as an outage.</summary>
+    private ResiliencePipeline Reconnection() =>
+        new ResiliencePipelineBuilder { TimeProvider = _time }
             .AddRetry(new RetryStrategyOptions
             {
                 ShouldHandle = new PredicateBuilder().Handle<StoreUnavailableException>().Handle<NpgsqlException>(PostgresStore.IsTransient),
@@ -63,32 +83,15 @@ internal sealed partial class StoreChangeFeed : BackgroundService
                 },
             })
             .Build();
-    }
 
-    /// <summary>How long a heartbeat counts an instance as live.</summary>
-    public TimeSpan HeartbeatLifetime => 5 * Heartbeat;
-
-    private TimeSpan Heartbeat => _poll < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : _poll;
-
-    /// <summary>
-    /// Notes the newest change before this instance loads from the store at start: whatever is
-    /// committed after that point is applied from the log, so nothing slips between the load and the feed.
-    /// </summary>
-    public async Task MarkStartAsync(CancellationToken cancellationToken) =>
-        _status.MarkApplied(await _store.LastChangeAsync(cancellationToken));
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    private async Task FollowStoreAsync(PostgresStore store, CancellationToken stoppingToken)
     {
-        if (_store is not PostgresStore store)
-        {
-            return;
-        }
-
+        var reconnect = Reconnection();
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                await using var listener = await _reconnect.ExecuteAsync(ConnectAsync, (store, stoppingToken), stoppingToken);
+                await using var listener = await reconnect.ExecuteAsync(ConnectAsync, (store, stoppingToken), stoppingToken);
                 await FollowAsync(listener, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

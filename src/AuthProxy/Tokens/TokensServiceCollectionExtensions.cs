@@ -2,9 +2,6 @@ using AuthProxy.Telemetry;
 using AuthProxy.Tokens.DataHub;
 using AuthProxy.Tokens.GridGain;
 using AuthProxy.Tokens.Gsql;
-using GraphQL;
-using GraphQL.SystemTextJson;
-using GraphQL.Types;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace AuthProxy.Tokens;
@@ -35,10 +32,7 @@ internal static class TokensServiceCollectionExtensions
         services.TryAddSingleton<GsqlSecretService>();
         services.TryAddSingleton<GridGainAuthService>();
         services.TryAddSingleton<PersonalTokenService>();
-        services.TryAddSingleton<ISchema, AccessTokenSchema>();
-        services.TryAddSingleton<IDocumentExecuter, DocumentExecuter>();
-        services.TryAddSingleton<IGraphQLTextSerializer, GraphQLSerializer>();
-        services.TryAddSingleton<GraphQLRequestHandler>();
+        services.TryAddSingleton(GraphQLRequestHandler.Create);
         return services;
     }
 }

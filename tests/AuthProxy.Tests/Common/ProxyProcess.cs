@@ -26,6 +26,9 @@ public sealed class ProxyProcess : IAsyncDisposable
 
     public HttpClient Client { get; }
 
+    /// <summary>The running process's id, for what <c>/proc</c> tells about it.</summary>
+    public int ProcessId => _process?.Id ?? throw new InvalidOperationException("not started");
+
     /// <summary>What the process wrote, for a failing test's message.</summary>
     public string Output => string.Join('\n', _output);
 

@@ -34,6 +34,15 @@ internal sealed partial class GraphQLRequestHandler(ISchema schema, IDocumentExe
 
     private static readonly string TooLarge = $"The request is larger than {RequestJson.MaxBytes} bytes.";
 
+    /// <summary>
+    /// The handler with DataHub's schema and graphql-dotnet's executer and serializer, made by the
+    /// container on the first GraphQL request: until then graphql-dotnet is not loaded at all.
+    /// </summary>
+    public static GraphQLRequestHandler Create(IServiceProvider services) =>
+        new(new AccessTokenSchema(), new DocumentExecuter(), new GraphQL.SystemTextJson.GraphQLSerializer(),
+            services.GetRequiredService<IOptions<GraphQLOptions>>(), services.GetRequiredService<TimeProvider>(),
+            services.GetRequiredService<ILogger<GraphQLRequestHandler>>());
+
     /// <summary>graphql-dotnet's standard rules, after the guard that makes them honour cancellation and stop at MaxErrors.</summary>
     private readonly IValidationRule[] _rules = [new ValidationGuardRule(options.Value.MaxErrors), .. DocumentValidator.CoreRules];
 
