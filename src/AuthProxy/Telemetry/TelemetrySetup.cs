@@ -30,11 +30,12 @@ internal static class TelemetrySetup
 
     /// <summary>
     /// Per-request instruments left out of /metrics and OTLP: in-flight gauges (two updates a request
-    /// each) and routing's match attempts. <c>http.server.request.duration</c> and
-    /// <c>http.client.request.duration</c> stay, with their counts.
+    /// each), HttpClient's open connections (a pooled connection turns active and idle again on every
+    /// request, two updates) and routing's match attempts. <c>http.server.request.duration</c> and
+    /// <c>http.client.request.duration</c> stay, with their counts; Kestrel's connection gauges stay.
     /// </summary>
     internal static readonly string[] PerRequestInstrumentsDropped =
-        ["http.server.active_requests", "http.client.active_requests", "aspnetcore.routing.match_attempts"];
+        ["http.server.active_requests", "http.client.active_requests", "http.client.open_connections", "aspnetcore.routing.match_attempts"];
 
     private static readonly string[] UntracedPaths = ["/healthz", "/readyz", MetricsPath];
 
