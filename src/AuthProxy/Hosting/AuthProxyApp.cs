@@ -54,14 +54,17 @@ public static partial class AuthProxyApp
         // The slim builder leaves out what a proxy in front of HTTP/1.1 and HTTP/2 backends never uses:
         // IIS integration, HTTP/3 (QUIC) and the Debug logger. Each would load its assemblies and code at
         // start, and keep them resident. Kestrel's HTTPS endpoints from configuration, the console's
-        // json and systemd formats, the EventSource logger (dotnet-trace) and routing's regex and alpha
-        // constraints are put back.
+        // json and systemd formats, the EventSource logger (dotnet-trace), the trace ids of log scopes
+        // and routing's regex and alpha constraints are put back, as the full builder has them.
         var builder = WebApplication.CreateSlimBuilder(args);
         builder.WebHost.UseKestrelHttpsConfiguration();
         builder.Logging.AddConsole().AddEventSourceLogger()
             .Configure(options => options.ActivityTrackingOptions = ActivityTrackingOptions.SpanId | ActivityTrackingOptions.TraceId | ActivityTrackingOptions.ParentId);
-        // The slim builder sets the console's format to "simple" after binding Logging:Console; the operator's setting decides.
-        builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(builder.Configuration.GetSection("Logging:Console"));
+        // The slim builder names the console's format ("simple"); the full builder leaves it unnamed, so
+        // Logging:Console's own FormatterName, or its older keys (IncludeScopes, TimestampFormat,
+        // Format=Systemd), decide. Put back as the full builder has it.
+        builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(options => options.FormatterName = null)
+            .Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(builder.Configuration.GetSection("Logging:Console"));
         builder.Services.AddRouting();
         var settingsPath = Settings.SettingsFile.Resolve(args, builder.Environment.ContentRootPath);
         var settingsFiles = Settings.SettingsFile.Add(builder.Configuration, settingsPath);
