@@ -1,12 +1,14 @@
 using System.Security.Authentication;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 
 namespace AuthProxy.Tls;
 
 /// <summary>
-/// Checks the listener's TLS at start with the other options: the certificate's files load, and no
+/// Checks the listener's TLS at start with the other options: the certificate's files load, no
 /// Kestrel setting lowers the protocol floor below TLS 1.2 (<c>Kestrel:EndpointDefaults:SslProtocols</c>,
-/// <c>Kestrel:Endpoints:NAME:SslProtocols</c>, an SNI entry's).
+/// <c>Kestrel:Endpoints:NAME:SslProtocols</c>, an SNI entry's), and every <c>Protocols</c> setting
+/// reads and offers HTTP/1.1 or HTTP/2.
 /// </summary>
 internal sealed class ListenerTlsValidator(ListenerCertificate certificate, IConfiguration configuration) : IValidateOptions<ListenerCertificateOptions>
 {
@@ -25,6 +27,17 @@ internal sealed class ListenerTlsValidator(ListenerCertificate certificate, ICon
                 {
                     problems.Add($"{section.Path}: '{value}' is refused; AuthProxy's listener offers TLS 1.2 and TLS 1.3 only (Tls12, Tls13)");
                 }
+            }
+        }
+
+        // HTTP/3's transport (QUIC) is not loaded: a listener given HTTP/3 alone could not start, and
+        // a value Kestrel cannot read would stop the start with a stack trace. One problem line each.
+        foreach (var section in Descendants(configuration.GetSection("Kestrel")).Where(s => string.Equals(s.Key, "Protocols", StringComparison.OrdinalIgnoreCase)))
+        {
+            if (section.Value is { } value
+                && (!Enum.TryParse<HttpProtocols>(value, ignoreCase: true, out var protocols) || (protocols & HttpProtocols.Http1AndHttp2) == 0))
+            {
+                problems.Add($"{section.Path}: '{value}' is refused; AuthProxy's listener offers HTTP/1.1 and HTTP/2 (Http1, Http2, Http1AndHttp2), not HTTP/3");
             }
         }
 

@@ -113,6 +113,34 @@ public sealed class ListenerTlsTests(BackendProcess backend) : IDisposable
         Assert.Contains(refused.Problems, p => p.StartsWith($"{section}: '", StringComparison.Ordinal) && p.Contains("TLS 1.2 and TLS 1.3 only", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("Kestrel:EndpointDefaults:Protocols", "Http3")]
+    [InlineData("Kestrel:Endpoints:Main:Protocols", "Http3")]
+    [InlineData("Kestrel:EndpointDefaults:Protocols", "None")]
+    [InlineData("Kestrel:EndpointDefaults:Protocols", "Http4")]
+    public async Task AProtocolsSettingWithoutHttp1OrHttp2_IsRefusedAtStart(string setting, string value)
+    {
+        var (path, key) = TestCertificateAuthority.WritePem(_ca.IssueServer("localhost"), _directory, "listener");
+
+        var refused = await Assert.ThrowsAsync<ConfigurationProblemsException>(() => StartAsync(path, key, (setting, value)));
+
+        Assert.Contains(refused.Problems, p => p == $"{setting}: '{value}' is refused; AuthProxy's listener offers HTTP/1.1 and HTTP/2 (Http1, Http2, Http1AndHttp2), not HTTP/3");
+    }
+
+    [Fact]
+    public async Task HttpThreeBesideOneAndTwo_IsServedAsHttp2()
+    {
+        var (path, key) = TestCertificateAuthority.WritePem(_ca.IssueServer("localhost"), _directory, "listener");
+        await using var proxy = await StartAsync(path, key, ("Kestrel:EndpointDefaults:Protocols", "Http1AndHttp2AndHttp3"));
+        using var client = Client(proxy, new ConcurrentQueue<string>());
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/healthz") { Version = HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionExact };
+
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(HttpVersion.Version20, response.Version);
+    }
+
     [Fact]
     public async Task CertificateNotMatchingItsKey_IsRefusedAtStart()
     {
