@@ -18,25 +18,24 @@ internal sealed class ListenerTlsValidator(ListenerCertificate certificate, ICon
     public ValidateOptionsResult Validate(string? name, ListenerCertificateOptions options)
     {
         var problems = new List<string>(certificate.Problems);
-        foreach (var section in Descendants(configuration.GetSection("Kestrel")).Where(s => string.Equals(s.Key, "SslProtocols", StringComparison.OrdinalIgnoreCase)))
+        foreach (var section in Descendants(configuration.GetSection("Kestrel")))
         {
-            var values = section.Value is { } single ? single.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) : [];
-            foreach (var value in values.Concat(section.GetChildren().Select(c => c.Value).OfType<string>()))
+            if (string.Equals(section.Key, "SslProtocols", StringComparison.OrdinalIgnoreCase))
             {
-                if (!Enum.TryParse<SslProtocols>(value, ignoreCase: true, out var protocols) || protocols == SslProtocols.None || (protocols & ~Allowed) != 0)
+                var values = section.Value is { } single ? single.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) : [];
+                foreach (var value in values.Concat(section.GetChildren().Select(c => c.Value).OfType<string>()))
                 {
-                    problems.Add($"{section.Path}: '{value}' is refused; AuthProxy's listener offers TLS 1.2 and TLS 1.3 only (Tls12, Tls13)");
+                    if (!Enum.TryParse<SslProtocols>(value, ignoreCase: true, out var protocols) || protocols == SslProtocols.None || (protocols & ~Allowed) != 0)
+                    {
+                        problems.Add($"{section.Path}: '{value}' is refused; AuthProxy's listener offers TLS 1.2 and TLS 1.3 only (Tls12, Tls13)");
+                    }
                 }
             }
-        }
-
-        // HTTP/3's transport (QUIC) is not loaded: a listener given HTTP/3 alone could not start, and
-        // a value Kestrel cannot read would stop the start with a stack trace. One problem line each.
-        foreach (var section in Descendants(configuration.GetSection("Kestrel")).Where(s => string.Equals(s.Key, "Protocols", StringComparison.OrdinalIgnoreCase)))
-        {
-            if (section.Value is { } value
+            else if (string.Equals(section.Key, "Protocols", StringComparison.OrdinalIgnoreCase) && section.Value is { } value
                 && (!Enum.TryParse<HttpProtocols>(value, ignoreCase: true, out var protocols) || (protocols & HttpProtocols.Http1AndHttp2) == 0))
             {
+                // HTTP/3's transport (QUIC) is not loaded: HTTP/3 alone would stop the start with
+                // Kestrel's stack trace, and Kestrel silently replaces a value it cannot read with its default.
                 problems.Add($"{section.Path}: '{value}' is refused; AuthProxy's listener offers HTTP/1.1 and HTTP/2 (Http1, Http2, Http1AndHttp2), not HTTP/3");
             }
         }
