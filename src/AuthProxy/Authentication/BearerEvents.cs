@@ -7,8 +7,9 @@ namespace AuthProxy.Authentication;
 /// <summary>
 /// JwtBearer's events for the <c>Bearer</c> scheme. <see cref="MessageReceived"/> reads the token
 /// under SPEC §6's header rules (one <c>Authorization</c> header, the scheme in any case, nothing
-/// but the token after it) instead of JwtBearer's lenient prefix match, and decides a token
-/// <see cref="VerifiedTokenCache"/> remembers on the spot; <see cref="Challenge"/> and
+/// but the token after it) instead of JwtBearer's lenient prefix match, and decides on the spot a
+/// token <see cref="VerifiedTokenCache"/> remembers or the request's policy step already checked
+/// (<see cref="BearerTokenLookup"/>); <see cref="Challenge"/> and
 /// <see cref="Forbidden"/> write the typed refusal in the route's error style with
 /// <see cref="RefusalWriter"/>, in place of JwtBearer's bare 401 and 403.
 /// </summary>
@@ -41,19 +42,20 @@ internal sealed partial class BearerEvents(TokenValidator validator, ILogger<Bea
                     // An empty token would send JwtBearer back to the header; it is a missing one.
                     Fail(context, Denials.Missing);
                 }
-                else if ((context.HttpContext.Features.Get<RememberedTokenLookup>() is { } looked ? looked.Found : validator.Remembered(token)) is { } remembered)
+                else if ((context.HttpContext.Features.Get<BearerTokenLookup>() is { } looked ? looked.Validation : validator.Remembered(token)) is { } decided)
                 {
-                    // A token that passed every check before, checked again for what can change
-                    // (expiry, user, revocation): decided here, before JwtBearer copies its
-                    // parameters and calls the token handler for a signature already verified.
-                    if (remembered.Caller is { } caller)
+                    // A token this request's policy step already decided, or one that passed every
+                    // check before, checked again for what can change (expiry, user, revocation):
+                    // decided here, before JwtBearer copies its parameters and calls the token
+                    // handler for a signature already verified.
+                    if (decided.Caller is { } caller)
                     {
                         context.Principal = caller.Principal;
                         context.Success();
                     }
                     else
                     {
-                        Fail(context, remembered.Refusal);
+                        Fail(context, decided.Refusal);
                     }
                 }
                 else

@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using AuthProxy.Authentication;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Yarp.ReverseProxy.Model;
 
@@ -12,9 +11,9 @@ namespace AuthProxy.Policy;
 /// with a Bearer token is decided here, by the same <see cref="AuthPolicyHandler.Evaluate"/> the
 /// policy handler runs, and forwarded through the same <see cref="RefusalResultHandler.AllowAsync"/>:
 /// a token <see cref="VerifiedTokenCache"/> remembers (checked again for expiry, user and revocation
-/// by <see cref="TokenValidator.Remembered"/>) without any per-request object of the authentication
-/// and authorization services; any other token after JwtBearer's <c>Bearer</c> scheme has
-/// authenticated it, without the policy evaluator, the authorization service and their results.
+/// by <see cref="TokenValidator.Remembered"/>), and any other token after <see cref="TokenValidator"/>
+/// has checked it in full (what JwtBearer's <c>Bearer</c> scheme would run), without any per-request
+/// object of the authentication and authorization services.
 /// Anonymous proxied routes, which that middleware would only pass on, are passed on at once.
 /// </summary>
 /// <remarks>
@@ -64,41 +63,36 @@ internal sealed class PolicyDecisionMiddleware
             return _full.Invoke(context);
         }
 
-        if (_tokens.Remembered(token) is not { } remembered)
-        {
-            context.Features.Set(RememberedTokenLookup.Miss); // JwtBearer checks it in full without a second look-up
-            return DecideAsync(context, definition);
-        }
+        return _tokens.Remembered(token) is { } remembered
+            ? Decide(context, definition, remembered)
+            : CheckAndDecideAsync(context, definition, token.ToString());
+    }
 
-        if (remembered.Caller is { } caller && Allowed(context, caller, caller.Principal, definition) is { } allowed)
+    /// <summary>
+    /// Forwards the request when the token's validation holds a caller the policy allows. Anything
+    /// else (revoked, refused by the check or by the policy) goes through the full path, whose
+    /// Bearer scheme takes this validation (<see cref="BearerTokenLookup"/>) instead of deciding
+    /// the token again, and answers as it would have.
+    /// </summary>
+    private Task Decide(HttpContext context, AuthPolicyDefinition definition, TokenValidation validation)
+    {
+        if (validation.Caller is { } caller && Allowed(context, caller, caller.Principal, definition) is { } allowed)
         {
             return _results.AllowAsync(_next, context, definition, allowed);
         }
 
-        // Revoked, or refused by the policy: the full path decides again and answers, without a second look-up.
-        context.Features.Set(new RememberedTokenLookup(remembered));
+        context.Features.Set(new BearerTokenLookup(validation));
         return _full.Invoke(context);
     }
 
     /// <summary>
-    /// A token not remembered: authenticated by JwtBearer's <c>Bearer</c> scheme, as the full path
-    /// would (its <see cref="AuthProxyTokenHandler"/>, events and refusals), then decided here when
-    /// the policy allows it. A refusal of either goes through the full path, which decides and
-    /// answers it as before; the scheme's handler keeps its result for the request, so the token is
-    /// not checked twice.
+    /// A token not remembered: checked in full by <see cref="TokenValidator"/>, the check the Bearer
+    /// scheme's <see cref="AuthProxyTokenHandler"/> makes, then decided as a remembered one. A new
+    /// token costs its check and nothing of the authentication service's per-request objects
+    /// (handler, contexts, copied parameters, ticket).
     /// </summary>
-    private async Task DecideAsync(HttpContext context, AuthPolicyDefinition definition)
-    {
-        var result = await context.AuthenticateAsync(AuthSchemes.Bearer);
-        if (result.Succeeded && CallerIdentity.From(result.Principal) is { } caller
-            && Allowed(context, caller, result.Principal, definition) is { } allowed)
-        {
-            await _results.AllowAsync(_next, context, definition, allowed);
-            return;
-        }
-
-        await _full.Invoke(context);
-    }
+    private async Task CheckAndDecideAsync(HttpContext context, AuthPolicyDefinition definition, string token) =>
+        await Decide(context, definition, await _tokens.ValidateAsync(token, TokenUse.Request, CancellationToken.None));
 
     /// <summary>
     /// The routes-file policy of a proxied route that takes Bearer and decides without reading the

@@ -384,11 +384,12 @@ public sealed partial class RememberedDecisionTests(BackendProcess backend)
     }
 
     /// <summary>
-    /// A token not remembered is authenticated by the Bearer scheme once per request, however the
-    /// request ends: allowed (decided by the authorization step), refused by the route's policy or
-    /// refused as a token (both answered by the full path, which reuses the scheme's result). Each
-    /// request counts one look-up miss, one decision and, when the scheme refused it, one Bearer refusal line;
-    /// every answer is the one a user of the route expects.
+    /// A token not remembered is checked in full once per request, however the request ends:
+    /// allowed (decided by the authorization step), refused by the route's policy or refused as a
+    /// token (both answered by the full path, whose Bearer scheme takes the check's result). Each
+    /// request counts one look-up miss, one decision and, when the token was refused, one Bearer refusal line;
+    /// every answer is the one a user of the route expects. A token that passed is remembered at its
+    /// second request, not its first: one request, one check.
     /// </summary>
     [Fact]
     public async Task ANewToken_IsCheckedOncePerRequest_AllowedOrRefused()
@@ -426,9 +427,18 @@ public sealed partial class RememberedDecisionTests(BackendProcess backend)
             return TestTokens.Hs256(claims);
         }
 
-        await OnceAsync("/restpp/query/social/q", Fresh("social"), HttpStatusCode.OK, "allowed", null);
-        await OnceAsync("/restpp/query/finance/q", Fresh("social"), HttpStatusCode.Forbidden, "refused", "is scoped to graph social, not finance");
-        await OnceAsync("/restpp/graph/social/v", Fresh("social"), HttpStatusCode.Forbidden, "refused", "lacks WRITE_DATA on graph social");
+        async Task RememberedAtItsSecondRequestAsync(string path, string token, HttpStatusCode expected, string result, string? says)
+        {
+            await OnceAsync(path, token, expected, result, says);
+            await OnceAsync(path, token, expected, result, says); // still a miss: the first request checked it once
+            var hits = await LookupsAsync(proxy, "hit");
+            Assert.Equal(expected, (await SendAsync(proxy, path, token)).Status);
+            await ProxyHost.EventuallyAsync(async () => await LookupsAsync(proxy, "hit") >= hits + 1, "the third request finds it remembered");
+        }
+
+        await RememberedAtItsSecondRequestAsync("/restpp/query/social/q", Fresh("social"), HttpStatusCode.OK, "allowed", null);
+        await RememberedAtItsSecondRequestAsync("/restpp/query/finance/q", Fresh("social"), HttpStatusCode.Forbidden, "refused", "is scoped to graph social, not finance");
+        await RememberedAtItsSecondRequestAsync("/restpp/graph/social/v", Fresh("social"), HttpStatusCode.Forbidden, "refused", "lacks WRITE_DATA on graph social");
         await OnceAsync("/restpp/query/social/q", TestTokens.Hs256(TestTokens.Claims("kevin", "social"), secret: new string('x', 48)),
             HttpStatusCode.Unauthorized, "refused", "failed signature verification");
     }
