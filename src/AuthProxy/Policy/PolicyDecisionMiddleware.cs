@@ -91,8 +91,24 @@ internal sealed class PolicyDecisionMiddleware
     /// token costs its check and nothing of the authentication service's per-request objects
     /// (handler, contexts, copied parameters, ticket).
     /// </summary>
-    private async Task CheckAndDecideAsync(HttpContext context, AuthPolicyDefinition definition, string token) =>
-        await Decide(context, definition, await _tokens.ValidateAsync(token, TokenUse.Request, CancellationToken.None));
+    private async Task CheckAndDecideAsync(HttpContext context, AuthPolicyDefinition definition, string token)
+    {
+        TokenValidation validation;
+        try
+        {
+            validation = await _tokens.ValidateAsync(token, TokenUse.Request, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The check refuses by returning, never by throwing. Should it throw all the same, the
+            // request is the full path's: JwtBearer turns a token handler's exception into a refused
+            // token (401), so hostile input meeting a fault is still a refusal, not a 500.
+            await _full.Invoke(context);
+            return;
+        }
+
+        await Decide(context, definition, validation);
+    }
 
     /// <summary>
     /// The routes-file policy of a proxied route that takes Bearer and decides without reading the

@@ -443,6 +443,28 @@ public sealed partial class RememberedDecisionTests(BackendProcess backend)
             HttpStatusCode.Unauthorized, "refused", "failed signature verification");
     }
 
+    /// <summary>
+    /// The check refuses by returning, never by throwing. Should it throw all the same (here: its
+    /// clock fails), a new token on a proxied route is still a refused token, answered 401 in the
+    /// route's style as JwtBearer answers a failing token handler, not a 500.
+    /// </summary>
+    [Fact]
+    public async Task ACheckThatThrows_IsARefusedToken_NotAFault()
+    {
+        await using var proxy = await ProxyHost.StartAsync(TestRoutes.Standard(backend.BaseAddress), configure: builder =>
+            builder.Services.AddSingleton(services => ActivatorUtilities.CreateInstance<AuthProxy.Authentication.TokenValidator>(services, new FailingClock())));
+
+        var (status, body) = await SendAsync(proxy, "/restpp/query/social/q", TestTokens.Hs256(TestTokens.Claims("kevin", "social")));
+        Assert.Equal(HttpStatusCode.Unauthorized, status);
+        Assert.Contains("\"code\":\"REST-10016\"", body, StringComparison.Ordinal);
+    }
+
+    /// <summary>A clock that fails when read, for the token check alone.</summary>
+    private sealed class FailingClock : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => throw new InvalidOperationException("the clock failed");
+    }
+
     /// <summary>Null when the remembered token gets the answer a fresh token of the same claims gets; otherwise both answers.</summary>
     private static async Task<string?> DifferenceAsync(ProxyHost proxy, string method, string target, string headers, string remembered, int? expected = null)
     {
