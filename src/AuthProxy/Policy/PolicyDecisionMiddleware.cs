@@ -65,7 +65,7 @@ internal sealed class PolicyDecisionMiddleware
 
         return _tokens.Remembered(token) is { } remembered
             ? Decide(context, definition, remembered)
-            : CheckAndDecideAsync(context, definition, token.ToString());
+            : CheckAndDecide(context, definition, token.ToString());
     }
 
     /// <summary>
@@ -91,12 +91,20 @@ internal sealed class PolicyDecisionMiddleware
     /// token costs its check and nothing of the authentication service's per-request objects
     /// (handler, contexts, copied parameters, ticket).
     /// </summary>
-    private async Task CheckAndDecideAsync(HttpContext context, AuthPolicyDefinition definition, string token)
+    private Task CheckAndDecide(HttpContext context, AuthPolicyDefinition definition, string token)
+    {
+        // With its keys at hand the check completes at once: decided without a state machine of its own.
+        var check = _tokens.ValidateAsync(token, TokenUse.Request, CancellationToken.None);
+        return check.IsCompletedSuccessfully ? Decide(context, definition, check.Result) : CheckAndDecideAsync(context, definition, check);
+    }
+
+    /// <summary><see cref="CheckAndDecide"/> for a check that waits (a key source fetching for an unknown key id) or failed.</summary>
+    private async Task CheckAndDecideAsync(HttpContext context, AuthPolicyDefinition definition, ValueTask<TokenValidation> check)
     {
         TokenValidation validation;
         try
         {
-            validation = await _tokens.ValidateAsync(token, TokenUse.Request, CancellationToken.None);
+            validation = await check;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
