@@ -149,7 +149,6 @@ public static partial class AuthProxyApp
         }
 
         app.UseMiddleware<CrossSiteGuard>();
-        app.UseMiddleware<DecisionTimerMiddleware>();
         app.UseMiddleware<PolicyDecisionMiddleware>(); // authorization, remembered tokens decided first
         HealthEndpoints.Map(app);
         // Anonymous: with a management listener it is served there only (see ManagementListenerMiddleware).

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using AuthProxy.Authentication;
+using AuthProxy.Telemetry;
 using Microsoft.AspNetCore.Authorization;
 using Yarp.ReverseProxy.Model;
 
@@ -29,15 +30,17 @@ internal sealed class PolicyDecisionMiddleware
     private readonly AuthPolicyProvider _policies;
     private readonly TokenValidator _tokens;
     private readonly RefusalResultHandler _results;
+    private readonly TimeProvider _time;
 
     public PolicyDecisionMiddleware(RequestDelegate next, IAuthorizationPolicyProvider policies, IServiceProvider services,
-        TokenValidator tokens, IAuthorizationMiddlewareResultHandler results)
+        TokenValidator tokens, IAuthorizationMiddlewareResultHandler results, TimeProvider time)
     {
         _next = next;
         _full = new AuthorizationMiddleware(next, policies, services);
         _policies = (AuthPolicyProvider)policies;
         _tokens = tokens;
         _results = (RefusalResultHandler)results;
+        _time = time;
     }
 
     public Task InvokeAsync(HttpContext context)
@@ -45,19 +48,21 @@ internal sealed class PolicyDecisionMiddleware
         var metadata = context.GetEndpoint()?.Metadata;
         if (metadata?.GetMetadata<RouteModel>() is null)
         {
-            return _full.Invoke(context);
+            return Full(context);
         }
 
         var authorize = metadata.GetOrderedMetadata<IAuthorizeData>();
         if (authorize.Count == 0)
         {
             // YARP's "anonymous": AllowAnonymous and no policy, which AuthorizationMiddleware only passes on.
+            // Nothing is decided, so nothing is timed.
             return metadata.GetMetadata<IAllowAnonymous>() is not null && metadata.GetMetadata<AuthorizationPolicy>() is null
                 && metadata.GetMetadata<IAuthorizationRequirementData>() is null
                 ? _next(context)
-                : _full.Invoke(context);
+                : Full(context);
         }
 
+        StartDecision(context);
         if (authorize.Count != 1 || BearerPolicy(context, metadata, authorize[0], out var token) is not { } definition)
         {
             return _full.Invoke(context);
@@ -67,6 +72,17 @@ internal sealed class PolicyDecisionMiddleware
             ? Decide(context, definition, remembered)
             : CheckAndDecide(context, definition, token.ToString());
     }
+
+    /// <summary>Authentication and authorization by ASP.NET Core's middleware, timed as a decision.</summary>
+    private Task Full(HttpContext context)
+    {
+        StartDecision(context);
+        return _full.Invoke(context);
+    }
+
+    /// <summary>Notes when the decision starts, for its latency and span (<see cref="DecisionTelemetry"/>).</summary>
+    private void StartDecision(HttpContext context) =>
+        context.Features.Set(new DecisionStart(_time.GetTimestamp(), _time.GetUtcNow()));
 
     /// <summary>
     /// Forwards the request when the token's validation holds a caller the policy allows. Anything

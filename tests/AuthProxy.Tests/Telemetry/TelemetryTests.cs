@@ -69,6 +69,8 @@ public sealed partial class TelemetryTests(BackendProcess backend) : IAsyncLifet
         Assert.Contains(decisions, p => Tag(p, "result") == "allowed" && p.GetSumLong() == 1);
         var latency = MetricPoints("authproxy.decision.duration");
         Assert.Contains(latency, p => Tag(p, "result") == "allowed" && p.GetHistogramCount() == 1);
+        // Timed from the start of the decision: a latency of zero would mean its start was never noted.
+        Assert.All(latency, p => Assert.True(p.GetHistogramSum() > 0, "a decision's latency is measured"));
         Assert.Equal("s", _metrics.Single(m => m.Name == "authproxy.decision.duration").Unit);
         Assert.False(string.IsNullOrEmpty(_metrics.Single(m => m.Name == "authproxy.decisions").Description));
         Assert.Contains(MetricPoints("authproxy.upstream.duration"), p => Tag(p, "cluster") == "restpp" && Tag(p, "outcome") == "2xx");
