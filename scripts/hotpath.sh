@@ -12,8 +12,8 @@
 # turn for --warmup seconds, and at least 15 s an arm (.NET's cost per request settles only once
 # tiered compilation has recompiled the hot code); then each round runs every arm in a new random
 # order: a few seconds of the arm's load, then one measured wrk window. Requests/s come from wrk;
-# CPU from /proc/PID/stat (utime + stime) before and after the window, divided by the requests wrk
-# completed; VmRSS after it. The best of the rounds is reported, with ratios to AuthProxy's
+# CPU from /proc/PID/stat (utime + stime, and each apart) before and after the window, divided by
+# the requests wrk completed, with the threads' context switches per request; VmRSS after it. The best of the rounds is reported, with ratios to AuthProxy's
 # anonymous route and to the bare YARP app, and written to bench/results/hotpath-DATE.md; last come
 # the paired ratios (each arm against the anonymous route and the bare app of the same round, the
 # median over the rounds with its range), which a shared machine's drift disturbs less. For
@@ -183,15 +183,17 @@ process_tree() {
   cat /proc/"$pid"/task/*/children 2>/dev/null | tr ' ' '\n' | sed '/^$/d' || true
 }
 
-# utime + stime of the tree, in clock ticks.
+# utime and stime of the tree, in clock ticks, and its threads' context switches (voluntary and not).
 cpu_ticks() {
-  local total=0 pid stat fields
+  local user=0 kernel=0 switches=0 pid stat fields
   for pid in $(process_tree "$1"); do
     stat=$(<"/proc/$pid/stat") || continue
     read -r -a fields <<<"${stat##*) }"
-    total=$((total + fields[11] + fields[12]))
+    user=$((user + fields[11]))
+    kernel=$((kernel + fields[12]))
+    switches=$((switches + $(cat /proc/"$pid"/task/*/status 2>/dev/null | awk '/ctxt_switches:/ { n += $2 } END { print n + 0 }')))
   done
-  echo "$total"
+  echo "$user $kernel $switches"
 }
 
 # CPU 0's busy and total ticks (/proc/stat), to tell how much of it other processes took.
@@ -551,10 +553,13 @@ measure_arm() { # ARM ROUND
   local allocated_before allocated_after
   allocated_before=$(allocated_bytes "$name")
   cpu0_before=($(cpu0_ticks))
-  before=$(cpu_ticks "$pid")
+  local -a ticks_before ticks_after
+  ticks_before=($(cpu_ticks "$pid"))
   load_arm "$arm" "$duration" "$run/wrk-$arm-$round.txt"
-  after=$(cpu_ticks "$pid")
+  ticks_after=($(cpu_ticks "$pid"))
   cpu0_after=($(cpu0_ticks))
+  before=$((ticks_before[0] + ticks_before[1]))
+  after=$((ticks_after[0] + ticks_after[1]))
   allocated_after=$(allocated_bytes "$name")
   local rss
   rss=$(rss_kb "$pid")
@@ -565,8 +570,11 @@ measure_arm() { # ARM ROUND
   rps=$(awk '/^Requests\/sec:/ { print $2 }' <<<"$measured")
   errors=$(awk '/Non-2xx or 3xx responses:/ { n += $NF } /Socket errors:/ { gsub(/[^0-9 ]/, ""); for (i = 1; i <= NF; i++) n += $i } END { print n + 0 }' <<<"$measured")
   [ -n "$requests" ] && [ "$requests" -gt 0 ] || { echo "$measured" >&2; fail "arm $arm: wrk completed no requests"; }
-  local cpu_us
+  local cpu_us user_us kernel_us switches
   cpu_us=$(awk -v t=$((after - before)) -v hz="$clock_ticks" -v n="$requests" 'BEGIN { printf "%.1f", t * 1e6 / hz / n }')
+  user_us=$(awk -v t=$((ticks_after[0] - ticks_before[0])) -v hz="$clock_ticks" -v n="$requests" 'BEGIN { printf "%.1f", t * 1e6 / hz / n }')
+  kernel_us=$(awk -v t=$((ticks_after[1] - ticks_before[1])) -v hz="$clock_ticks" -v n="$requests" 'BEGIN { printf "%.1f", t * 1e6 / hz / n }')
+  switches=$(awk -v t=$((ticks_after[2] - ticks_before[2])) -v n="$requests" 'BEGIN { printf "%.2f", t / n }')
   # A cold window is cold while its process has not been sent more tokens than the file holds.
   local wrapped=0
   [[ $arm != *-cold ]] || [ "${sent[$arm]}" -le "${token_count[$arm]}" ] || wrapped=1
@@ -575,9 +583,10 @@ measure_arm() { # ARM ROUND
     'BEGIN { printf "%.0f", (all > 0 ? 100 * (busy - t) / all : 0) }')
   local bytes=-
   [ -z "$allocated_before" ] || [ -z "$allocated_after" ] || bytes=$(awk -v a="$allocated_before" -v b="$allocated_after" -v n="$requests" 'BEGIN { printf "%.0f", (b - a) / n }')
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$arm" "$rps" "$requests" "$cpu_us" "$rss" "$errors" "$wrapped" "$others" "$bytes" >>"$results"
-  printf '   %-12s %9.0f req/s  %6.1f CPU µs/request  %4d MB RSS  %3d%% of CPU 0 used by others%s\n' "$arm" "$rps" "$cpu_us" \
-    $((rss / 1024)) "$others" "$([ "$errors" -eq 0 ] || echo "  ($errors errors)")"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$arm" "$rps" "$requests" "$cpu_us" "$rss" "$errors" "$wrapped" "$others" "$bytes" \
+    "$user_us" "$kernel_us" "$switches" >>"$results"
+  printf '   %-12s %9.0f req/s  %6.1f CPU µs/request (user %.1f, kernel %.1f, %.2f switches)  %4d MB RSS  %3d%% of CPU 0 used by others%s\n' "$arm" "$rps" "$cpu_us" \
+    "$user_us" "$kernel_us" "$switches" $((rss / 1024)) "$others" "$([ "$errors" -eq 0 ] || echo "  ($errors errors)")"
 }
 
 # --- rounds --------------------------------------------------------------------------------------
@@ -660,13 +669,13 @@ summary=$(
     awk -F'\t' -v arm="$arm" -v sig="${signature_us[${arm%-cold}]:-}" '
       $2 == arm {
         n++
-        if (best_cpu == "" || $5 < best_cpu) best_cpu = $5
+        if (best_cpu == "" || $5 < best_cpu) { best_cpu = $5; split_of_best = sprintf("%.1f / %.1f / %.2f", $11, $12, $13) }
         if ($3 > best_rps) best_rps = $3
         if ($6 > rss) rss = $6
         errors += $7; wrapped += $8
         if ($10 != "-" && (bytes == "" || $10 + 0 < bytes + 0)) bytes = $10
       }
-      END { if (n) printf "%s\t%s\t%.0f\t%d\t%d\t%d\t%s\t%s\n", arm, best_cpu, best_rps, rss / 1024, errors, wrapped, (sig == "" ? "-" : sig), (bytes == "" ? "-" : bytes) }
+      END { if (n) printf "%s\t%s\t%.0f\t%d\t%d\t%d\t%s\t%s\t%s\n", arm, best_cpu, best_rps, rss / 1024, errors, wrapped, (sig == "" ? "-" : sig), (bytes == "" ? "-" : bytes), split_of_best }
     ' "$results"
   done
 )
@@ -691,18 +700,18 @@ rs256_cpu=$(awk -F'\t' '$1 == "rs256" { print $2 }' <<<"$summary")
   fi
   echo "- best of $rounds shuffled round(s): lowest CPU µs/request, highest requests/s; RSS the largest after any round"
   echo
-  echo "| arm | CPU µs / request | × AuthProxy anonymous | × bare YARP | over anonymous, µs | requests/s | RSS MB | allocated B / request | over anonymous, B |"
-  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
-  while IFS=$'\t' read -r arm cpu rps rss errors wrapped sig bytes; do
+  echo "| arm | CPU µs / request | user / kernel µs, switches / request | × AuthProxy anonymous | × bare YARP | over anonymous, µs | requests/s | RSS MB | allocated B / request | over anonymous, B |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  while IFS=$'\t' read -r arm cpu rps rss errors wrapped sig bytes split; do
     [ -n "$arm" ] || continue
     awk -v title="${title[$arm]}" -v cpu="$cpu" -v rps="$rps" -v rss="$rss" -v anon="$anon_cpu" -v bare="$bare_cpu" -v errors="$errors" \
-      -v bytes="$bytes" -v anon_bytes="${anon_bytes:--}" '
+      -v bytes="$bytes" -v anon_bytes="${anon_bytes:--}" -v parts="$split" '
       function ratio(base) { return base == "" ? "" : sprintf("%.2f", cpu / base) }
       BEGIN {
         over = anon == "" ? "" : sprintf("%+.1f", cpu - anon)
         over_bytes = bytes == "-" || anon_bytes == "-" ? "" : sprintf("%+d", bytes - anon_bytes)
         note = errors > 0 ? " (" errors " errors)" : ""
-        printf "| %s%s | %.1f | %s | %s | %s | %.1fk | %d | %s | %s |\n", title, note, cpu, ratio(anon), ratio(bare), over, rps / 1000, rss, (bytes == "-" ? "" : bytes), over_bytes
+        printf "| %s%s | %.1f | %s | %s | %s | %s | %.1fk | %d | %s | %s |\n", title, note, cpu, parts, ratio(anon), ratio(bare), over, rps / 1000, rss, (bytes == "-" ? "" : bytes), over_bytes
       }'
   done <<<"$summary"
   revoked_cpu=$(awk -F'\t' '$1 == "rs256-revoked" { print $2 }' <<<"$summary")
@@ -729,29 +738,34 @@ rs256_cpu=$(awk -F'\t' '$1 == "rs256" { print $2 }' <<<"$summary")
   echo
   echo "Every round:"
   echo
-  echo "| round | arm | CPU µs / request | requests/s | requests | RSS MB | errors | CPU 0 used by others | allocated B / request |"
-  echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|"
-  awk -F'\t' '{ printf "| %s | %s%s | %s | %.0f | %s | %d | %s | %s%% | %s |\n", $1, $2, ($8 > 0 ? " (tokens reused)" : ""), $5, $3, $4, $6 / 1024, $7, $9, $10 }' "$results"
+  echo "| round | arm | CPU µs / request | user µs | kernel µs | context switches / request | requests/s | requests | RSS MB | errors | CPU 0 used by others | allocated B / request |"
+  echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  awk -F'\t' '{ printf "| %s | %s%s | %s | %s | %s | %s | %.0f | %s | %d | %s | %s%% | %s |\n", $1, $2, ($8 > 0 ? " (tokens reused)" : ""), $5, $11, $12, $13, $3, $4, $6 / 1024, $7, $9, $10 }' "$results"
   if [ "$rounds" -gt 1 ] && { [ -n "$anon_cpu" ] || [ -n "$bare_cpu" ]; }; then
     echo
     echo "Paired ratios: each arm against the anonymous route and the bare app measured in the same round (a"
     echo "minute apart at most), the median over the rounds, with the lowest and highest. Slow drift of a shared"
     echo "machine moves the arms of one round together, so these are steadier than ratios of the best rounds."
     echo
-    echo "| arm | × AuthProxy anonymous, median (range) | × bare YARP, median (range) |"
-    echo "|---|---:|---:|"
+    echo "The user-time columns compare the CPU time spent in the process's own code alone (\`utime\`): the"
+    echo "kernel's share (socket calls, and the scheduling that each context switch costs) moves with how the"
+    echo "threads hand work to each other, which differs from one process and one minute to the next."
+    echo
+    echo "| arm | × AuthProxy anonymous, median (range) | × bare YARP, median (range) | user time × anonymous | user time × bare YARP |"
+    echo "|---|---:|---:|---:|---:|"
     for arm in "${all_arms[@]}"; do
       printf '%s\n' "${arms[@]}" | grep -qx -- "$arm" || continue
       awk -F'\t' -v arm="$arm" -v title="${title[$arm]}" '
-        { cpu[$1, $2] = $5; seen[$1] = 1 }
-        function paired(base,    r, n, i, j, t, v) {
+        { cpu[$1, $2] = $5; user[$1, $2] = $11; seen[$1] = 1 }
+        function paired(base, only_user,    r, n, i, j, t, v) {
           n = 0
-          for (r in seen) if (((r, arm) in cpu) && ((r, base) in cpu) && cpu[r, base] > 0) v[++n] = cpu[r, arm] / cpu[r, base]
+          for (r in seen) if (((r, arm) in cpu) && ((r, base) in cpu) && cpu[r, base] > 0 && user[r, base] > 0)
+            v[++n] = only_user ? user[r, arm] / user[r, base] : cpu[r, arm] / cpu[r, base]
           if (n == 0) return ""
           for (i = 2; i <= n; i++) for (j = i; j > 1 && v[j - 1] > v[j]; j--) { t = v[j]; v[j] = v[j - 1]; v[j - 1] = t }
           return sprintf("%.2f (%.2f to %.2f)", (n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2), v[1], v[n])
         }
-        END { printf "| %s | %s | %s |\n", title, paired("anon"), paired("bare") }
+        END { printf "| %s | %s | %s | %s | %s |\n", title, paired("anon", 0), paired("bare", 0), paired("anon", 1), paired("bare", 1) }
       ' "$results"
     done
   fi
