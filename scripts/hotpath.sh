@@ -59,6 +59,7 @@ arms_list=$(IFS=,; echo "${all_arms[*]}")
 cache=${HOTPATH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/authproxy-hotpath}
 out_dir=$root/bench/results
 keep_run=0
+dotnet_env=()
 revocations=1000000
 soak=0
 
@@ -80,6 +81,8 @@ usage: scripts/hotpath.sh [options]
   --soak MINUTES         after the rounds, the first AuthProxy arm's load for MINUTES more, RSS sampled every 30 s
   --quick                1 round, 3 s windows, 10 s warm-up: a smoke test, not a measurement
   --keep                 keep the run's folder (configurations, server logs, wrk outputs)
+  --dotnet-env NAME=VALUE  a runtime setting for every .NET server, AuthProxy and the bare app alike
+                         (repeatable), e.g. DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1
 EOF
 }
 
@@ -98,6 +101,9 @@ while [ $# -gt 0 ]; do
     --soak) soak=$2; shift 2 ;;
     --quick) rounds=1; duration=3; warmup=10; warmup_per_arm=1; settle=1; shift ;;
     --keep) keep_run=1; shift ;;
+    --dotnet-env)
+      [[ ${2:-} =~ ^[A-Za-z_][A-Za-z0-9_]*=.*$ ]] || { echo "--dotnet-env takes NAME=VALUE" >&2; exit 2; }
+      dotnet_env+=("$2"); shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "unknown option: $1" >&2; usage >&2; exit 2 ;;
   esac
@@ -347,7 +353,7 @@ EOF
 
 # The servers get a clean environment for what changes their behaviour (OTLP export, environment name).
 server_env=(env -u OTEL_EXPORTER_OTLP_ENDPOINT -u ASPNETCORE_ENVIRONMENT -u DOTNET_ENVIRONMENT
-  -u ASPNETCORE_URLS -u ASPNETCORE_HTTP_PORTS)
+  -u ASPNETCORE_URLS -u ASPNETCORE_HTTP_PORTS "${dotnet_env[@]+"${dotnet_env[@]}"}")
 # AuthProxy runs with the runtime settings of its container image (the Dockerfile's ENV).
 authproxy_env=(DOTNET_JitHostMaxSlabCache=0)
 
@@ -574,7 +580,8 @@ measure_arm() { # ARM ROUND
   cpu_us=$(awk -v t=$((after - before)) -v hz="$clock_ticks" -v n="$requests" 'BEGIN { printf "%.1f", t * 1e6 / hz / n }')
   user_us=$(awk -v t=$((ticks_after[0] - ticks_before[0])) -v hz="$clock_ticks" -v n="$requests" 'BEGIN { printf "%.1f", t * 1e6 / hz / n }')
   kernel_us=$(awk -v t=$((ticks_after[1] - ticks_before[1])) -v hz="$clock_ticks" -v n="$requests" 'BEGIN { printf "%.1f", t * 1e6 / hz / n }')
-  switches=$(awk -v t=$((ticks_after[2] - ticks_before[2])) -v n="$requests" 'BEGIN { printf "%.2f", t / n }')
+  # A thread that exits during the window takes its count with it: then the window has no figure.
+  switches=$(awk -v t=$((ticks_after[2] - ticks_before[2])) -v n="$requests" 'BEGIN { if (t < 0) print "-"; else printf "%.2f", t / n }')
   # A cold window is cold while its process has not been sent more tokens than the file holds.
   local wrapped=0
   [[ $arm != *-cold ]] || [ "${sent[$arm]}" -le "${token_count[$arm]}" ] || wrapped=1
@@ -585,7 +592,7 @@ measure_arm() { # ARM ROUND
   [ -z "$allocated_before" ] || [ -z "$allocated_after" ] || bytes=$(awk -v a="$allocated_before" -v b="$allocated_after" -v n="$requests" 'BEGIN { printf "%.0f", (b - a) / n }')
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$arm" "$rps" "$requests" "$cpu_us" "$rss" "$errors" "$wrapped" "$others" "$bytes" \
     "$user_us" "$kernel_us" "$switches" >>"$results"
-  printf '   %-12s %9.0f req/s  %6.1f CPU µs/request (user %.1f, kernel %.1f, %.2f switches)  %4d MB RSS  %3d%% of CPU 0 used by others%s\n' "$arm" "$rps" "$cpu_us" \
+  printf '   %-12s %9.0f req/s  %6.1f CPU µs/request (user %.1f, kernel %.1f, %s switches)  %4d MB RSS  %3d%% of CPU 0 used by others%s\n' "$arm" "$rps" "$cpu_us" \
     "$user_us" "$kernel_us" "$switches" $((rss / 1024)) "$others" "$([ "$errors" -eq 0 ] || echo "  ($errors errors)")"
 }
 
@@ -669,7 +676,7 @@ summary=$(
     awk -F'\t' -v arm="$arm" -v sig="${signature_us[${arm%-cold}]:-}" '
       $2 == arm {
         n++
-        if (best_cpu == "" || $5 < best_cpu) { best_cpu = $5; split_of_best = sprintf("%.1f / %.1f / %.2f", $11, $12, $13) }
+        if (best_cpu == "" || $5 < best_cpu) { best_cpu = $5; split_of_best = sprintf("%.1f / %.1f / %s", $11, $12, $13) }
         if ($3 > best_rps) best_rps = $3
         if ($6 > rss) rss = $6
         errors += $7; wrapped += $8
@@ -687,12 +694,13 @@ rs256_cpu=$(awk -F'\t' '$1 == "rs256" { print $2 }' <<<"$summary")
 {
   echo "# Hot path load benchmark, $(date '+%Y-%m-%d %H:%M %Z')"
   echo
-  echo "\`scripts/hotpath.sh --rounds $rounds --duration $duration --warmup $warmup --settle $settle$([ "$fresh" -eq 0 ] || echo ' --fresh') --connections $connections --cold-tokens $cold_tokens --arms $(IFS=,; echo "${arms[*]}")\`"
+  echo "\`scripts/hotpath.sh --rounds $rounds --duration $duration --warmup $warmup --settle $settle$([ "$fresh" -eq 0 ] || echo ' --fresh') --connections $connections --cold-tokens $cold_tokens$(for e in "${dotnet_env[@]+"${dotnet_env[@]}"}"; do printf ' --dotnet-env %s' "$e"; done) --arms $(IFS=,; echo "${arms[*]}")\`"
   echo
   echo "- commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src bench scripts 2>/dev/null || echo ' (with local changes)')"
   echo "- $(nproc) CPUs: $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo); $(uname -sr); load average before the run: $load_before"
   echo "- .NET $(dotnet --version), $("$nginx_bin" -v 2>&1 | sed 's/^nginx version: //'), $(wrk -v 2>&1 | head -n 1 | cut -d' ' -f1-2)"
   echo "- proxy under test on CPU 0; wrk (1 thread, $connections connections) and the nginx backend on CPU 1"
+  [ ${#dotnet_env[@]} -eq 0 ] || echo "- every .NET server (AuthProxy and the bare app) ran with: ${dotnet_env[*]}"
   if [ "$fresh" -eq 1 ]; then
     echo "- a fresh server process per arm and round, warmed up ${warmup} s with that arm's load, then ${duration} s measured"
   else
