@@ -13,8 +13,9 @@
 # tiered compilation has recompiled the hot code); then each round runs every arm in a new random
 # order: a few seconds of the arm's load, then one measured wrk window. Requests/s come from wrk;
 # CPU from /proc/PID/stat (utime + stime, and each apart) before and after the window, divided by
-# the requests wrk completed, with the threads' context switches per request; VmRSS after it. The best of the rounds is reported, with ratios to AuthProxy's
-# anonymous route and to the bare YARP app, and written to bench/results/hotpath-DATE.md; last come
+# the requests wrk completed, with the threads' context switches per request; VmRSS after it. The
+# best of the rounds is reported, with ratios to AuthProxy's anonymous route and to the bare YARP
+# app, and written to bench/results/hotpath-DATE.md; last come
 # the paired ratios (each arm against the anonymous route and the bare app of the same round, the
 # median over the rounds with its range), which a shared machine's drift disturbs less. For
 # AuthProxy's arms, the bytes allocated per request come from its own /metrics
