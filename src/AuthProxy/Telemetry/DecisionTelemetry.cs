@@ -5,7 +5,8 @@ namespace AuthProxy.Telemetry;
 /// <summary>
 /// Records an authorization decision: counts it, records its latency (from when
 /// <see cref="Policy.PolicyDecisionMiddleware"/> started it) and, when traced, its span. The caller
-/// hands over plain values (the route's policy, how the caller authenticated, who, why refused); never the credential.
+/// hands over plain values (the route's policy, how the caller authenticated, who, why refused);
+/// never the credential.
 /// </summary>
 internal sealed class DecisionTelemetry(AuthProxyMetrics metrics, TimeProvider time)
 {
