@@ -7,6 +7,8 @@ public sealed class PathGuardTests
 {
     private static readonly System.Buffers.SearchValues<char> PathSyntax = System.Buffers.SearchValues.Create("./\\;%?#");
 
+    private static readonly System.Buffers.SearchValues<char> NotPlain = System.Buffers.SearchValues.Create("%;?#\\ \n\u00a0\u200b\u007f\u00e9\u3002\uff0e\ud83d");
+
     private static readonly PathGuard Strict = new(allowEncodedSlashes: false, allowPathParameters: false);
 
     private static string? RuleOf(PathGuard guard, string path) => guard.Check(path, path)?.RuleName;
@@ -230,5 +232,56 @@ public sealed class PathGuardTests
         Assert.Equal("\\", LookAlikes.PathSyntaxOf(0xFF3C));
         Assert.Equal(";", LookAlikes.PathSyntaxOf(0xFF1B));
         Assert.Equal("20.", LookAlikes.PathSyntaxOf(0x249B));
+    }
+
+    /// <summary>
+    /// The vector steps that pass a common path at once decide as every rule in turn would: over
+    /// random paths of plain characters mixed with every character some rule is about, with every
+    /// setting, and with the raw target both as the path and carrying an escape.
+    /// </summary>
+    [Fact]
+    public void TheQuickCheck_DecidesAsEveryRule()
+    {
+        const string alphabet = "abzAZ09-._~!$&'()*+,=:@//....%%2F5C;?#\\ \u00a0\u200b\n\u007f\u00e9\u3002\uff0e\ud83d\ude00";
+        var random = new Random(20261128);
+        var guards = new List<PathGuard>();
+        foreach (var slashes in new[] { false, true })
+        {
+            foreach (var parameters in new[] { false, true })
+            {
+                foreach (var delimiters in new[] { false, true })
+                {
+                    guards.Add(new PathGuard(slashes, parameters, delimiters));
+                }
+            }
+        }
+
+        var quick = 0;
+        for (var n = 0; n < 20_000; n++)
+        {
+            var path = new StringBuilder("/");
+            var length = random.Next(0, 12);
+            for (var i = 0; i < length; i++)
+            {
+                // Mostly plain characters, so that many paths take the quick way.
+                path.Append(random.Next(4) == 0 ? alphabet[random.Next(alphabet.Length)] : (char)('a' + random.Next(26)));
+            }
+
+            var decoded = path.ToString();
+            foreach (var raw in new[] { decoded, decoded + "?q=%2541", "/a%2541" + decoded })
+            {
+                foreach (var guard in guards)
+                {
+                    Assert.Equal(guard.CheckEveryRule(raw, decoded)?.RuleName, guard.Check(raw, decoded)?.RuleName);
+                }
+            }
+
+            if (!decoded.AsSpan().ContainsAny(NotPlain))
+            {
+                quick++;
+            }
+        }
+
+        Assert.True(quick > 5_000, $"only {quick} of the paths were plain enough for the quick way");
     }
 }
