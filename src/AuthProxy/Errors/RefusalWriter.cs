@@ -37,20 +37,21 @@ internal static class RefusalWriter
     private static readonly JsonEncodedText Detail = JsonEncodedText.Encode("detail");
 
     /// <summary>
-    /// Writes <paramref name="refusal"/> in the request's error style (<see cref="ErrorStyleFeature"/>),
+    /// Writes <paramref name="refusal"/> in the request's error style (<see cref="Routing.RequestErrorStyle"/>),
     /// unless the response has already started (then the connection is the only thing left to
     /// signal with, and it is aborted).
     /// </summary>
     /// <param name="challenges">The <c>WWW-Authenticate</c> values for a 401 or 403; may be empty.</param>
     public static Task WriteAsync(HttpContext context, Refusal refusal, ReadOnlySpan<string> challenges = default)
     {
-        var style = context.Features.Get<ErrorStyleFeature>()?.Style ?? ErrorStyle.Restpp;
         var response = context.Response;
         if (response.HasStarted)
         {
             context.Abort();
             return Task.CompletedTask;
         }
+
+        var style = Routing.RequestErrorStyle.Of(context);
 
         response.StatusCode = refusal.Status;
         context.Features.Set(new WrittenRefusal(refusal));

@@ -128,7 +128,6 @@ public static partial class AuthProxyApp
 
         app.UseMiddleware<AccessLogMiddleware>(); // after the client address is known, around everything that can refuse
 
-        app.UseMiddleware<ErrorStyleMiddleware>(); // the default style, before anything can refuse
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             // The store's outage is logged once by the change feed (event 1802), not once per refused write.
@@ -142,7 +141,6 @@ public static partial class AuthProxyApp
         app.UseMiddleware<PathGuardMiddleware>();
         app.UseRouting();
         app.UseMiddleware<UnmatchedRequestMiddleware>();
-        app.UseMiddleware<ErrorStyleMiddleware>(); // the endpoint's style
         if (app.Services.GetRequiredService<ManagementListener>().Enabled)
         {
             app.UseMiddleware<ManagementListenerMiddleware>();

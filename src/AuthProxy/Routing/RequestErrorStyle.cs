@@ -1,35 +1,33 @@
 using AuthProxy.Errors;
+using Microsoft.AspNetCore.Diagnostics;
 using Yarp.ReverseProxy.Model;
 
 namespace AuthProxy.Routing;
 
 /// <summary>
-/// The one place that decides a request's error style. It runs twice: first, before anything can
-/// refuse, it sets the <c>default</c> policy's style (for refusals before a route is known: a bad
-/// path, no route, a fault); after routing, it narrows to the endpoint's: an AuthProxy endpoint's
-/// own style, or the style of the policy a YARP route names.
+/// The one place that decides a request's error style, asked only when something refuses: an
+/// AuthProxy endpoint's own style, the style of the policy a YARP route names, and the
+/// <c>default</c> policy's before a route is known (a bad path, no route) or for an endpoint of
+/// neither kind. A fault keeps its endpoint's style: the exception handler clears the endpoint
+/// and keeps it on its feature. A request that is not refused pays nothing for it.
 /// </summary>
-internal sealed class ErrorStyleMiddleware(RequestDelegate next, ActiveRoutes routes)
+internal static class RequestErrorStyle
 {
-    public Task InvokeAsync(HttpContext context)
+    public static ErrorStyle Of(HttpContext context)
     {
-        var snapshot = routes.Current;
-        if (context.Features.Get<ErrorStyleFeature>() is not { } feature)
+        var endpoint = context.GetEndpoint() ?? context.Features.Get<IExceptionHandlerFeature>()?.Endpoint;
+        if (endpoint?.Metadata.GetMetadata<ErrorStyleMetadata>() is { } own)
         {
-            context.Features.Set(new ErrorStyleFeature(snapshot.DefaultPolicy.ErrorStyle));
-        }
-        else if (context.GetEndpoint() is { } endpoint)
-        {
-            if (endpoint.Metadata.GetMetadata<ErrorStyleMetadata>() is { } own)
-            {
-                feature.Style = own.Style;
-            }
-            else if (endpoint.Metadata.GetMetadata<RouteModel>() is { } route)
-            {
-                feature.Style = (snapshot.PolicyOf(route.Config) ?? snapshot.DefaultPolicy).ErrorStyle;
-            }
+            return own.Style;
         }
 
-        return next(context);
+        if (context.RequestServices?.GetService<ActiveRoutes>()?.Current is not { } snapshot)
+        {
+            return ErrorStyle.Restpp;
+        }
+
+        return endpoint?.Metadata.GetMetadata<RouteModel>() is { } route
+            ? (snapshot.PolicyOf(route.Config) ?? snapshot.DefaultPolicy).ErrorStyle
+            : snapshot.DefaultPolicy.ErrorStyle;
     }
 }

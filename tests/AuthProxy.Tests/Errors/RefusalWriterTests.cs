@@ -38,7 +38,7 @@ public sealed class RefusalWriterTests
         var context = new DefaultHttpContext();
         var body = new MemoryStream();
         context.Response.Body = body;
-        context.Features.Set(new ErrorStyleFeature(style));
+        context.SetEndpoint(new Endpoint(null, new EndpointMetadataCollection(new ErrorStyleMetadata(style)), "an endpoint of this style"));
         await RefusalWriter.WriteAsync(context, new Refusal(Enum.Parse<RefusalKind>(kind), message), challenges);
         return (context.Response, System.Text.Encoding.UTF8.GetString(body.ToArray()));
     }
