@@ -1,5 +1,6 @@
 using AuthProxy.Telemetry;
 using AuthProxy.Tls;
+using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace AuthProxy.Forwarding;
@@ -9,8 +10,12 @@ namespace AuthProxy.Forwarding;
 /// cluster's client makes its TLS handshakes with the cluster's <c>AuthProxy.*</c> settings. A
 /// cluster whose HTTP client settings and AuthProxy settings are unchanged by a routes reload keeps
 /// its client and its open connections.
+/// Unless <see cref="TelemetryOptions.ForwardedHttpClientMetrics"/> is on, the handlers' meter is one
+/// no listener subscribes to (<see cref="UnobservedMeterFactory"/>), so HttpClient skips measuring
+/// forwarded requests: <c>authproxy.upstream.duration</c> measures each once.
 /// </summary>
-internal sealed partial class UpstreamHttpClientFactory(ILogger<ForwarderHttpClientFactory> logger, IHostEnvironment environment, TlsFileMonitor monitor)
+internal sealed partial class UpstreamHttpClientFactory(ILogger<ForwarderHttpClientFactory> logger, IHostEnvironment environment, TlsFileMonitor monitor,
+    IOptions<TelemetryOptions> telemetry)
     : ForwarderHttpClientFactory(logger)
 {
     private readonly ILogger<ForwarderHttpClientFactory> _logger = logger;
@@ -22,6 +27,11 @@ internal sealed partial class UpstreamHttpClientFactory(ILogger<ForwarderHttpCli
     protected override void ConfigureHandler(ForwarderHttpClientContext context, SocketsHttpHandler handler)
     {
         base.ConfigureHandler(context, handler);
+        if (!telemetry.Value.ForwardedHttpClientMetrics)
+        {
+            handler.MeterFactory = UnobservedMeterFactory.Instance;
+        }
+
         if (handler.UseProxy)
         {
             return; // through a forward proxy the handler's own TLS applies (the routes file may not set AuthProxy's TLS settings there)

@@ -22,6 +22,16 @@ public sealed class TelemetryOptions
     /// <value>The default value is: on when traces are exported (<see cref="Otlp"/>).</value>
     public bool? Tracing { get; set; }
 
+    /// <summary>
+    /// Whether HttpClient's own instruments (<c>http.client.request.duration</c> and the connection
+    /// instruments) also measure the requests forwarded to backends. Off, a forwarded request is
+    /// measured once, by <c>authproxy.upstream.duration</c> (by cluster and outcome), and
+    /// HttpClient's instruments measure AuthProxy's other outgoing calls (key fetches). On, every
+    /// forwarded request costs a second histogram update, by backend address.
+    /// </summary>
+    /// <value>The default value is false.</value>
+    public bool ForwardedHttpClientMetrics { get; set; }
+
     /// <summary>The <c>service.name</c> resource attribute.</summary>
     /// <value>The default value is <c>authproxy</c>.</value>
     public string ServiceName { get; set; } = "authproxy";

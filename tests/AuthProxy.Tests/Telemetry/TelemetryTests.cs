@@ -215,6 +215,41 @@ public sealed partial class TelemetryTests(BackendProcess backend) : IAsyncLifet
         Assert.Contains(exported, e => e.Contains(TestTokens.Mask(forged), StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// A forwarded request is measured once, by <c>authproxy.upstream.duration</c>; HttpClient's
+    /// <c>http.client.request.duration</c> measures AuthProxy's own calls (a key fetch) and, with
+    /// <c>AuthProxy:Telemetry:ForwardedHttpClientMetrics</c>, forwarded requests too.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ForwardedRequests_AreMeasuredByHttpClient_OnlyWhenAskedFor(bool forwardedHttpClientMetrics)
+    {
+        using var ca = new TestCertificateAuthority();
+        using var idp = IdentityProviderServer.Start(ca.IssueServer("localhost"));
+        using var key = TestKey.Ec("k1");
+        idp.Serve("/jwks", IdentityProviderServer.Ok(TestKey.Jwks(key)));
+        await using var proxy = await ProxyHost.StartAsync(TestRoutes.Standard(backend.BaseAddress), settings: new Dictionary<string, string>
+        {
+            ["Security:JWT:CaCertificate"] = ca.WriteBundle(ProxyHost.CreateDirectory()),
+            ["Security:JWT:Providers:corp:Issuer"] = "https://corp.example",
+            ["Security:JWT:Providers:corp:Keys:0"] = idp.Url("/jwks").ToString(),
+            ["AuthProxy:Telemetry:ForwardedHttpClientMetrics"] = forwardedHttpClientMetrics ? "true" : "false",
+        });
+
+        for (var i = 0; i < 3; i++)
+        {
+            using var forwarded = await proxy.Client.SendAsync(Http.Get("/restpp/echo/measured"));
+            Assert.Equal(HttpStatusCode.OK, forwarded.StatusCode);
+        }
+
+        var text = await proxy.Client.GetStringAsync("/metrics");
+        string[] durations = [.. text.Split('\n').Where(line => line.StartsWith("http_client_request_duration_seconds_count{", StringComparison.Ordinal))];
+        Assert.Contains(durations, line => line.Contains($"server_port=\"{idp.Url("/").Port}\"", StringComparison.Ordinal));
+        Assert.Equal(forwardedHttpClientMetrics, durations.Any(line => line.Contains($"server_port=\"{backend.BaseAddress.Port}\"", StringComparison.Ordinal)));
+        Assert.Matches(@"(?m)^authproxy_upstream_duration_seconds_count\{[^}]*cluster=""restpp""[^}]*\} 3( |$)", text);
+    }
+
     [Fact]
     public async Task MetricsEndpoint_ServesTheDocumentedSeries_AndEverySeriesTheDashboardQueries()
     {
