@@ -25,6 +25,12 @@
 # reported beside them. --soak MINUTES then keeps the first AuthProxy arm's load on for that long,
 # sampling RSS every 30 s.
 # --fresh starts a new process for every arm and round instead.
+# --instructions counts instead of timing: each .NET server runs under valgrind's callgrind, with
+# tiered compilation off (the code is compiled once, fully optimised, and holds still), and a
+# window's figure is the instructions the whole process ran (every thread, the runtime's GC and
+# JIT included, the kernel not) divided by the requests wrk completed. The count repeats to a
+# fraction of a percent where CPU time on a shared machine wanders by tens of percent; it leaves
+# out the kernel's share, so it measures the code, not the machine.
 #
 # Needs wrk, nginx, curl, openssl and taskset; installs the missing ones with apt-get when run as
 # root. Keys and tokens are kept in $HOTPATH_CACHE (default ~/.cache/authproxy-hotpath) and made
@@ -63,6 +69,7 @@ keep_run=0
 dotnet_env=()
 revocations=1000000
 soak=0
+instructions=0
 
 usage() {
   cat <<EOF
@@ -80,6 +87,8 @@ usage: scripts/hotpath.sh [options]
   --out DIR              where the markdown report goes (default bench/results)
   --revocations N        revoked tokens the rs256-revoked arm's AuthProxy holds (default $revocations)
   --soak MINUTES         after the rounds, the first AuthProxy arm's load for MINUTES more, RSS sampled every 30 s
+  --instructions         count instructions per request under valgrind's callgrind instead of timing
+                         (AuthProxy and bare-app arms only; about 50 times slower, so longer warm-ups)
   --quick                1 round, 3 s windows, 10 s warm-up: a smoke test, not a measurement
   --keep                 keep the run's folder (configurations, server logs, wrk outputs)
   --dotnet-env NAME=VALUE  a runtime setting for every .NET server, AuthProxy and the bare app alike
@@ -100,6 +109,7 @@ while [ $# -gt 0 ]; do
     --out) out_dir=$2; shift 2 ;;
     --revocations) revocations=$2; shift 2 ;;
     --soak) soak=$2; shift 2 ;;
+    --instructions) instructions=1; shift ;;
     --quick) rounds=1; duration=3; warmup=10; warmup_per_arm=1; settle=1; shift ;;
     --keep) keep_run=1; shift ;;
     --dotnet-env)
@@ -119,6 +129,7 @@ done
 IFS=, read -r -a arms <<<"$arms_list"
 for arm in "${arms[@]}"; do
   [ -n "${title[$arm]+set}" ] || { echo "unknown arm: $arm (arms: $(IFS=,; echo "${all_arms[*]}"))" >&2; exit 2; }
+  [ "$instructions" -eq 0 ] || [ "$arm" != nginx ] || { echo "--instructions counts .NET servers only: leave out the nginx arm" >&2; exit 2; }
 done
 
 # --- tools ---------------------------------------------------------------------------------------
@@ -130,6 +141,7 @@ command -v wrk >/dev/null || missing+=(wrk)
 command -v curl >/dev/null || missing+=(curl)
 command -v openssl >/dev/null || missing+=(openssl)
 command -v taskset >/dev/null || missing+=(util-linux)
+[ "$instructions" -eq 0 ] || command -v callgrind_control >/dev/null || missing+=(valgrind)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "missing: ${missing[*]}; install them (apt-get install -y ${missing[*]}) or run as root" >&2
@@ -234,13 +246,14 @@ stop_process() {
 # Waits until URL answers anything over HTTP, while PID lives.
 wait_listening() {
   local pid=$1 url=$2 log=$3 i
-  for i in $(seq 1 300); do
+  # Under valgrind a .NET server takes a minute or more to start.
+  for i in $(seq 1 $((instructions ? 3000 : 300))); do
     kill -0 "$pid" 2>/dev/null || { cat "$log" >&2; fail "the process behind $url exited"; }
     [ "$(curl -s -o /dev/null -w '%{http_code}' "$url" || true)" = 000 ] || return 0
     sleep 0.1
   done
   cat "$log" >&2
-  fail "$url did not answer within 30 s"
+  fail "$url did not answer within $((instructions ? 300 : 30)) s"
 }
 
 nginx_temp_paths() {
@@ -357,10 +370,27 @@ server_env=(env -u OTEL_EXPORTER_OTLP_ENDPOINT -u ASPNETCORE_ENVIRONMENT -u DOTN
   -u ASPNETCORE_URLS -u ASPNETCORE_HTTP_PORTS "${dotnet_env[@]+"${dotnet_env[@]}"}")
 # AuthProxy runs with the runtime settings of its container image (the Dockerfile's ENV).
 authproxy_env=(DOTNET_JitHostMaxSlabCache=0)
+# What runs a .NET server under callgrind: JIT-compiled code is written where it runs (no
+# write-xor-execute double mapping, which valgrind cannot follow) and checked for
+# self-modification everywhere, and the GC reserves 512 MB instead of its default range, which
+# valgrind's address space does not hold. Its first generation is held to 2 MB, so that a window
+# holds many small collections rather than none or one large one.
+counter=()
+if [ "$instructions" -eq 1 ]; then
+  counter=(valgrind --tool=callgrind --smc-check=all --error-limit=no --dump-line=no
+    --callgrind-out-file="$run/callgrind.%p")
+  server_env+=(DOTNET_TieredCompilation=0 DOTNET_EnableWriteXorExecute=0 DOTNET_GCHeapHardLimit=0x20000000 DOTNET_GCgen0size=0x200000)
+  # With --keep, every window's counts stay in the run's folder, by instruction address, beside the
+  # runtime's map of the compiled methods' addresses (perf-PID.map), for callgrind_annotate or a script.
+  if [ "$keep_run" -eq 1 ]; then
+    counter+=(--dump-instr=yes)
+    server_env+=(DOTNET_PerfMapEnabled=3 DOTNET_PerfMapJitDumpPath="$run")
+  fi
+fi
 
 start_authproxy() { # PORT LOG [DIR] → sets started_pid
   local port=$1 log=$2 dir=${3:-$authproxy_dir}
-  (cd "$dir" && exec taskset -c 0 "${server_env[@]}" "${authproxy_env[@]}" dotnet "$authproxy_dll" \
+  (cd "$dir" && exec taskset -c 0 "${server_env[@]}" "${authproxy_env[@]}" "${counter[@]}" dotnet "$authproxy_dll" \
     --urls="http://127.0.0.1:$port" --contentRoot="$dir" --routes routes.json --Users=@users.json \
     --Security:JWT:HMAC:Secret=@"$cache/hmac.secret" \
     --Security:JWT:Issuer="${issuer[hs256]}" --Security:JWT:Audience="$audience" \
@@ -378,7 +408,7 @@ start_authproxy() { # PORT LOG [DIR] → sets started_pid
 
 start_bareyarp() { # PORT LOG → sets started_pid
   local port=$1 log=$2
-  taskset -c 0 "${server_env[@]}" dotnet "$bareyarp_dll" --urls="http://127.0.0.1:$port" \
+  taskset -c 0 "${server_env[@]}" "${counter[@]}" dotnet "$bareyarp_dll" --urls="http://127.0.0.1:$port" \
     --Backend="http://127.0.0.1:$backend_port/" --Logging:LogLevel:Default=Warning >>"$log" 2>&1 &
   started_pid=$!
   started+=("$started_pid")
@@ -552,6 +582,25 @@ allocated_bytes() { # SERVER
 results=$run/results.tsv
 : >"$results"
 
+# Under callgrind: the instructions the process runs from zero_counts to count_instructions, read
+# from the dump callgrind writes when asked (its "totals:" line). A server also works when no
+# request comes (timers, the store's change feed, Kestrel's heartbeat): under callgrind a window
+# holds a hundredth of the requests it would, so that work weighs a hundred times more. Each
+# window is therefore preceded by an idle one of the same server, and the idle rate, per second,
+# is taken off the loaded window's count.
+zero_counts() { # PID
+  [ "$instructions" -eq 0 ] || callgrind_control -z "$1" >/dev/null 2>&1
+}
+count_instructions() { # PID → instructions since zero_counts
+  [ "$instructions" -eq 1 ] || return 0
+  local pid=$1 dump
+  callgrind_control -d "$pid" >/dev/null 2>&1
+  dump=$(ls -t "$run/callgrind.$pid".* 2>/dev/null | head -n 1)
+  [ -n "$dump" ] || fail "callgrind wrote no counts for process $pid"
+  awk '/^totals:/ { print $2 }' "$dump"
+  [ "$keep_run" -eq 1 ] || rm -f "$dump"
+}
+
 measure_arm() { # ARM ROUND
   local arm=$1 round=$2 name pid
   name=$(server_of "$arm")
@@ -561,8 +610,20 @@ measure_arm() { # ARM ROUND
   allocated_before=$(allocated_bytes "$name")
   cpu0_before=($(cpu0_ticks))
   local -a ticks_before ticks_after
+  local idle_rate=0 idle_ns loaded_ns counted
+  if [ "$instructions" -eq 1 ]; then
+    idle_ns=$(date +%s%N)
+    zero_counts "$pid"
+    sleep "$((duration < 10 ? duration : 10))"
+    counted=$(count_instructions "$pid")
+    idle_rate=$(awk -v c="$counted" -v ns=$(($(date +%s%N) - idle_ns)) 'BEGIN { printf "%.0f", c * 1e9 / ns }')
+  fi
   ticks_before=($(cpu_ticks "$pid"))
+  loaded_ns=$(date +%s%N)
+  zero_counts "$pid"
   load_arm "$arm" "$duration" "$run/wrk-$arm-$round.txt"
+  counted=$(count_instructions "$pid")
+  loaded_ns=$(($(date +%s%N) - loaded_ns))
   ticks_after=($(cpu_ticks "$pid"))
   cpu0_after=($(cpu0_ticks))
   before=$((ticks_before[0] + ticks_before[1]))
@@ -591,8 +652,18 @@ measure_arm() { # ARM ROUND
     'BEGIN { printf "%.0f", (all > 0 ? 100 * (busy - t) / all : 0) }')
   local bytes=-
   [ -z "$allocated_before" ] || [ -z "$allocated_after" ] || bytes=$(awk -v a="$allocated_before" -v b="$allocated_after" -v n="$requests" 'BEGIN { printf "%.0f", (b - a) / n }')
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$arm" "$rps" "$requests" "$cpu_us" "$rss" "$errors" "$wrapped" "$others" "$bytes" \
-    "$user_us" "$kernel_us" "$switches" >>"$results"
+  local per_request=- raw=-
+  if [ -n "$counted" ]; then
+    raw=$(awk -v c="$counted" -v n="$requests" 'BEGIN { printf "%.0f", c / n }')
+    per_request=$(awk -v c="$counted" -v idle="$idle_rate" -v ns="$loaded_ns" -v n="$requests" 'BEGIN { printf "%.0f", (c - idle * ns / 1e9) / n }')
+  fi
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$arm" "$rps" "$requests" "$cpu_us" "$rss" "$errors" "$wrapped" "$others" "$bytes" \
+    "$user_us" "$kernel_us" "$switches" "$per_request" "$raw" "$idle_rate" >>"$results"
+  if [ "$instructions" -eq 1 ]; then
+    printf '   %-12s %9s instructions/request (%s before the idle rate of %s a second is taken off)  %7.0f requests  %4d MB RSS%s\n' \
+      "$arm" "$per_request" "$raw" "$idle_rate" "$requests" $((rss / 1024)) "$([ "$errors" -eq 0 ] || echo "  ($errors errors)")"
+    return
+  fi
   printf '   %-12s %9.0f req/s  %6.1f CPU µs/request (user %.1f, kernel %.1f, %s switches)  %4d MB RSS  %3d%% of CPU 0 used by others%s\n' "$arm" "$rps" "$cpu_us" \
     "$user_us" "$kernel_us" "$switches" $((rss / 1024)) "$others" "$([ "$errors" -eq 0 ] || echo "  ($errors errors)")"
 }
@@ -668,8 +739,10 @@ done
 # --- report --------------------------------------------------------------------------------------
 mkdir -p "$out_dir"
 stamp=$(date +%Y-%m-%d)
-report=$out_dir/hotpath-$stamp.md
-[ ! -e "$report" ] || report=$out_dir/hotpath-$stamp-$(date +%H%M%S).md
+kind=hotpath
+[ "$instructions" -eq 0 ] || kind=instructions
+report=$out_dir/$kind-$stamp.md
+[ ! -e "$report" ] || report=$out_dir/$kind-$stamp-$(date +%H%M%S).md
 
 summary=$(
   for arm in "${all_arms[@]}"; do
@@ -692,7 +765,55 @@ bare_cpu=$(awk -F'\t' '$1 == "bare" { print $2 }' <<<"$summary")
 anon_bytes=$(awk -F'\t' '$1 == "anon" { print $8 }' <<<"$summary")
 rs256_cpu=$(awk -F'\t' '$1 == "rs256" { print $2 }' <<<"$summary")
 
-{
+# The counted run's report: per arm the median of its windows' instructions per request, and the
+# paired ratios (each window against the anonymous route's and the bare app's of the same round).
+instructions_report() {
+  echo "# Hot path, instructions per request, $(date '+%Y-%m-%d %H:%M %Z')"
+  echo
+  echo "\`scripts/hotpath.sh --instructions --rounds $rounds --duration $duration --warmup $warmup --settle $settle$([ "$fresh" -eq 0 ] || echo ' --fresh') --connections $connections --cold-tokens $cold_tokens$(for e in "${dotnet_env[@]+"${dotnet_env[@]}"}"; do printf ' --dotnet-env %s' "$e"; done) --arms $(IFS=,; echo "${arms[*]}")\`"
+  echo
+  echo "- commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src bench scripts 2>/dev/null || echo ' (with local changes)')"
+  echo "- .NET $(dotnet --version), $(valgrind --version); $(uname -sr)"
+  echo "- each .NET server under callgrind on CPU 0 with tiered compilation off; wrk (1 thread, $connections connections) and the nginx backend on CPU 1"
+  echo "- a window's figure: the instructions the whole server process ran during it (all its threads, the runtime's GC and JIT included, the kernel not), less what the same process ran idle for as long (measured just before), divided by the requests wrk completed"
+  echo
+  echo "| arm | instructions / request, median (range) | × AuthProxy anonymous, paired median (range) | × bare YARP, paired median (range) | over anonymous | windows |"
+  echo "|---|---:|---:|---:|---:|---:|"
+  for arm in "${all_arms[@]}"; do
+    printf '%s\n' "${arms[@]}" | grep -qx -- "$arm" || continue
+    awk -F'\t' -v arm="$arm" -v title="${title[$arm]}" '
+      $14 != "-" { count[$1, $2] = $14; seen[$1] = 1 }
+      function sorted_median(v, n,    i, j, t) {
+        for (i = 2; i <= n; i++) for (j = i; j > 1 && v[j - 1] > v[j]; j--) { t = v[j]; v[j] = v[j - 1]; v[j - 1] = t }
+        return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+      }
+      function paired(base, difference,    r, n, v, m) {
+        n = 0
+        for (r in seen) if (((r, arm) in count) && ((r, base) in count) && count[r, base] > 0)
+          v[++n] = difference ? count[r, arm] - count[r, base] : count[r, arm] / count[r, base]
+        if (n == 0) return ""
+        m = sorted_median(v, n)
+        return difference ? sprintf("%+.0f", m) : sprintf("%.3f (%.3f to %.3f)", m, v[1], v[n])
+      }
+      END {
+        n = 0
+        for (r in seen) if ((r, arm) in count) own[++n] = count[r, arm]
+        if (n == 0) exit
+        m = sorted_median(own, n)
+        printf "| %s | %.0f (%.0f to %.0f) | %s | %s | %s | %d |\n", title, m, own[1], own[n], paired("anon", 0), paired("bare", 0), paired("anon", 1), n
+      }
+    ' "$results"
+  done
+  echo
+  echo "Every window:"
+  echo
+  echo "| round | arm | instructions / request | before the idle rate is taken off | idle instructions / s | requests | requests/s under callgrind | RSS MB | errors |"
+  echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|"
+  awk -F'\t' '{ printf "| %s | %s | %s | %s | %s | %s | %.0f | %d | %s |\n", $1, $2, $14, $15, $16, $4, $3, $6 / 1024, $7 }' "$results"
+}
+
+# The timed run's report.
+timing_report() {
   echo "# Hot path load benchmark, $(date '+%Y-%m-%d %H:%M %Z')"
   echo
   echo "\`scripts/hotpath.sh --rounds $rounds --duration $duration --warmup $warmup --settle $settle$([ "$fresh" -eq 0 ] || echo ' --fresh') --connections $connections --cold-tokens $cold_tokens$(for e in "${dotnet_env[@]+"${dotnet_env[@]}"}"; do printf ' --dotnet-env %s' "$e"; done) --arms $(IFS=,; echo "${arms[*]}")\`"
@@ -778,7 +899,13 @@ rs256_cpu=$(awk -F'\t' '$1 == "rs256" { print $2 }' <<<"$summary")
       ' "$results"
     done
   fi
-} >"$report"
+}
+
+if [ "$instructions" -eq 1 ]; then
+  instructions_report >"$report"
+else
+  timing_report >"$report"
+fi
 
 echo
 cat "$report"
