@@ -1,14 +1,10 @@
 using System.Text;
 using AuthProxy.Errors;
-using AuthProxy.Hosting;
 using AuthProxy.Routing;
 using AuthProxy.Tests.Common;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Hosting.Internal;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Model;
 
@@ -22,13 +18,7 @@ public sealed class RequestErrorStyleTests
 {
     private static async Task<IServiceProvider> ServicesAsync(string defaultStyle)
     {
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddSingleton<IHostEnvironment>(new HostingEnvironment { ContentRootPath = Path.GetTempPath() });
-        services.AddRouting();
-        services.AddCors();
-        services.AddAuthProxy(new ConfigurationBuilder().Build());
-        var provider = services.BuildServiceProvider();
+        var provider = RoutesFileReaderTests.CreateServices();
         var routes = TestRoutes.Standard(new Uri("http://127.0.0.1:9000/"),
             extraPolicies: $$""", "default": { "ErrorStyle": "{{defaultStyle}}" }""");
         var (snapshot, problems) = await new RoutesFileReader(provider.GetRequiredService<IConfigValidator>()).ReadAsync(Encoding.UTF8.GetBytes(routes), enableAuth: true);

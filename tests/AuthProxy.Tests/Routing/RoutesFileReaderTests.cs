@@ -15,7 +15,8 @@ public sealed class RoutesFileReaderTests
 {
     private static readonly Uri Backend = new("http://127.0.0.1:9000/");
 
-    private static RoutesFileReader CreateReader()
+    /// <summary>AuthProxy's services with no settings, as the routes file's reader needs them.</summary>
+    internal static ServiceProvider CreateServices()
     {
         var services = new ServiceCollection();
         services.AddLogging();
@@ -23,8 +24,10 @@ public sealed class RoutesFileReaderTests
         services.AddRouting();
         services.AddCors();
         services.AddAuthProxy(new ConfigurationBuilder().Build());
-        return new RoutesFileReader(services.BuildServiceProvider().GetRequiredService<IConfigValidator>());
+        return services.BuildServiceProvider();
     }
+
+    private static RoutesFileReader CreateReader() => new(CreateServices().GetRequiredService<IConfigValidator>());
 
     private static Task<(RoutesSnapshot? Snapshot, List<string> Problems)> ReadAsync(string json, bool enableAuth = true) =>
         CreateReader().ReadAsync(Encoding.UTF8.GetBytes(json), enableAuth);

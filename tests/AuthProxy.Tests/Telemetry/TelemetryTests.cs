@@ -215,6 +215,22 @@ public sealed partial class TelemetryTests(BackendProcess backend) : IAsyncLifet
         Assert.Contains(exported, e => e.Contains(TestTokens.Mask(forged), StringComparison.Ordinal));
     }
 
+    /// <summary>An identity provider over TLS serving <paramref name="key"/> at <c>/jwks</c>.</summary>
+    private static WireMock.Server.WireMockServer ServeKeys(TestCertificateAuthority ca, TestKey key)
+    {
+        var idp = IdentityProviderServer.Start(ca.IssueServer("localhost"));
+        idp.Serve("/jwks", IdentityProviderServer.Ok(TestKey.Jwks(key)));
+        return idp;
+    }
+
+    /// <summary>A provider whose keys AuthProxy fetches from <paramref name="idp"/>, trusting <paramref name="ca"/>.</summary>
+    private static Dictionary<string, string> KeyUrlSettings(TestCertificateAuthority ca, WireMock.Server.WireMockServer idp) => new()
+    {
+        ["Security:JWT:CaCertificate"] = ca.WriteBundle(ProxyHost.CreateDirectory()),
+        ["Security:JWT:Providers:corp:Issuer"] = "https://corp.example",
+        ["Security:JWT:Providers:corp:Keys:0"] = idp.Url("/jwks").ToString(),
+    };
+
     /// <summary>
     /// A forwarded request is measured once, by <c>authproxy.upstream.duration</c>; HttpClient's
     /// <c>http.client.request.duration</c> measures AuthProxy's own calls (a key fetch) and, with
@@ -226,16 +242,11 @@ public sealed partial class TelemetryTests(BackendProcess backend) : IAsyncLifet
     public async Task ForwardedRequests_AreMeasuredByHttpClient_OnlyWhenAskedFor(bool forwardedHttpClientMetrics)
     {
         using var ca = new TestCertificateAuthority();
-        using var idp = IdentityProviderServer.Start(ca.IssueServer("localhost"));
         using var key = TestKey.Ec("k1");
-        idp.Serve("/jwks", IdentityProviderServer.Ok(TestKey.Jwks(key)));
-        await using var proxy = await ProxyHost.StartAsync(TestRoutes.Standard(backend.BaseAddress), settings: new Dictionary<string, string>
-        {
-            ["Security:JWT:CaCertificate"] = ca.WriteBundle(ProxyHost.CreateDirectory()),
-            ["Security:JWT:Providers:corp:Issuer"] = "https://corp.example",
-            ["Security:JWT:Providers:corp:Keys:0"] = idp.Url("/jwks").ToString(),
-            ["AuthProxy:Telemetry:ForwardedHttpClientMetrics"] = forwardedHttpClientMetrics ? "true" : "false",
-        });
+        using var idp = ServeKeys(ca, key);
+        var settings = KeyUrlSettings(ca, idp);
+        settings["AuthProxy:Telemetry:ForwardedHttpClientMetrics"] = forwardedHttpClientMetrics ? "true" : "false";
+        await using var proxy = await ProxyHost.StartAsync(TestRoutes.Standard(backend.BaseAddress), settings: settings);
 
         for (var i = 0; i < 3; i++)
         {
@@ -255,16 +266,11 @@ public sealed partial class TelemetryTests(BackendProcess backend) : IAsyncLifet
     {
         // Traffic that touches every instrument: decisions, a key URL, tokens issued and revoked, throttling.
         using var ca = new TestCertificateAuthority();
-        using var idp = IdentityProviderServer.Start(ca.IssueServer("localhost"));
         using var key = TestKey.Ec("k1");
-        idp.Serve("/jwks", IdentityProviderServer.Ok(TestKey.Jwks(key)));
-        await using var proxy = await ProxyHost.StartAsync(TestRoutes.Standard(backend.BaseAddress), settings: new Dictionary<string, string>
-        {
-            ["Security:JWT:CaCertificate"] = ca.WriteBundle(ProxyHost.CreateDirectory()),
-            ["Security:JWT:Providers:corp:Issuer"] = "https://corp.example",
-            ["Security:JWT:Providers:corp:Keys:0"] = idp.Url("/jwks").ToString(),
-            ["AuthProxy:Throttling:AccountFailures"] = "1",
-        });
+        using var idp = ServeKeys(ca, key);
+        var settings = KeyUrlSettings(ca, idp);
+        settings["AuthProxy:Throttling:AccountFailures"] = "1";
+        await using var proxy = await ProxyHost.StartAsync(TestRoutes.Standard(backend.BaseAddress), settings: settings);
 
         var token = await (await proxy.Client.SendAsync(Http.Json(HttpMethod.Post, "/management/v1/authentication/login",
             new { username = "kevin", password = TestUsers.KevinPassword }))).Content.ReadAsStringAsync();
