@@ -765,6 +765,13 @@ bare_cpu=$(awk -F'\t' '$1 == "bare" { print $2 }' <<<"$summary")
 anon_bytes=$(awk -F'\t' '$1 == "anon" { print $8 }' <<<"$summary")
 rs256_cpu=$(awk -F'\t' '$1 == "rs256" { print $2 }' <<<"$summary")
 
+# awk functions both reports use: the median of v[1..n], which it sorts in place.
+median_awk='
+  function sorted_median(v, n,    i, j, t) {
+    for (i = 2; i <= n; i++) for (j = i; j > 1 && v[j - 1] > v[j]; j--) { t = v[j]; v[j] = v[j - 1]; v[j - 1] = t }
+    return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+  }'
+
 # The counted run's report: per arm the median of its windows' instructions per request, and the
 # paired ratios (each window against the anonymous route's and the bare app's of the same round).
 instructions_report() {
@@ -781,12 +788,8 @@ instructions_report() {
   echo "|---|---:|---:|---:|---:|---:|"
   for arm in "${all_arms[@]}"; do
     printf '%s\n' "${arms[@]}" | grep -qx -- "$arm" || continue
-    awk -F'\t' -v arm="$arm" -v title="${title[$arm]}" '
+    awk -F'\t' -v arm="$arm" -v title="${title[$arm]}" "$median_awk"'
       $14 != "-" { count[$1, $2] = $14; seen[$1] = 1 }
-      function sorted_median(v, n,    i, j, t) {
-        for (i = 2; i <= n; i++) for (j = i; j > 1 && v[j - 1] > v[j]; j--) { t = v[j]; v[j] = v[j - 1]; v[j - 1] = t }
-        return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
-      }
       function paired(base, difference,    r, n, v, m) {
         n = 0
         for (r in seen) if (((r, arm) in count) && ((r, base) in count) && count[r, base] > 0)
@@ -885,15 +888,15 @@ timing_report() {
     echo "|---|---:|---:|---:|---:|"
     for arm in "${all_arms[@]}"; do
       printf '%s\n' "${arms[@]}" | grep -qx -- "$arm" || continue
-      awk -F'\t' -v arm="$arm" -v title="${title[$arm]}" '
+      awk -F'\t' -v arm="$arm" -v title="${title[$arm]}" "$median_awk"'
         { cpu[$1, $2] = $5; user[$1, $2] = $11; seen[$1] = 1 }
-        function paired(base, only_user,    r, n, i, j, t, v) {
+        function paired(base, only_user,    r, n, v, m) {
           n = 0
           for (r in seen) if (((r, arm) in cpu) && ((r, base) in cpu) && cpu[r, base] > 0 && user[r, base] > 0)
             v[++n] = only_user ? user[r, arm] / user[r, base] : cpu[r, arm] / cpu[r, base]
           if (n == 0) return ""
-          for (i = 2; i <= n; i++) for (j = i; j > 1 && v[j - 1] > v[j]; j--) { t = v[j]; v[j] = v[j - 1]; v[j - 1] = t }
-          return sprintf("%.2f (%.2f to %.2f)", (n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2), v[1], v[n])
+          m = sorted_median(v, n)
+          return sprintf("%.2f (%.2f to %.2f)", m, v[1], v[n])
         }
         END { printf "| %s | %s | %s | %s | %s |\n", title, paired("anon", 0), paired("bare", 0), paired("anon", 1), paired("bare", 1) }
       ' "$results"

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Buffers.Text;
-using System.Security.Claims;
 using System.Text;
 using System.Text.Encodings.Web;
 using AuthProxy.Errors;
@@ -75,7 +74,7 @@ internal sealed class BasicHandler : AuthenticationHandler<AuthenticationSchemeO
         }
 
         var identity = new CallerIdentity(checkedCredential.User!, AuthSchemes.Basic, tokenGraph: null, tokenId: null, TokenMask.Mask(encoded));
-        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name));
+        return AuthenticateResult.Success(new AuthenticationTicket(identity.Principal, Scheme.Name));
     }
 
     private static bool TryDecode(string encoded, out string userName, out string password)

@@ -59,7 +59,7 @@ internal sealed class CallerIdentity : ClaimsIdentity
 
     public override string Name => User.Name;
 
-    private ClaimsPrincipal? _principal;
+    private CallerPrincipal? _principal;
 
     /// <summary>The principal holding this identity alone, made once.</summary>
     public ClaimsPrincipal Principal
@@ -69,7 +69,7 @@ internal sealed class CallerIdentity : ClaimsIdentity
             var principal = Volatile.Read(ref _principal);
             if (principal is null)
             {
-                principal = new ClaimsPrincipal(this);
+                principal = new CallerPrincipal(this);
                 Volatile.Write(ref _principal, principal);
             }
 
@@ -84,14 +84,25 @@ internal sealed class CallerIdentity : ClaimsIdentity
             return null;
         }
 
+        if (principal is CallerPrincipal { Caller: var caller })
+        {
+            return caller; // the common case, without the copy and enumerator that Identities costs
+        }
+
         foreach (var identity in principal.Identities)
         {
-            if (identity is CallerIdentity caller)
+            if (identity is CallerIdentity found)
             {
-                return caller;
+                return found;
             }
         }
 
         return null;
     }
+}
+
+/// <summary>The principal of one <see cref="CallerIdentity"/>, which it hands back without a search.</summary>
+internal sealed class CallerPrincipal(CallerIdentity caller) : ClaimsPrincipal(caller)
+{
+    public CallerIdentity Caller { get; } = caller;
 }
