@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using System.Runtime.CompilerServices;
 
 namespace AuthProxy.Telemetry;
 
@@ -13,7 +15,8 @@ internal sealed class AuthProxyMetrics
 {
     public const string MeterName = "AuthProxy";
 
-    private readonly Counter<long> _decisions;
+    private readonly ConcurrentDictionary<DecisionKey, StrongBox<long>> _decisionCounts = new();
+    private long _decisionsOverflow;
     private readonly Histogram<double> _decisionDuration;
     private readonly Counter<long> _keyFetches;
     private readonly Counter<long> _tokensIssued;
@@ -40,10 +43,18 @@ internal sealed class AuthProxyMetrics
     internal static readonly string[] LabelledByRouteOrCluster =
         [DecisionsName, DecisionDurationName, UpstreamDurationName, UpstreamTlsFailuresName, DangerousCertificatesName];
 
+    /// <summary>
+    /// The series <c>authproxy.decisions</c> counts apart, as the SDK's default limit for an
+    /// instrument labelled by route; beyond it, decisions count into one overflow series.
+    /// </summary>
+    internal const int MaxDecisionSeries = 2000;
+
     public AuthProxyMetrics(IMeterFactory meters)
     {
         var meter = meters.Create(MeterName);
-        _decisions = meter.CreateCounter<long>(DecisionsName, unit: "{decision}",
+        // Counted here and observed when collected: a decision costs one look-up and an
+        // increment, not the SDK's hashing of three tags on every request.
+        meter.CreateObservableCounter(DecisionsName, ObserveDecisions, unit: "{decision}",
             description: "Authorization decisions, by route, result (allowed, refused) and reason (the refusal's reason word; none when allowed).");
         _decisionDuration = meter.CreateHistogram<double>(DecisionDurationName, unit: "s",
             description: "Time to authenticate and authorize a request, by route and result.",
@@ -108,6 +119,36 @@ internal sealed class AuthProxyMetrics
         ];
     }
 
+    private void CountDecision(DecisionKey key)
+    {
+        if (!_decisionCounts.TryGetValue(key, out var count))
+        {
+            if (_decisionCounts.Count >= MaxDecisionSeries)
+            {
+                Interlocked.Increment(ref _decisionsOverflow);
+                return;
+            }
+
+            count = _decisionCounts.GetOrAdd(key, static _ => new StrongBox<long>());
+        }
+
+        Interlocked.Increment(ref count.Value);
+    }
+
+    private IEnumerable<Measurement<long>> ObserveDecisions()
+    {
+        foreach (var (key, count) in _decisionCounts)
+        {
+            yield return new Measurement<long>(Volatile.Read(ref count.Value), new KeyValuePair<string, object?>("route", key.Route),
+                new KeyValuePair<string, object?>("result", key.Result), new KeyValuePair<string, object?>("reason", key.Reason));
+        }
+
+        if (Volatile.Read(ref _decisionsOverflow) is var overflow and > 0)
+        {
+            yield return new Measurement<long>(overflow, new KeyValuePair<string, object?>("otel.metric.overflow", true));
+        }
+    }
+
     /// <summary>Lets the store gauges read whether the store answers and how many instances share it.</summary>
     public void ObserveStore(Func<(bool Available, int Instances)> read) => _store = read;
 
@@ -120,7 +161,7 @@ internal sealed class AuthProxyMetrics
 
     public void Decided(string route, string result, string reason, TimeSpan elapsed)
     {
-        _decisions.Add(1, new("route", route), new("result", result), new("reason", reason));
+        CountDecision(new DecisionKey(route, result, reason));
         _decisionDuration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("route", route), new KeyValuePair<string, object?>("result", result));
     }
 
@@ -161,3 +202,6 @@ internal sealed class AuthProxyMetrics
             .Select(s => new Measurement<double>((now - s.LoadedAt!.Value).TotalSeconds, new KeyValuePair<string, object?>("source", s.Source)));
     }
 }
+
+/// <summary>One series of <c>authproxy.decisions</c>.</summary>
+internal readonly record struct DecisionKey(string Route, string Result, string Reason);

@@ -93,9 +93,6 @@ public sealed partial class RememberedDecisionTests(BackendProcess backend)
         await using var proxy = await ProxyHost.StartAsync(TestRoutes.Standard(backend.BaseAddress));
         var token = TestTokens.Hs256(TestTokens.Claims("kevin", "social"));
         const int Requests = 4;
-        // This proxy's own meter: another proxy in the test process has one of the same name, which /metrics may show.
-        using var decisions = new MetricCollector<long>(proxy.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), "AuthProxy", "authproxy.decisions");
-
         for (var i = 0; i < Requests; i++)
         {
             proxy.Logs.Clear();
@@ -117,8 +114,7 @@ public sealed partial class RememberedDecisionTests(BackendProcess backend)
             Assert.Equal("social", Field(access, "Graph"));
         }
 
-        Assert.Equal(Requests, decisions.GetMeasurementSnapshot()
-            .Where(m => Equals(m.Tags["route"], "restpp-query") && Equals(m.Tags["result"], "allowed")).Sum(m => m.Value));
+        Assert.Equal(Requests, Decisions(proxy, "allowed", "restpp-query"));
     }
 
     [Fact]
@@ -396,14 +392,12 @@ public sealed partial class RememberedDecisionTests(BackendProcess backend)
     {
         await using var proxy = await ProxyHost.StartAsync(TestRoutes.Standard(backend.BaseAddress),
             settings: new Dictionary<string, string> { ["Logging:LogLevel:AuthProxy.Authentication.BearerEvents"] = "Debug" });
-        using var decisions = new MetricCollector<long>(proxy.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), "AuthProxy", "authproxy.decisions");
-
         async Task OnceAsync(string path, string token, HttpStatusCode expected, string result, string? says)
         {
             // The Bearer refusal line is the scheme's: a token it refused, not one the policy refused.
             var schemeRefusals = expected == HttpStatusCode.Unauthorized ? 1 : 0;
             var (hits, misses) = (await LookupsAsync(proxy, "hit"), await LookupsAsync(proxy, "miss"));
-            var counted = decisions.GetMeasurementSnapshot().Where(m => Equals(m.Tags["result"], result)).Sum(m => m.Value);
+            var counted = Decisions(proxy, result);
             proxy.Logs.Clear();
 
             var (status, body) = await SendAsync(proxy, path, token);
@@ -415,7 +409,7 @@ public sealed partial class RememberedDecisionTests(BackendProcess backend)
 
             await ProxyHost.EventuallyAsync(async () => await LookupsAsync(proxy, "miss") >= misses + 1, "the look-up is counted");
             Assert.Equal((hits, misses + 1), (await LookupsAsync(proxy, "hit"), await LookupsAsync(proxy, "miss")));
-            Assert.Equal(counted + 1, decisions.GetMeasurementSnapshot().Where(m => Equals(m.Tags["result"], result)).Sum(m => m.Value));
+            Assert.Equal(counted + 1, Decisions(proxy, result));
             Assert.Equal(schemeRefusals, proxy.Logs.GetSnapshot().Count(r => r.Id.Id == LogEvents.BearerRefused));
         }
 
@@ -523,6 +517,20 @@ public sealed partial class RememberedDecisionTests(BackendProcess backend)
             "AuthProxy", "authproxy.verified_tokens.lookups");
         lookups.RecordObservableInstruments();
         return Task.FromResult(lookups.GetMeasurementSnapshot().LastOrDefault(m => Equals(m.Tags["result"], result))?.Value ?? 0);
+    }
+
+    /// <summary>
+    /// The decisions this proxy counted with <paramref name="result"/> (on <paramref name="route"/>,
+    /// when given), read from its own meter: another proxy in the test process has one of the same name.
+    /// </summary>
+    private static long Decisions(ProxyHost proxy, string result, string? route = null)
+    {
+        using var decisions = new MetricCollector<long>(proxy.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
+            "AuthProxy", "authproxy.decisions");
+        decisions.RecordObservableInstruments();
+        return decisions.GetMeasurementSnapshot()
+            .Where(m => m.Tags.TryGetValue("result", out var r) && Equals(r, result) && (route is null || Equals(m.Tags["route"], route)))
+            .Sum(m => m.Value);
     }
 
     private static async Task<(HttpStatusCode Status, string Body)> SendAsync(ProxyHost proxy, string path, string token)
