@@ -83,6 +83,9 @@ public sealed class ManagementListenerTests(BackendProcess backend)
             using var refused = await management.SendAsync(request);
             Assert.True(refused.StatusCode == HttpStatusCode.NotFound, $"{path} answered {refused.StatusCode} on the management listener");
             Assert.Equal("no-route", (await refused.JsonAsync()).GetProperty("reason").GetString());
+            // In the default style, as a path no endpoint has: the refusal does not tell that the
+            // endpoint exists on the other listener (GridGain's and DataHub's are RFC 7807 there).
+            Assert.Equal("application/json", refused.Content.Headers.ContentType?.MediaType);
         }
 
         // ... while the main listener serves them, the Host header naming the management port or not.
