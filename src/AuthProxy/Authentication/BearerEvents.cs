@@ -2,6 +2,8 @@ using AuthProxy.Errors;
 using AuthProxy.Telemetry;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 
+using AuthProxy.Policy;
+
 namespace AuthProxy.Authentication;
 
 /// <summary>
@@ -9,7 +11,7 @@ namespace AuthProxy.Authentication;
 /// under SPEC §6's header rules (one <c>Authorization</c> header, the scheme in any case, nothing
 /// but the token after it) instead of JwtBearer's lenient prefix match, and decides on the spot a
 /// token <see cref="VerifiedTokenCache"/> remembers or the request's policy step already checked
-/// (<see cref="BearerTokenLookup"/>); <see cref="Challenge"/> and
+/// (<see cref="RequestDecision.BearerValidation"/>); <see cref="Challenge"/> and
 /// <see cref="Forbidden"/> write the typed refusal in the route's error style with
 /// <see cref="RefusalWriter"/>, in place of JwtBearer's bare 401 and 403.
 /// </summary>
@@ -42,7 +44,7 @@ internal sealed partial class BearerEvents(TokenValidator validator, ILogger<Bea
                     // An empty token would send JwtBearer back to the header; it is a missing one.
                     Fail(context, Denials.Missing);
                 }
-                else if ((context.HttpContext.Features.Get<BearerTokenLookup>() is { } looked ? looked.Validation : validator.Remembered(token)) is { } decided)
+                else if ((RequestDecision.Of(context.HttpContext)?.BearerValidation ?? validator.Remembered(token)) is { } decided)
                 {
                     // A token this request's policy step already decided, or one that passed every
                     // check before, checked again for what can change (expiry, user, revocation):

@@ -20,7 +20,7 @@ internal sealed class IdentityTransform(bool enableAuth) : RequestTransform
         }
 
         var outgoing = context.ProxyRequest.Headers;
-        var identity = context.HttpContext.Features.Get<ForwardedIdentity>();
+        var identity = RequestDecision.Of(context.HttpContext)?.Allowed;
         if (identity is null || !identity.Policy.ForwardAuthorization)
         {
             outgoing.Remove(HeaderNames.Authorization);

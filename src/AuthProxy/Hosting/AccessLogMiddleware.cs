@@ -70,7 +70,8 @@ internal sealed partial class AccessLogMiddleware
 
         var request = context.Request;
         var caller = CallerIdentity.From(context.User);
-        var graph = context.Features.Get<RequestedGraph>()?.Name ?? context.Features.Get<ForwardedIdentity>()?.Graph ?? caller?.TokenGraph;
+        var decision = RequestDecision.Of(context);
+        var graph = decision?.RequestedGraph ?? decision?.Allowed?.Graph ?? caller?.TokenGraph;
         var scheme = caller?.Scheme ?? AuthorizationHeader.SchemeOf(request.Headers.Authorization);
         var path = TelemetrySetup.ShownPath(request);
         var shownPath = path.Length > MaxPathLength ? path[..MaxPathLength] + "…" : path;

@@ -33,7 +33,7 @@ internal sealed class AuthPolicyHandler(IOptions<AuthProxyOptions> options) : Au
             return;
         }
 
-        http.Features.Set(allowed);
+        RequestDecision.For(http).Allowed = allowed;
         context.Succeed(requirement);
     }
 
@@ -80,7 +80,7 @@ internal sealed class AuthPolicyHandler(IOptions<AuthProxyOptions> options) : Au
                         + $"send the graph only as {source.Describe()}");
             }
 
-            http.Features.Set(new RequestedGraph(requested));
+            RequestDecision.For(http).RequestedGraph = requested;
             if (bodyProblem is not null)
             {
                 return Denials.Because(RefusalKind.GraphScope, bodyProblem);

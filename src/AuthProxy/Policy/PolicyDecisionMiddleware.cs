@@ -1,6 +1,4 @@
-using System.Security.Claims;
 using AuthProxy.Authentication;
-using AuthProxy.Telemetry;
 using Microsoft.AspNetCore.Authorization;
 using Yarp.ReverseProxy.Model;
 
@@ -46,7 +44,7 @@ internal sealed class PolicyDecisionMiddleware
     public Task InvokeAsync(HttpContext context)
     {
         var metadata = context.GetEndpoint()?.Metadata;
-        if (metadata?.GetMetadata<RouteModel>() is null)
+        if (metadata?.GetMetadata<RouteModel>() is not { } route)
         {
             return Full(context);
         }
@@ -62,43 +60,41 @@ internal sealed class PolicyDecisionMiddleware
                 : Full(context);
         }
 
-        StartDecision(context);
+        var decision = RequestDecision.Start(context, _time.GetTimestamp(), route.Config.RouteId);
         if (authorize.Count != 1 || BearerPolicy(context, metadata, authorize[0], out var token) is not { } definition)
         {
-            return _full.Invoke(context);
+            return Full(context, decision);
         }
 
         return _tokens.Remembered(token) is { } remembered
-            ? Decide(context, definition, remembered)
-            : CheckAndDecide(context, definition, token.ToString());
+            ? Decide(context, decision, definition, remembered)
+            : CheckAndDecide(context, decision, definition, token.ToString());
     }
 
     /// <summary>Authentication and authorization by ASP.NET Core's middleware, timed as a decision.</summary>
-    private Task Full(HttpContext context)
+    private Task Full(HttpContext context) => Full(context, RequestDecision.Start(context, _time.GetTimestamp()));
+
+    private Task Full(HttpContext context, RequestDecision decision)
     {
-        StartDecision(context);
+        decision.SetAsResultFeature(context);
         return _full.Invoke(context);
     }
-
-    /// <summary>Notes when the decision starts, for its latency and span (<see cref="DecisionTelemetry"/>).</summary>
-    private void StartDecision(HttpContext context) =>
-        context.Features.Set(new DecisionStart(_time.GetTimestamp(), _time.GetUtcNow()));
 
     /// <summary>
     /// Forwards the request when the token's validation holds a caller the policy allows. Anything
     /// else (revoked, refused by the check or by the policy) goes through the full path, whose
-    /// Bearer scheme takes this validation (<see cref="BearerTokenLookup"/>) instead of deciding
+    /// Bearer scheme takes this validation (<see cref="RequestDecision.BearerValidation"/>) instead of deciding
     /// the token again, and answers as it would have.
     /// </summary>
-    private Task Decide(HttpContext context, AuthPolicyDefinition definition, TokenValidation validation)
+    private Task Decide(HttpContext context, RequestDecision decision, AuthPolicyDefinition definition, TokenValidation validation)
     {
-        if (validation.Caller is { } caller && Allowed(context, caller, caller.Principal, definition) is { } allowed)
+        if (validation.Caller is { } caller && Allowed(context, decision, caller, definition) is { } allowed)
         {
             return _results.AllowAsync(_next, context, definition, allowed);
         }
 
-        context.Features.Set(new BearerTokenLookup(validation));
-        return _full.Invoke(context);
+        decision.BearerValidation = validation;
+        return Full(context, decision);
     }
 
     /// <summary>
@@ -107,15 +103,15 @@ internal sealed class PolicyDecisionMiddleware
     /// token costs its check and nothing of the authentication service's per-request objects
     /// (handler, contexts, copied parameters, ticket).
     /// </summary>
-    private Task CheckAndDecide(HttpContext context, AuthPolicyDefinition definition, string token)
+    private Task CheckAndDecide(HttpContext context, RequestDecision decision, AuthPolicyDefinition definition, string token)
     {
         // With its keys at hand the check completes at once: decided without a state machine of its own.
         var check = _tokens.ValidateAsync(token, TokenUse.Request, CancellationToken.None);
-        return check.IsCompletedSuccessfully ? Decide(context, definition, check.Result) : CheckAndDecideAsync(context, definition, check);
+        return check.IsCompletedSuccessfully ? Decide(context, decision, definition, check.Result) : CheckAndDecideAsync(context, decision, definition, check);
     }
 
     /// <summary><see cref="CheckAndDecide"/> for a check that waits (a key source fetching for an unknown key id) or failed.</summary>
-    private async Task CheckAndDecideAsync(HttpContext context, AuthPolicyDefinition definition, ValueTask<TokenValidation> check)
+    private async Task CheckAndDecideAsync(HttpContext context, RequestDecision decision, AuthPolicyDefinition definition, ValueTask<TokenValidation> check)
     {
         TokenValidation validation;
         try
@@ -127,11 +123,11 @@ internal sealed class PolicyDecisionMiddleware
             // The check refuses by returning, never by throwing. Should it throw all the same, the
             // request is the full path's: JwtBearer turns a token handler's exception into a refused
             // token (401), so hostile input meeting a fault is still a refusal, not a 500.
-            await _full.Invoke(context);
+            await Full(context, decision);
             return;
         }
 
-        await Decide(context, definition, validation);
+        await Decide(context, decision, definition, validation);
     }
 
     /// <summary>
@@ -153,15 +149,15 @@ internal sealed class PolicyDecisionMiddleware
     }
 
     /// <summary>What the policy decides about an authenticated caller on this route when it allows the request (and the request then carries that caller); null when it refuses.</summary>
-    private static ForwardedIdentity? Allowed(HttpContext context, CallerIdentity caller, ClaimsPrincipal principal, AuthPolicyDefinition definition)
+    private static ForwardedIdentity? Allowed(HttpContext context, RequestDecision decision, CallerIdentity caller, AuthPolicyDefinition definition)
     {
         if (AuthPolicyHandler.Evaluate(context, caller, definition, bodyProblem: null, out var allowed) is not null)
         {
             return null;
         }
 
-        context.User = principal;
-        context.Features.Set(allowed);
+        decision.User = caller.Principal; // HttpContext.User, without looking the feature up again
+        decision.Allowed = allowed;
         return allowed;
     }
 }

@@ -35,7 +35,7 @@ internal sealed class RefusalResultHandler : IAuthorizationMiddlewareResultHandl
     {
         var definition = AuthPolicyRequirement.Find(policy);
         return authorizeResult.Succeeded
-            ? AllowAsync(next, context, definition, context.Features.Get<ForwardedIdentity>())
+            ? AllowAsync(next, context, definition, RequestDecision.Of(context)?.Allowed)
             : RefuseAsync(context, policy, authorizeResult, definition);
     }
 

@@ -1,10 +1,11 @@
 using System.Diagnostics;
+using AuthProxy.Policy;
 
 namespace AuthProxy.Telemetry;
 
 /// <summary>
 /// Records an authorization decision: counts it, records its latency (from when
-/// <see cref="Policy.PolicyDecisionMiddleware"/> started it) and, when traced, its span. The caller
+/// <see cref="PolicyDecisionMiddleware"/> started it, <see cref="RequestDecision"/>) and, when traced, its span. The caller
 /// hands over plain values (the route's policy, how the caller authenticated, who, why refused);
 /// never the credential.
 /// </summary>
@@ -13,11 +14,11 @@ internal sealed class DecisionTelemetry(AuthProxyMetrics metrics, TimeProvider t
     /// <param name="reason">The refusal's reason word, or null when the request was allowed.</param>
     public void Record(HttpContext context, string policy, string? scheme, string? user, string? reason)
     {
-        var route = RouteOf(context);
+        var decision = RequestDecision.Of(context);
+        var route = decision?.Route ?? RouteOf(context);
         var result = reason is null ? "allowed" : "refused";
         reason ??= "none";
-        var start = context.Features.Get<DecisionStart>();
-        var elapsed = start is null ? TimeSpan.Zero : time.GetElapsedTime(start.Timestamp);
+        var elapsed = decision?.StartedAt is { } started ? time.GetElapsedTime(started) : TimeSpan.Zero;
         metrics.Decided(route, result, reason, elapsed);
 
         if (!AuthProxyTelemetry.Source.HasListeners())
@@ -25,8 +26,10 @@ internal sealed class DecisionTelemetry(AuthProxyMetrics metrics, TimeProvider t
             return;
         }
 
+        // The span is recorded once decided, over the time the decision took.
+        var end = time.GetUtcNow();
         using var activity = AuthProxyTelemetry.Source.StartActivity(AuthProxyTelemetry.DecisionSpan, ActivityKind.Internal, parentContext: default,
-            startTime: start?.At ?? time.GetUtcNow());
+            startTime: end - elapsed);
         if (activity is null)
         {
             return;
@@ -47,7 +50,7 @@ internal sealed class DecisionTelemetry(AuthProxyMetrics metrics, TimeProvider t
             activity.SetStatus(ActivityStatusCode.Error, reason);
         }
 
-        activity.SetEndTime((start?.At ?? time.GetUtcNow()).UtcDateTime + elapsed);
+        activity.SetEndTime(end.UtcDateTime);
     }
 
     /// <summary>The YARP route id, or the pattern of one of AuthProxy's own endpoints: a tag of bounded cardinality.</summary>

@@ -77,6 +77,30 @@ public sealed partial class TelemetryTests(BackendProcess backend) : IAsyncLifet
     }
 
     [Fact]
+    public async Task ADecisionByAuthenticationAndAuthorizationMiddleware_IsTimed_AndForwardsItsIdentity()
+    {
+        // Basic is decided by ASP.NET Core's authorization middleware, which sets the request's
+        // authentication result: the decision's start, noted before, must survive it.
+        using (var allowed = await _proxy.Client.SendAsync(Http.Get("/restpp/query/social/q").WithBasic("kevin", TestUsers.KevinPassword)))
+        {
+            Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
+            var headers = JsonDocument.Parse(await allowed.Content.ReadAsStringAsync()).RootElement.GetProperty("results").GetProperty("headers");
+            Assert.Equal("kevin", headers.GetProperty("X-AuthProxy-User").GetString());
+            Assert.Equal("social", headers.GetProperty("X-AuthProxy-Graph").GetString());
+            Assert.Equal("Basic", headers.GetProperty("X-AuthProxy-Auth-Scheme").GetString());
+            Assert.False(headers.TryGetProperty("Authorization", out _));
+        }
+
+        var span = DecisionSpan("allowed");
+        Assert.Equal("Basic", span.GetTagItem("authproxy.scheme"));
+        Assert.True(span.Duration > TimeSpan.Zero, "the span covers the decision");
+        _proxy.Services.GetRequiredService<MeterProvider>().ForceFlush();
+        var latency = Assert.Single(MetricPoints("authproxy.decision.duration"), p => Tag(p, "route") == "restpp-query");
+        Assert.Equal(1, latency.GetHistogramCount());
+        Assert.True(latency.GetHistogramSum() > 0, "the decision is timed from its start");
+    }
+
+    [Fact]
     public async Task TheProxiedRequest_IsOneTrace_ContinuedAtTheBackend()
     {
         var token = TestTokens.Hs256(TestTokens.Claims("kevin", "social"));

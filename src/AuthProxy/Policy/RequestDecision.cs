@@ -1,0 +1,104 @@
+using System.Security.Claims;
+using AuthProxy.Authentication;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http.Features.Authentication;
+
+namespace AuthProxy.Policy;
+
+/// <summary>
+/// What the policy step decided about one request, in the request's authentication feature (the
+/// one <see cref="HttpContext.User"/> reads and writes): when the decision started, the graph the
+/// request asked for, the identity to forward, and the Bearer token's validation. One object set
+/// once when the decision starts, instead of a feature of each kind: every feature set makes the
+/// request's feature caches fetch again, and the server looks features of its own kinds up
+/// directly rather than in a list.
+/// </summary>
+/// <remarks>
+/// The server starts every request with no authentication feature, so nothing of one request's
+/// decision reaches the next on the same connection.
+/// </remarks>
+internal sealed class RequestDecision : IHttpAuthenticationFeature, IAuthenticateResultFeature
+{
+    private ClaimsPrincipal? _user;
+    private AuthenticateResult? _result;
+
+    private RequestDecision(long? startedAt, ClaimsPrincipal? user)
+    {
+        StartedAt = startedAt;
+        _user = user;
+    }
+
+    /// <summary>The caller, as <see cref="HttpContext.User"/>. Setting it forgets the authentication result, as ASP.NET Core's own feature does.</summary>
+    public ClaimsPrincipal? User
+    {
+        get => _user;
+        set
+        {
+            _user = value;
+            _result = null;
+        }
+    }
+
+    /// <summary>
+    /// The result the authorization middleware authenticated with, and its principal as the caller.
+    /// That middleware keeps a result feature it finds rather than replacing the authentication
+    /// feature, so <see cref="SetAsResultFeature"/> offers this one before the full path runs.
+    /// </summary>
+    public AuthenticateResult? AuthenticateResult
+    {
+        get => _result;
+        set
+        {
+            _result = value;
+            _user = value?.Principal;
+        }
+    }
+
+    /// <summary>The <see cref="TimeProvider.GetTimestamp"/> when the decision started, for its latency; null when it was not timed.</summary>
+    public long? StartedAt { get; }
+
+    /// <summary>The YARP route id the decision is about, when the policy step knew it; else read from the endpoint.</summary>
+    public string? Route { get; init; }
+
+    /// <summary>The graph the request names, as the policy read it (allowed or refused): the access line shows it.</summary>
+    public string? RequestedGraph { get; set; }
+
+    /// <summary>The identity the forwarding step passes to the backend, once the policy allowed the request.</summary>
+    public ForwardedIdentity? Allowed { get; set; }
+
+    /// <summary>
+    /// The Bearer token's validation when the policy step already decided it (remembered, checked and
+    /// allowed, refused by the check, or refused by the route's policy), so the Bearer scheme takes it
+    /// instead of deciding again: each request's token is looked up among the verified tokens (and
+    /// counted) once and checked in full once. A check that threw sets nothing here: the scheme then
+    /// checks again, and answers a second fault as a refusal.
+    /// </summary>
+    public TokenValidation? BearerValidation { get; set; }
+
+    /// <summary>
+    /// Hands the request to ASP.NET Core's authentication and authorization with this decision kept:
+    /// as the result feature too, which the authorization middleware then fills instead of setting
+    /// features of its own in place of this one.
+    /// </summary>
+    public void SetAsResultFeature(HttpContext context) => context.Features.Set<IAuthenticateResultFeature>(this);
+
+    /// <summary>This request's decision, or null when none started.</summary>
+    public static RequestDecision? Of(HttpContext context) => context.Features.Get<IHttpAuthenticationFeature>() as RequestDecision;
+
+    /// <summary>This request's decision; started untimed when none was.</summary>
+    public static RequestDecision For(HttpContext context) => Start(context, startedAt: null);
+
+    /// <summary>Starts the request's decision (keeping any caller already set), or returns the one started.</summary>
+    public static RequestDecision Start(HttpContext context, long? startedAt, string? route = null)
+    {
+        var current = context.Features.Get<IHttpAuthenticationFeature>();
+        if (current is RequestDecision started)
+        {
+            return started;
+        }
+
+        var decision = new RequestDecision(startedAt, current?.User) { Route = route };
+        context.Features.Set<IHttpAuthenticationFeature>(decision);
+        return decision;
+    }
+}
