@@ -101,10 +101,14 @@ public sealed class EnforcementTests(BackendProcess backend) : IAsyncLifetime
     public async Task ForwardAuthorization_KeepsTheClientHeader()
     {
         var token = TestTokens.Hs256(TestTokens.Claims("kevin"));
-        using var response = await Client.SendAsync(Http.Get("/restpp/keep", token));
+        // Checked, checked again and remembered, then decided as a remembered token: every time kept.
+        for (var i = 0; i < 3; i++)
+        {
+            using var response = await Client.SendAsync(Http.Get("/restpp/keep", token));
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("Bearer " + token, (await response.EchoAsync()).GetProperty("headers").GetProperty("Authorization").GetString());
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("Bearer " + token, (await response.EchoAsync()).GetProperty("headers").GetProperty("Authorization").GetString());
+        }
     }
 
     /// <summary>
