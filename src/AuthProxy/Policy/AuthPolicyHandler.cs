@@ -43,13 +43,15 @@ internal sealed class AuthPolicyHandler(IOptions<AuthProxyOptions> options) : Au
     /// <paramref name="allowed"/> the identity to forward; otherwise the refusal.
     /// </summary>
     /// <remarks>Also what <see cref="PolicyDecisionMiddleware"/> decides remembered tokens with, so both paths decide alike.</remarks>
-    internal static Refusal? Evaluate(HttpContext http, CallerIdentity caller, AuthPolicyDefinition definition, string? bodyProblem, out ForwardedIdentity? allowed)
+    /// <param name="decision">The request's decision, which notes the graph asked for; looked up when not given.</param>
+    internal static Refusal? Evaluate(HttpContext http, CallerIdentity caller, AuthPolicyDefinition definition, string? bodyProblem, out ForwardedIdentity? allowed,
+        RequestDecision? decision = null)
     {
         allowed = null;
         // The token's own claims first: an audience refusal is about the credential (401), before any graph or privilege.
         var refusal = ClaimChecks.Check(caller, definition, out var claimHeaders);
         string? graph = null;
-        refusal ??= Decide(http, caller, definition, out graph, bodyProblem);
+        refusal ??= Decide(http, caller, definition, out graph, bodyProblem, decision);
         if (refusal is null)
         {
             allowed = new ForwardedIdentity(caller, graph, definition) { Claims = claimHeaders };
@@ -59,7 +61,8 @@ internal sealed class AuthPolicyHandler(IOptions<AuthProxyOptions> options) : Au
     }
 
     /// <param name="bodyProblem">For a <c>query:NAME</c> graph, why the body may name another graph (<see cref="GraphBodyCheck"/>), or null.</param>
-    internal static Refusal? Decide(HttpContext http, CallerIdentity caller, AuthPolicyDefinition definition, out string? graph, string? bodyProblem = null)
+    internal static Refusal? Decide(HttpContext http, CallerIdentity caller, AuthPolicyDefinition definition, out string? graph, string? bodyProblem = null,
+        RequestDecision? decision = null)
     {
         graph = null;
         var user = caller.User;
@@ -80,7 +83,7 @@ internal sealed class AuthPolicyHandler(IOptions<AuthProxyOptions> options) : Au
                         + $"send the graph only as {source.Describe()}");
             }
 
-            RequestDecision.For(http).RequestedGraph = requested;
+            (decision ?? RequestDecision.For(http)).RequestedGraph = requested;
             if (bodyProblem is not null)
             {
                 return Denials.Because(RefusalKind.GraphScope, bodyProblem);

@@ -88,9 +88,9 @@ internal sealed class PolicyDecisionMiddleware
     /// </summary>
     private Task Decide(HttpContext context, RequestDecision decision, AuthPolicyDefinition definition, TokenValidation validation)
     {
-        if (validation.Caller is { } caller && Allowed(context, decision, caller, definition) is { } allowed)
+        if (validation.Caller is { } caller && Allowed(context, decision, caller, definition))
         {
-            return _results.AllowAsync(_next, context, definition, allowed);
+            return _results.AllowAsync(_next, context, definition, decision);
         }
 
         decision.BearerValidation = validation;
@@ -148,12 +148,12 @@ internal sealed class PolicyDecisionMiddleware
             : null;
     }
 
-    /// <summary>What the policy decides about an authenticated caller on this route when it allows the request (and the request then carries that caller); null when it refuses.</summary>
-    private static ForwardedIdentity? Allowed(HttpContext context, RequestDecision decision, CallerIdentity caller, AuthPolicyDefinition definition)
+    /// <summary>Whether the policy allows an authenticated caller on this route; when it does, the request carries that caller and the identity to forward.</summary>
+    private static bool Allowed(HttpContext context, RequestDecision decision, CallerIdentity caller, AuthPolicyDefinition definition)
     {
-        if (AuthPolicyHandler.Evaluate(context, caller, definition, bodyProblem: null, out var allowed) is not null)
+        if (AuthPolicyHandler.Evaluate(context, caller, definition, bodyProblem: null, out var allowed, decision) is not null)
         {
-            return null;
+            return false;
         }
 
         decision.User = caller.Principal; // HttpContext.User, without looking the feature up again
@@ -165,6 +165,6 @@ internal sealed class PolicyDecisionMiddleware
             context.Request.Headers.Authorization = default;
         }
 
-        return allowed;
+        return true;
     }
 }

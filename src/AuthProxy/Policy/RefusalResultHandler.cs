@@ -35,7 +35,7 @@ internal sealed class RefusalResultHandler : IAuthorizationMiddlewareResultHandl
     {
         var definition = AuthPolicyRequirement.Find(policy);
         return authorizeResult.Succeeded
-            ? AllowAsync(next, context, definition, RequestDecision.Of(context)?.Allowed)
+            ? AllowAsync(next, context, definition, RequestDecision.Of(context))
             : RefuseAsync(context, policy, authorizeResult, definition);
     }
 
@@ -43,14 +43,15 @@ internal sealed class RefusalResultHandler : IAuthorizationMiddlewareResultHandl
     /// Forwards a request its policy allowed: through the policy's limits when it has any, and with
     /// the decision recorded. Also the end of <see cref="PolicyDecisionMiddleware"/>'s path.
     /// </summary>
-    internal Task AllowAsync(RequestDelegate next, HttpContext context, AuthPolicyDefinition? definition, ForwardedIdentity? identity)
+    internal Task AllowAsync(RequestDelegate next, HttpContext context, AuthPolicyDefinition? definition, RequestDecision? decision)
     {
+        var identity = decision?.Allowed;
         if (definition is { HasLimits: true } && identity is not null)
         {
-            return ForwardLimitedAsync(next, context, definition, identity);
+            return ForwardLimitedAsync(next, context, definition, decision, identity);
         }
 
-        Record(context, definition, refusal: null);
+        Record(context, decision, definition, identity?.Caller, refusal: null);
         return next(context); // no state machine for the common case
     }
 
@@ -88,26 +89,31 @@ internal sealed class RefusalResultHandler : IAuthorizationMiddlewareResultHandl
     /// slot is held until the whole exchange with the backend is over and released however it ends
     /// (a backend error, the client going away, a timeout, an exception).
     /// </summary>
-    private async Task ForwardLimitedAsync(RequestDelegate next, HttpContext context, AuthPolicyDefinition definition, ForwardedIdentity identity)
+    private async Task ForwardLimitedAsync(RequestDelegate next, HttpContext context, AuthPolicyDefinition definition, RequestDecision? decision,
+        ForwardedIdentity identity)
     {
         if (_limits.TryAdmit(context, definition, identity, out var slot) is { } limited)
         {
-            Record(context, definition, limited);
+            Record(context, decision, definition, identity.Caller, limited);
             await RefusalWriter.WriteAsync(context, limited);
             return;
         }
 
         using (slot)
         {
-            Record(context, definition, refusal: null);
+            Record(context, decision, definition, identity.Caller, refusal: null);
             await next(context);
         }
     }
 
-    private void Record(HttpContext context, AuthPolicyDefinition? definition, Refusal? refusal)
+    private void Record(HttpContext context, AuthPolicyDefinition? definition, Refusal? refusal) =>
+        Record(context, RequestDecision.Of(context), definition, caller: null, refusal);
+
+    /// <param name="caller">The caller when known (an allowed request's); else read from the request's user.</param>
+    private void Record(HttpContext context, RequestDecision? decision, AuthPolicyDefinition? definition, CallerIdentity? caller, Refusal? refusal)
     {
-        var caller = CallerIdentity.From(context.User);
-        _decisions.Record(context, definition?.Name ?? PolicyNames.Default,
+        caller ??= CallerIdentity.From(context.User);
+        _decisions.Record(context, decision, definition?.Name ?? PolicyNames.Default,
             caller?.Scheme ?? AuthorizationHeader.SchemeOf(context.Request.Headers.Authorization), caller?.User.Name, refusal?.Reason);
     }
 

@@ -85,19 +85,20 @@ internal sealed class RequestDecision : IHttpAuthenticationFeature, IAuthenticat
     /// <summary>This request's decision, or null when none started.</summary>
     public static RequestDecision? Of(HttpContext context) => context.Features.Get<IHttpAuthenticationFeature>() as RequestDecision;
 
-    /// <summary>This request's decision; started untimed when none was.</summary>
-    public static RequestDecision For(HttpContext context) => Start(context, startedAt: null);
-
-    /// <summary>Starts the request's decision (keeping any caller already set), or returns the one started.</summary>
-    public static RequestDecision Start(HttpContext context, long? startedAt, string? route = null)
+    /// <summary>This request's decision; started untimed (keeping any caller already set) when none was.</summary>
+    public static RequestDecision For(HttpContext context)
     {
         var current = context.Features.Get<IHttpAuthenticationFeature>();
-        if (current is RequestDecision started)
-        {
-            return started;
-        }
+        return current as RequestDecision ?? Start(context, startedAt: null, route: null, current?.User);
+    }
 
-        var decision = new RequestDecision(startedAt, current?.User) { Route = route };
+    /// <summary>
+    /// Starts the request's decision, in the policy step: nothing before it authenticates, so the
+    /// request has no caller yet.
+    /// </summary>
+    public static RequestDecision Start(HttpContext context, long? startedAt, string? route = null, ClaimsPrincipal? user = null)
+    {
+        var decision = new RequestDecision(startedAt, user) { Route = route };
         context.Features.Set<IHttpAuthenticationFeature>(decision);
         return decision;
     }

@@ -12,9 +12,9 @@ namespace AuthProxy.Telemetry;
 internal sealed class DecisionTelemetry(AuthProxyMetrics metrics, TimeProvider time)
 {
     /// <param name="reason">The refusal's reason word, or null when the request was allowed.</param>
-    public void Record(HttpContext context, string policy, string? scheme, string? user, string? reason)
+    /// <param name="decision">The request's decision (<see cref="RequestDecision.Of"/>): when it started and on which route.</param>
+    public void Record(HttpContext context, RequestDecision? decision, string policy, string? scheme, string? user, string? reason)
     {
-        var decision = RequestDecision.Of(context);
         var route = decision?.Route ?? RouteOf(context);
         var result = reason is null ? "allowed" : "refused";
         reason ??= "none";
