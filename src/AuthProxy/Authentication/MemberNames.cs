@@ -5,19 +5,19 @@ using AuthProxy.Errors;
 namespace AuthProxy.Authentication;
 
 /// <summary>
-/// The member names of one JSON object, unescaped, kept as ranges of a pooled buffer: finds a
+/// The member names of one JSON object, unescaped, kept as spans (start and length) of a pooled buffer: finds a
 /// duplicate however it is spelled (<c>"s\u0075b"</c> is <c>"sub"</c>) without allocating per member.
 /// </summary>
 internal struct MemberNames
 {
     private readonly byte[] _bytes;
-    private Range[] _ranges;
+    private (int Start, int Length)[] _names;
     private int _count;
     private int _used;
 
     public MemberNames(int capacity)
     {
-        _ranges = ArrayPool<Range>.Shared.Rent(32);
+        _names = ArrayPool<(int, int)>.Shared.Rent(32);
         _bytes = ArrayPool<byte>.Shared.Rent(Math.Max(capacity, 16));
     }
 
@@ -37,7 +37,8 @@ internal struct MemberNames
 
         for (var i = 0; i < _count; i++)
         {
-            if (_bytes.AsSpan(_ranges[i]).SequenceEqual(name))
+            var (start, length) = _names[i];
+            if (length == written && _bytes.AsSpan(start, length).SequenceEqual(name))
             {
                 problem = $"has the member '{Denials.Show(System.Text.Encoding.UTF8.GetString(name))}' twice in its {part}";
                 return true;
@@ -50,15 +51,15 @@ internal struct MemberNames
             return true;
         }
 
-        if (_count == _ranges.Length)
+        if (_count == _names.Length)
         {
-            var larger = ArrayPool<Range>.Shared.Rent(_ranges.Length * 2);
-            _ranges.CopyTo(larger, 0);
-            ArrayPool<Range>.Shared.Return(_ranges);
-            _ranges = larger;
+            var larger = ArrayPool<(int, int)>.Shared.Rent(_names.Length * 2);
+            _names.CopyTo(larger, 0);
+            ArrayPool<(int, int)>.Shared.Return(_names);
+            _names = larger;
         }
 
-        _ranges[_count++] = new Range(_used, _used + written);
+        _names[_count++] = (_used, written);
         _used += written;
         problem = null;
         return false;
@@ -67,6 +68,6 @@ internal struct MemberNames
     public readonly void Dispose()
     {
         ArrayPool<byte>.Shared.Return(_bytes);
-        ArrayPool<Range>.Shared.Return(_ranges);
+        ArrayPool<(int, int)>.Shared.Return(_names);
     }
 }

@@ -23,6 +23,9 @@ internal sealed class IdentityTransform(bool enableAuth) : RequestTransform
         var identity = RequestDecision.Of(context.HttpContext)?.Allowed;
         if (identity is null || !identity.Policy.ForwardAuthorization)
         {
+            // From the forwarded copy only: cleared in the client's request, the header would cost
+            // the connection's next request a new string, where Kestrel reuses the last one when
+            // the same token comes again.
             outgoing.Remove(HeaderNames.Authorization);
         }
 

@@ -158,13 +158,6 @@ internal sealed class PolicyDecisionMiddleware
 
         decision.User = caller.Principal; // HttpContext.User, without looking the feature up again
         decision.Allowed = allowed;
-        if (!definition.ForwardAuthorization)
-        {
-            // The token is spent once the proxied request is allowed: the forwarding step then has
-            // no header to copy only to remove it (IdentityTransform still removes any it finds).
-            context.Request.Headers.Authorization = default;
-        }
-
         return true;
     }
 }
