@@ -1,5 +1,4 @@
 using AuthProxy.Policy;
-using Microsoft.Net.Http.Headers;
 using Yarp.ReverseProxy.Transforms;
 
 namespace AuthProxy.Forwarding;
@@ -26,7 +25,7 @@ internal sealed class IdentityTransform(bool enableAuth) : RequestTransform
             // From the forwarded copy only: cleared in the client's request, the header would cost
             // the connection's next request a new string, where Kestrel reuses the last one when
             // the same token comes again.
-            outgoing.Remove(HeaderNames.Authorization);
+            outgoing.Authorization = null; // removed by its known descriptor, without looking the name up
         }
 
         if (identity is not null)
