@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Security.Claims;
 using AuthProxy.Authentication;
 using Microsoft.AspNetCore.Authentication;
@@ -21,6 +22,7 @@ internal sealed class RequestDecision : IHttpAuthenticationFeature, IAuthenticat
 {
     private ClaimsPrincipal? _user;
     private AuthenticateResult? _result;
+    private StrongBox<TokenValidation>? _bearerValidation; // boxed: only the full path sets it, so a hot decision stays small
 
     private RequestDecision(long? startedAt, ClaimsPrincipal? user)
     {
@@ -73,7 +75,11 @@ internal sealed class RequestDecision : IHttpAuthenticationFeature, IAuthenticat
     /// counted) once and checked in full once. A check that threw sets nothing here: the scheme then
     /// checks again, and answers a second fault as a refusal.
     /// </summary>
-    public TokenValidation? BearerValidation { get; set; }
+    public TokenValidation? BearerValidation
+    {
+        get => _bearerValidation?.Value;
+        set => _bearerValidation = value is { } validation ? new StrongBox<TokenValidation>(validation) : null;
+    }
 
     /// <summary>
     /// Hands the request to ASP.NET Core's authentication and authorization with this decision kept:
