@@ -33,6 +33,42 @@ public sealed class EnforcementTests(BackendProcess backend) : IAsyncLifetime
         Assert.False(headers.TryGetProperty("Authorization", out _), "the client's token must not reach the backend");
     }
 
+    /// <summary>
+    /// The decision lives in the request's authentication feature, which the server gives every
+    /// request afresh: on one kept-alive connection, an allowed request (remembered token or Basic)
+    /// leaves no caller, graph or identity to the next one.
+    /// </summary>
+    [Fact]
+    public async Task OneConnection_CarriesNoDecisionIntoItsNextRequest()
+    {
+        using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1 }) { BaseAddress = _proxy.BaseAddress };
+        var token = TestTokens.Hs256(TestTokens.Claims("kevin", "social"));
+        for (var i = 0; i < 3; i++)
+        {
+            foreach (var allowed in new[] { Http.Get("/restpp/query/social/q", token), Http.Get("/restpp/query/social/q").WithBasic("kevin", TestUsers.KevinPassword) })
+            {
+                using (var response = await client.SendAsync(allowed))
+                {
+                    Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                    Assert.Equal("kevin", (await response.EchoAsync()).GetProperty("headers").GetProperty("X-AuthProxy-User").GetString());
+                }
+
+                using (var anonymous = await client.SendAsync(Http.Get("/restpp/echo/next")))
+                {
+                    Assert.Equal(HttpStatusCode.OK, anonymous.StatusCode);
+                    var headers = (await anonymous.EchoAsync()).GetProperty("headers");
+                    Assert.False(headers.TryGetProperty("X-AuthProxy-User", out _), "an anonymous request names no user");
+                    Assert.False(headers.TryGetProperty("X-AuthProxy-Graph", out _));
+                    Assert.False(headers.TryGetProperty("X-AuthProxy-Auth-Scheme", out _));
+                }
+
+                // A request with no credential on a guarded route is challenged, not let through as the last caller.
+                using var bare = await client.SendAsync(Http.Get("/restpp/query/social/q"));
+                Assert.Equal(HttpStatusCode.Unauthorized, bare.StatusCode);
+            }
+        }
+    }
+
     [Fact]
     public async Task Allows_GlobalToken_OnAnyGraphTheUserHas()
     {
