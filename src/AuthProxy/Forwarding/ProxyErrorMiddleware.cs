@@ -1,5 +1,6 @@
 using AuthProxy.Configuration;
 using AuthProxy.Errors;
+using AuthProxy.Hosting;
 using AuthProxy.Telemetry;
 using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Model;
@@ -23,15 +24,15 @@ internal sealed partial class ProxyErrorMiddleware(RequestDelegate next, AuthPro
         var started = time.GetTimestamp();
         await next(context);
 
-        var error = context.Features.Get<IForwarderErrorFeature>();
-        var cluster = context.Features.Get<IReverseProxyFeature>()?.Route.Config.ClusterId ?? "none";
+        var error = context.Features.Find<IForwarderErrorFeature>();
+        var proxy = context.Features.Find<IReverseProxyFeature>();
+        var cluster = proxy?.Route.Config.ClusterId ?? "none";
         metrics.Forwarded(cluster, error is null ? StatusClass(context.Response.StatusCode) : error.Error.ToString(), time.GetElapsedTime(started));
         if (error is null || context.RequestAborted.IsCancellationRequested || IsClientSide(error.Error))
         {
             return; // the client went away or sent a broken body; YARP's status stands
         }
 
-        var proxy = context.Features.Get<IReverseProxyFeature>();
         var route = proxy?.Route.Config;
         var tls = context.Features.Get<UpstreamTlsSlot>()?.Failure ?? UpstreamTlsException.Find(error.Exception);
         if (tls is not null)

@@ -1,5 +1,6 @@
 using System.Buffers;
 using AuthProxy.Errors;
+using AuthProxy.Hosting;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace AuthProxy.Parameters;
@@ -28,7 +29,7 @@ internal readonly record struct BodyShape(BodyKinds Kinds, string MediaType, str
     /// <summary>The shape of <paramref name="request"/>'s body. Allocates nothing for a request without a body.</summary>
     public static BodyShape Of(HttpRequest request)
     {
-        var canHaveBody = request.HttpContext.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody
+        var canHaveBody = request.HttpContext.Features.Find<IHttpRequestBodyDetectionFeature>()?.CanHaveBody
             ?? (request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0);
         if (!canHaveBody)
         {

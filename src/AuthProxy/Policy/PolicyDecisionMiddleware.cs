@@ -60,7 +60,9 @@ internal sealed class PolicyDecisionMiddleware
                 : Full(context);
         }
 
-        var decision = RequestDecision.Start(context, _time.GetTimestamp(), route.Config.RouteId);
+        // Put on the request only when forwarded or handed to the full path: the reading between
+        // is done against the feature caches the steps before filled.
+        var decision = RequestDecision.Create(_time.GetTimestamp(), route.Config.RouteId);
         if (authorize.Count != 1 || BearerPolicy(context, metadata, authorize[0], out var token) is not { } definition)
         {
             return Full(context, decision);
@@ -72,11 +74,11 @@ internal sealed class PolicyDecisionMiddleware
     }
 
     /// <summary>Authentication and authorization by ASP.NET Core's middleware, timed as a decision.</summary>
-    private Task Full(HttpContext context) => Full(context, RequestDecision.Start(context, _time.GetTimestamp()));
+    private Task Full(HttpContext context) => Full(context, RequestDecision.Create(_time.GetTimestamp()));
 
     private Task Full(HttpContext context, RequestDecision decision)
     {
-        decision.SetAsResultFeature(context);
+        decision.AttachTo(context).SetAsResultFeature(context);
         return _full.Invoke(context);
     }
 
@@ -90,7 +92,7 @@ internal sealed class PolicyDecisionMiddleware
     {
         if (validation.Caller is { } caller && Allowed(context, decision, caller, definition))
         {
-            return _results.AllowAsync(_next, context, definition, decision);
+            return _results.AllowAsync(_next, context, definition, decision.AttachTo(context));
         }
 
         decision.BearerValidation = validation;
@@ -156,7 +158,7 @@ internal sealed class PolicyDecisionMiddleware
             return false;
         }
 
-        decision.User = caller.Principal; // HttpContext.User, without looking the feature up again
+        decision.User = caller.Principal; // HttpContext.User once the decision is the request's
         decision.Allowed = allowed;
         return true;
     }

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Security.Claims;
 using AuthProxy.Authentication;
+using AuthProxy.Hosting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.Features.Authentication;
 
@@ -10,9 +11,9 @@ namespace AuthProxy.Policy;
 /// What the policy step decided about one request, in the request's authentication feature (the
 /// one <see cref="HttpContext.User"/> reads and writes): when the decision started, the graph the
 /// request asked for, the identity to forward, and the Bearer token's validation. One object set
-/// once when the decision starts, instead of a feature of each kind: every feature set makes the
-/// request's feature caches fetch again, and the server looks features of its own kinds up
-/// directly rather than in a list.
+/// once, when the policy step has read the request, instead of a feature of each kind: every
+/// feature set makes the request's feature caches fetch again, and the server looks features of
+/// its own kinds up directly rather than in a list.
 /// </summary>
 /// <remarks>
 /// The server starts every request with no authentication feature, so nothing of one request's
@@ -86,26 +87,37 @@ internal sealed class RequestDecision : IHttpAuthenticationFeature, IAuthenticat
     /// as the result feature too, which the authorization middleware then fills instead of setting
     /// features of its own in place of this one.
     /// </summary>
-    public void SetAsResultFeature(HttpContext context) => context.Features.Set<IAuthenticateResultFeature>(this);
+    public void SetAsResultFeature(HttpContext context) => context.Features.Put<IAuthenticateResultFeature>(this);
 
     /// <summary>This request's decision, or null when none started.</summary>
-    public static RequestDecision? Of(HttpContext context) => context.Features.Get<IHttpAuthenticationFeature>() as RequestDecision;
+    public static RequestDecision? Of(HttpContext context) => context.Features.Find<IHttpAuthenticationFeature>() as RequestDecision;
 
     /// <summary>This request's decision; started untimed (keeping any caller already set) when none was.</summary>
     public static RequestDecision For(HttpContext context)
     {
-        var current = context.Features.Get<IHttpAuthenticationFeature>();
+        var current = context.Features.Find<IHttpAuthenticationFeature>();
         return current as RequestDecision ?? Start(context, startedAt: null, route: null, current?.User);
     }
 
     /// <summary>
-    /// Starts the request's decision, in the policy step: nothing before it authenticates, so the
-    /// request has no caller yet.
+    /// Starts a decision on its own, not yet the request's: the policy step reads the request first
+    /// and puts it on the request (<see cref="AttachTo"/>) once, when it forwards or hands over to the
+    /// full path. Setting a feature makes every cached feature of the request fetch again, so it is
+    /// left until the request's own reading is done.
     /// </summary>
-    public static RequestDecision Start(HttpContext context, long? startedAt, string? route = null, ClaimsPrincipal? user = null)
+    public static RequestDecision Create(long? startedAt, string? route = null) => new(startedAt, user: null) { Route = route };
+
+    /// <summary>Makes this the request's decision (and its authentication feature); returns it.</summary>
+    public RequestDecision AttachTo(HttpContext context)
     {
-        var decision = new RequestDecision(startedAt, user) { Route = route };
-        context.Features.Set<IHttpAuthenticationFeature>(decision);
-        return decision;
+        context.Features.Put<IHttpAuthenticationFeature>(this);
+        return this;
     }
+
+    /// <summary>
+    /// Starts the request's decision as its authentication feature at once, keeping
+    /// <paramref name="user"/> as its caller.
+    /// </summary>
+    public static RequestDecision Start(HttpContext context, long? startedAt, string? route = null, ClaimsPrincipal? user = null) =>
+        new RequestDecision(startedAt, user) { Route = route }.AttachTo(context);
 }

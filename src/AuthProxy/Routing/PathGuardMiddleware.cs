@@ -1,5 +1,6 @@
 using AuthProxy.Configuration;
 using AuthProxy.Errors;
+using AuthProxy.Hosting;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
@@ -18,7 +19,7 @@ internal sealed class PathGuardMiddleware(RequestDelegate next, IOptions<AuthPro
     {
         var request = context.Request;
         var path = (request.PathBase.HasValue ? request.PathBase.Add(request.Path).Value : request.Path.Value) ?? string.Empty;
-        var rawTarget = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? string.Empty;
+        var rawTarget = context.Features.Find<IHttpRequestFeature>()?.RawTarget ?? string.Empty;
         if (_guard.Check(rawTarget, path) is { } problem)
         {
             return RefusalWriter.WriteAsync(context, new Refusal(RefusalKind.BadPath, problem.Message));
