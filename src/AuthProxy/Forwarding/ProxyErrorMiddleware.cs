@@ -34,7 +34,7 @@ internal sealed partial class ProxyErrorMiddleware(RequestDelegate next, AuthPro
         }
 
         var route = proxy?.Route.Config;
-        var tls = context.Features.Get<UpstreamTlsSlot>()?.Failure ?? UpstreamTlsException.Find(error.Exception);
+        var tls = context.Features.Find<UpstreamTlsSlot>()?.Failure ?? UpstreamTlsException.Find(error.Exception);
         if (tls is not null)
         {
             metrics.UpstreamTlsFailed(cluster, tls.Word);

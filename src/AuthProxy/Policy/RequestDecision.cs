@@ -96,7 +96,7 @@ internal sealed class RequestDecision : IHttpAuthenticationFeature, IAuthenticat
     public static RequestDecision For(HttpContext context)
     {
         var current = context.Features.Find<IHttpAuthenticationFeature>();
-        return current as RequestDecision ?? Start(context, startedAt: null, route: null, current?.User);
+        return current as RequestDecision ?? new RequestDecision(startedAt: null, current?.User).AttachTo(context);
     }
 
     /// <summary>
@@ -113,11 +113,4 @@ internal sealed class RequestDecision : IHttpAuthenticationFeature, IAuthenticat
         context.Features.Put<IHttpAuthenticationFeature>(this);
         return this;
     }
-
-    /// <summary>
-    /// Starts the request's decision as its authentication feature at once, keeping
-    /// <paramref name="user"/> as its caller.
-    /// </summary>
-    public static RequestDecision Start(HttpContext context, long? startedAt, string? route = null, ClaimsPrincipal? user = null) =>
-        new RequestDecision(startedAt, user) { Route = route }.AttachTo(context);
 }
