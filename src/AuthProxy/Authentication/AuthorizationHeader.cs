@@ -19,9 +19,15 @@ internal static class AuthorizationHeader
 
     /// <inheritdoc cref="TryRead(HttpRequest, string, out string)"/>
     /// <remarks>The credential as it stands in the header: no copy is made.</remarks>
-    public static HeaderRead TryReadInPlace(HttpRequest request, string scheme, out ReadOnlySpan<char> credential)
+    public static HeaderRead TryReadInPlace(HttpRequest request, string scheme, out ReadOnlySpan<char> credential) =>
+        TryReadInPlace(request, scheme, out _, out credential);
+
+    /// <inheritdoc cref="TryReadInPlace(HttpRequest, string, out ReadOnlySpan{char})"/>
+    /// <param name="header">The header's whole value, the string <paramref name="credential"/> stands in; null when absent or repeated.</param>
+    public static HeaderRead TryReadInPlace(HttpRequest request, string scheme, out string? header, out ReadOnlySpan<char> credential)
     {
         credential = default;
+        header = null;
         var values = request.Headers.Authorization;
         if (values.Count == 0)
         {
@@ -33,7 +39,8 @@ internal static class AuthorizationHeader
             return HeaderRead.Ambiguous;
         }
 
-        var value = values[0].AsSpan().Trim();
+        header = values[0];
+        var value = header.AsSpan().Trim();
         if (!value.StartsWith(scheme, StringComparison.OrdinalIgnoreCase))
         {
             return HeaderRead.Absent;

@@ -46,7 +46,7 @@ internal sealed class TokenValidator
 
     /// <summary>
     /// Validates a token for <paramref name="use"/> (see <see cref="TokenUse"/> for what each checks),
-    /// in full: callers that may hold a remembered token ask <see cref="Remembered"/> first. A token
+    /// in full: callers that may hold a remembered token ask <see cref="Remembered(ReadOnlySpan{char})"/> first. A token
     /// checked for a request is remembered at its second full check.
     /// </summary>
     public async ValueTask<TokenValidation> ValidateAsync(string token, TokenUse use, CancellationToken cancellationToken)
@@ -142,9 +142,14 @@ internal sealed class TokenValidator
     /// token through the full check, which then says exactly why it is refused. Takes the token as
     /// it stands in the request, so a remembered one costs no copy.
     /// </summary>
-    public TokenValidation? Remembered(ReadOnlySpan<char> token)
+    public TokenValidation? Remembered(ReadOnlySpan<char> token) => Remembered(header: null, token);
+
+    /// <inheritdoc cref="Remembered(ReadOnlySpan{char})"/>
+    /// <param name="header">The request's whole <c>Authorization</c> value, which <paramref name="token"/> stands in, when
+    /// at hand: a connection that sends the same header again finds its entry by it (<see cref="VerifiedTokenCache.TryGet(string?, ReadOnlySpan{char}, out VerifiedTokenEntry?)"/>).</param>
+    public TokenValidation? Remembered(string? header, ReadOnlySpan<char> token)
     {
-        if (!_verified.TryGet(token, out var entry) || entry.Expires is { } expires && expires <= _time.GetUtcNow()
+        if (!_verified.TryGet(header, token, out var entry) || entry.Expires is { } expires && expires <= _time.GetUtcNow()
             || !_users.TryFind(entry.Subject, out var user))
         {
             return null;

@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 using AuthProxy.Caching;
 using AuthProxy.Keys;
 using AuthProxy.Configuration;
@@ -21,6 +22,16 @@ namespace AuthProxy.Authentication;
 /// of the hashes of tokens checked once, as TinyLFU's doorkeeper), so clients that send a new token
 /// every time pay no cache insertion, and cannot crowd the tokens in use out of it.
 /// </summary>
+/// <remarks>
+/// A client on a kept-alive connection sends the same <c>Authorization</c> header again and again,
+/// and Kestrel hands the request the very string it made for the last one when the bytes are the
+/// same. So each entry found by its text is also noted against that header string (a
+/// <see cref="ConditionalWeakTable{TKey, TValue}"/>, which holds neither alive), and the connection's
+/// next request finds it by reference, without hashing or comparing the token's text. The same string
+/// is the same text, so it is the same token; the entry is then trusted only as a cache hit is (its
+/// <see cref="VerifiedTokenEntry.RememberedUntil"/> and keys here, the rest by the validator), and a
+/// note lives only as long as its connection keeps the header.
+/// </remarks>
 internal sealed class VerifiedTokenCache : IDisposable
 {
     /// <summary>Slots of the doorkeeper: the hash of the last token checked once that fell in each.</summary>
@@ -33,6 +44,7 @@ internal sealed class VerifiedTokenCache : IDisposable
     public static readonly TimeSpan MaxAge = TimeSpan.FromMinutes(10);
 
     private readonly MemoryCache _cache;
+    private readonly ConditionalWeakTable<string, VerifiedTokenEntry> _byHeader = new();
     private readonly TimeProvider _time;
     private readonly int[] _seen = new int[SeenSlots];
     private readonly bool _enabled;
@@ -68,10 +80,26 @@ internal sealed class VerifiedTokenCache : IDisposable
     /// A remembered token whose issuer still serves the same keys; false sends it through the full
     /// check. Looked up by the text as it stands in the request's header: a hit costs no copy of it.
     /// </summary>
-    public bool TryGet(ReadOnlySpan<char> token, [NotNullWhen(true)] out VerifiedTokenEntry? entry)
+    public bool TryGet(ReadOnlySpan<char> token, [NotNullWhen(true)] out VerifiedTokenEntry? entry) => TryGet(header: null, token, out entry);
+
+    /// <inheritdoc cref="TryGet(ReadOnlySpan{char}, out VerifiedTokenEntry?)"/>
+    /// <param name="header">The request's whole <c>Authorization</c> value, which <paramref name="token"/> stands in: an entry
+    /// found is noted against it, and found by it when the same string comes again (see the remarks).</param>
+    public bool TryGet(string? header, ReadOnlySpan<char> token, [NotNullWhen(true)] out VerifiedTokenEntry? entry)
     {
+        if (header is not null && _byHeader.TryGetValue(header, out entry) && entry.RememberedUntil > _time.GetUtcNow() && entry.KeysUnchanged())
+        {
+            Interlocked.Increment(ref _hits);
+            return true;
+        }
+
         if (_cache.TryGetValue(token, out entry) && entry is not null && entry.KeysUnchanged())
         {
+            if (header is not null)
+            {
+                _byHeader.AddOrUpdate(header, entry);
+            }
+
             Interlocked.Increment(ref _hits);
             return true;
         }
@@ -99,6 +127,7 @@ internal sealed class VerifiedTokenCache : IDisposable
 
         if (until > now)
         {
+            entry.RememberUntil(until);
             _cache.Set(token, entry, new MemoryCacheEntryOptions { AbsoluteExpiration = until, Size = token.Length + EntryOverhead });
         }
     }

@@ -27,6 +27,15 @@ internal sealed class VerifiedTokenEntry(string token, TrustedIssuer issuer, Key
 
     public DateTimeOffset? Expires { get; } = expires;
 
+    /// <summary>
+    /// Until when the cache keeps it: its <see cref="Expires"/>, or <see cref="VerifiedTokenCache.MaxAge"/> after it was
+    /// remembered when sooner. Set once, before the cache holds it.
+    /// </summary>
+    public DateTimeOffset RememberedUntil { get; private set; } = DateTimeOffset.MinValue;
+
+    /// <summary>Sets <see cref="RememberedUntil"/>: only <see cref="VerifiedTokenCache.Add"/> does, before the entry is in the cache.</summary>
+    public void RememberUntil(DateTimeOffset until) => RememberedUntil = until;
+
     public string[] Ancestors { get; } = ancestors;
 
     private CallerIdentity? _caller;

@@ -17,6 +17,7 @@ internal sealed class AuthPolicyDefinition
     {
         Name = name;
         Schemes = schemes;
+        TakesBearer = schemes.Contains(AuthSchemes.Bearer);
         Graph = graph;
         Privileges = privileges;
         ErrorStyle = errorStyle;
@@ -36,6 +37,9 @@ internal sealed class AuthPolicyDefinition
 
     /// <summary><see cref="AuthSchemes.Bearer"/> and/or <see cref="AuthSchemes.Basic"/>, in the file's order.</summary>
     public ImmutableArray<string> Schemes { get; }
+
+    /// <summary>Whether <see cref="Schemes"/> holds <see cref="AuthSchemes.Bearer"/>: asked on every request with a Bearer token.</summary>
+    public bool TakesBearer { get; }
 
     /// <summary>Where the request's graph is; null when the route is not graph-scoped.</summary>
     public GraphSource? Graph { get; }

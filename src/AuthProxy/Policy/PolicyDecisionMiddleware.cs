@@ -10,7 +10,7 @@ namespace AuthProxy.Policy;
 /// with a Bearer token is decided here, by the same <see cref="AuthPolicyHandler.Evaluate"/> the
 /// policy handler runs, and forwarded through the same <see cref="RefusalResultHandler.AllowAsync"/>:
 /// a token <see cref="VerifiedTokenCache"/> remembers (checked again for expiry, user and revocation
-/// by <see cref="TokenValidator.Remembered"/>), and any other token after <see cref="TokenValidator"/>
+/// by <see cref="TokenValidator.Remembered(string?, ReadOnlySpan{char})"/>), and any other token after <see cref="TokenValidator"/>
 /// has checked it in full (what JwtBearer's <c>Bearer</c> scheme would run), without any per-request
 /// object of the authentication and authorization services.
 /// Anonymous proxied routes, which that middleware would only pass on, are passed on at once.
@@ -63,12 +63,12 @@ internal sealed class PolicyDecisionMiddleware
         // Put on the request only when forwarded or handed to the full path: the reading between
         // is done against the feature caches the steps before filled.
         var decision = RequestDecision.Create(_time.GetTimestamp(), route.Config.RouteId);
-        if (authorize.Count != 1 || BearerPolicy(context, metadata, authorize[0], out var token) is not { } definition)
+        if (authorize.Count != 1 || BearerPolicy(context, metadata, authorize[0], out var header, out var token) is not { } definition)
         {
             return Full(context, decision);
         }
 
-        return _tokens.Remembered(token) is { } remembered
+        return _tokens.Remembered(header, token) is { } remembered
             ? Decide(context, decision, definition, remembered)
             : CheckAndDecide(context, decision, definition, token.ToString());
     }
@@ -136,15 +136,17 @@ internal sealed class PolicyDecisionMiddleware
     /// The routes-file policy of a proxied route that takes Bearer and decides without reading the
     /// body, when the request carries a Bearer token; null for everything else, which the full path decides.
     /// </summary>
-    private AuthPolicyDefinition? BearerPolicy(HttpContext context, EndpointMetadataCollection metadata, IAuthorizeData authorize, out ReadOnlySpan<char> token)
+    private AuthPolicyDefinition? BearerPolicy(HttpContext context, EndpointMetadataCollection metadata, IAuthorizeData authorize, out string? header,
+        out ReadOnlySpan<char> token)
     {
+        header = null;
         token = default;
         return authorize.Roles is null && authorize.AuthenticationSchemes is null && metadata.GetMetadata<IAllowAnonymous>() is null
             && metadata.GetMetadata<AuthorizationPolicy>() is null && metadata.GetMetadata<IAuthorizationRequirementData>() is null
             && _policies.FromRoutesFile(authorize.Policy) is { } definition
-            && definition.Schemes.Contains(AuthSchemes.Bearer)
+            && definition.TakesBearer
             && definition.Graph is not { Kind: GraphSourceKind.Query } // the body is read: the policy handler's asynchronous decision
-            && AuthorizationHeader.TryReadInPlace(context.Request, AuthSchemes.Bearer, out token) == HeaderRead.Found
+            && AuthorizationHeader.TryReadInPlace(context.Request, AuthSchemes.Bearer, out header, out token) == HeaderRead.Found
             && !token.IsEmpty
             ? definition
             : null;

@@ -28,18 +28,25 @@ public sealed class VerifiedTokenCacheTests(BackendProcess backend)
             settings: new Dictionary<string, string> { ["Security:JWT:HMAC:Secret"] = "@secret.txt" }, directory: directory);
         var token = TestTokens.Hs256(TestTokens.Claims("kevin", "social"), secret: SecretA);
 
+        // The token's client keeps one connection, and sends nothing else on it: from its third
+        // request on, the entry is found by the header string Kestrel hands over again.
+        using var kept = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1 }) { BaseAddress = proxy.BaseAddress };
         for (var i = 0; i < 3; i++)
         {
-            Assert.Equal(HttpStatusCode.OK, await StatusAsync(proxy, token));
+            using var ok = await kept.SendAsync(Http.Get("/restpp/query/social/q", token));
+            Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
         }
 
         await ProxyHost.ReplaceFileAsync(Path.Combine(directory, "secret.txt"), SecretB);
         var rotated = TestTokens.Hs256(TestTokens.Claims("kevin", "social"), secret: SecretB);
         await ProxyHost.EventuallyAsync(async () => await StatusAsync(proxy, rotated) == HttpStatusCode.OK, "the new secret is in force");
 
-        using var response = await proxy.Client.SendAsync(Http.Get("/restpp/query/social/q", token));
-        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-        Assert.Contains("failed signature verification", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        foreach (var client in new[] { kept, proxy.Client })
+        {
+            using var response = await client.SendAsync(Http.Get("/restpp/query/social/q", token));
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+            Assert.Contains("failed signature verification", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
     }
 
     [Fact]
@@ -69,6 +76,33 @@ public sealed class VerifiedTokenCacheTests(BackendProcess backend)
         using var afterRevoke = await proxy.Client.SendAsync(Http.Get("/restpp/query/social/q", own));
         Assert.Equal(HttpStatusCode.Unauthorized, afterRevoke.StatusCode);
         Assert.Contains("has been revoked", await afterRevoke.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ATokenReusedOnItsConnection_IsCheckedInFullAgain_OnceRememberedForTheLongestATokenIsKept()
+    {
+        // The client's connection is kept alive, so from its third request on the entry is found by
+        // the header string Kestrel hands over again: that look-up too ends at the entry's time.
+        var time = new FakeTimeProvider(TimeProvider.System.GetUtcNow());
+        await using var proxy = await ProxyHost.StartAsync(TestRoutes.Standard(backend.BaseAddress), time: time);
+        var now = time.GetUtcNow().ToUnixTimeSeconds();
+        var token = TestTokens.Hs256(new JsonObject { ["sub"] = "kevin", ["graph"] = "social", ["iat"] = now, ["exp"] = now + 3600 });
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, await StatusAsync(proxy, token));
+        }
+
+        var size = token.Length + VerifiedTokenCache.EntryOverhead;
+        await AssertMetricsAsync(proxy, hits: 3, misses: 2, entries: 1, size: size);
+
+        time.Advance(VerifiedTokenCache.MaxAge - TimeSpan.FromSeconds(1));
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(proxy, token));
+        await AssertMetricsAsync(proxy, hits: 4, misses: 2, entries: 1, size: size);
+
+        time.Advance(TimeSpan.FromSeconds(2)); // the token lives on; the entry does not
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(proxy, token));
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(proxy, token));
+        await AssertMetricsAsync(proxy, hits: 5, misses: 3, entries: 1, size: size); // checked in full once, then remembered anew
     }
 
     [Fact]
