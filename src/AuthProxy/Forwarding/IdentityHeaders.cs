@@ -33,8 +33,30 @@ internal static class IdentityHeaders
     /// A value safe in a header: printable ASCII is kept as is; anything else (non-ASCII names,
     /// control characters) is percent-encoded as UTF-8, so the backend never sees a raw CR or LF.
     /// </summary>
-    public static string Encode(string value) =>
-        value.AsSpan().ContainsAnyExcept(HeaderSafe) || value.Contains('%', StringComparison.Ordinal) ? Uri.EscapeDataString(value) : value;
+    /// <remarks>
+    /// Runs for the user and the graph of every forwarded request, and both are short: a plain loop
+    /// over the characters answers before a vectorised search has set itself up.
+    /// </remarks>
+    public static string Encode(string value) => IsHeaderSafe(value) ? value : Uri.EscapeDataString(value);
+
+    /// <summary>Whether every character of <paramref name="value"/> is in <see cref="HeaderSafe"/> (printable ASCII but <c>"</c>, <c>%</c> and <c>\</c>).</summary>
+    private static bool IsHeaderSafe(string value)
+    {
+        if (value.Length > 64)
+        {
+            return !value.AsSpan().ContainsAnyExcept(HeaderSafe);
+        }
+
+        foreach (var c in value)
+        {
+            if (c is < ' ' or > '~' or '"' or '%' or '\\')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     /// <summary>
     /// One value of a comma-separated list (an array claim in a header): as <see cref="Encode"/>,

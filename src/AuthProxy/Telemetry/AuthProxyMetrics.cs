@@ -15,7 +15,7 @@ internal sealed class AuthProxyMetrics
 {
     public const string MeterName = "AuthProxy";
 
-    private readonly ConcurrentDictionary<DecisionKey, StrongBox<long>> _decisionCounts = new();
+    private readonly ConcurrentDictionary<DecisionKey, StrongBox<long>> _decisionCounts = new(DecisionKey.Comparer);
     private long _decisionsOverflow;
     private readonly Histogram<double> _decisionDuration;
     private readonly Counter<long> _keyFetches;
@@ -204,4 +204,33 @@ internal sealed class AuthProxyMetrics
 }
 
 /// <summary>One series of <c>authproxy.decisions</c>.</summary>
-internal readonly record struct DecisionKey(string Route, string Result, string Reason);
+internal readonly record struct DecisionKey(string Route, string Result, string Reason)
+{
+    /// <summary>
+    /// How the counts are looked up on every decision. Its values are AuthProxy's own: route ids from
+    /// the routes file, results and reasons from fixed lists, never a client's words. So a plain
+    /// FNV-1a over their characters does, where the default comparer hashes each of the three with
+    /// the randomised string hash, and the same string, as on every request of a route, compares
+    /// equal by reference.
+    /// </summary>
+    public static IEqualityComparer<DecisionKey> Comparer { get; } = new KeyComparer();
+
+    private sealed class KeyComparer : IEqualityComparer<DecisionKey>
+    {
+        public bool Equals(DecisionKey x, DecisionKey y) => Same(x.Route, y.Route) && Same(x.Result, y.Result) && Same(x.Reason, y.Reason);
+
+        public int GetHashCode(DecisionKey key) => (int)Hash(Hash(Hash(2166136261u, key.Route), key.Result), key.Reason);
+
+        private static bool Same(string x, string y) => ReferenceEquals(x, y) || string.Equals(x, y, StringComparison.Ordinal);
+
+        private static uint Hash(uint hash, string text)
+        {
+            foreach (var c in text)
+            {
+                hash = (hash ^ c) * 16777619u;
+            }
+
+            return (hash ^ 0xFF) * 16777619u; // ends each part, so ("ab", "c") and ("a", "bc") differ
+        }
+    }
+}

@@ -46,6 +46,26 @@ public sealed class DecisionCountTests
     }
 
     [Fact]
+    public void ASeries_IsItsValues_NotTheStringsThatCarryThem()
+    {
+        // A route's id is a new string after every reload of the routes file: still the same series.
+        var (metrics, collector, services) = Create();
+        using (services)
+        using (collector)
+        {
+            metrics.Decided("query", "allowed", "none", TimeSpan.Zero);
+            metrics.Decided(new string("query".AsSpan()), new string("allowed".AsSpan()), new string("none".AsSpan()), TimeSpan.Zero);
+            metrics.Decided("quer", "yallowed", "none", TimeSpan.Zero); // the same characters, split otherwise
+            metrics.Decided("query", "allowe", "dnone", TimeSpan.Zero);
+
+            collector.RecordObservableInstruments();
+            var series = collector.GetMeasurementSnapshot().ToDictionary(
+                m => $"{m.Tags["route"]}|{m.Tags["result"]}|{m.Tags["reason"]}", m => m.Value);
+            Assert.Equal(new Dictionary<string, long> { ["query|allowed|none"] = 2, ["quer|yallowed|none"] = 1, ["query|allowe|dnone"] = 1 }, series);
+        }
+    }
+
+    [Fact]
     public void BeyondItsSeriesLimit_DecisionsCountIntoOneOverflowSeries()
     {
         var (metrics, collector, services) = Create();
