@@ -57,6 +57,21 @@ internal sealed class CallerIdentity : ClaimsIdentity
     /// <summary>The revocation keys of the tokens this token was made with (AuthProxy's own tokens only).</summary>
     internal string[] Ancestors { get; init; } = [];
 
+    private Policy.ForwardedIdentity? _lastAllowed;
+
+    /// <summary>
+    /// What this caller was last allowed, with the policy and graph it was decided on. A remembered
+    /// token keeps its caller (one per token and user), so its next request for the same policy and
+    /// graph is allowed the same, without evaluating again (<see cref="Policy.PolicyDecisionMiddleware"/>):
+    /// the caller's user, its token's claims and the policy object are fixed, and a changed user or
+    /// routes file comes with a new caller or a new policy.
+    /// </summary>
+    internal Policy.ForwardedIdentity? LastAllowed
+    {
+        get => Volatile.Read(ref _lastAllowed);
+        set => Volatile.Write(ref _lastAllowed, value);
+    }
+
     public override string Name => User.Name;
 
     private CallerPrincipal? _principal;

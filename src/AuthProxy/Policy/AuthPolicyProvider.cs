@@ -62,9 +62,16 @@ internal sealed partial class AuthPolicyProvider : IAuthorizationPolicyProvider
             return snapshot.DefaultPolicy;
         }
 
-        return IsReserved(policyName) || BuiltInPolicies.All.ContainsKey(policyName) || !snapshot.Policies.TryGetValue(policyName, out var definition)
+        if (snapshot.Answers.TryGetValue(policyName, out var answer))
+        {
+            return answer.Definition; // asked with this endpoint's name before, against this version
+        }
+
+        var definition = IsReserved(policyName) || BuiltInPolicies.All.ContainsKey(policyName) || !snapshot.Policies.TryGetValue(policyName, out var found)
             ? null
-            : definition;
+            : found;
+        snapshot.Answers.AddOrUpdate(policyName, new PolicyAnswer(definition));
+        return definition;
     }
 
     /// <summary>The two names YARP maps itself (AllowAnonymous, the default policy).</summary>

@@ -155,13 +155,42 @@ internal sealed class PolicyDecisionMiddleware
     /// <summary>Whether the policy allows an authenticated caller on this route; when it does, the request carries that caller and the identity to forward.</summary>
     private static bool Allowed(HttpContext context, RequestDecision decision, CallerIdentity caller, AuthPolicyDefinition definition)
     {
+        if (caller.LastAllowed is { } last && ReferenceEquals(last.Policy, definition) && NamesGraph(context, definition, last.Graph, decision))
+        {
+            decision.User = caller.Principal;
+            decision.Allowed = last; // decided so before: the same caller, policy object and graph
+            return true;
+        }
+
         if (AuthPolicyHandler.Evaluate(context, caller, definition, bodyProblem: null, out var allowed, decision) is not null)
         {
             return false;
         }
 
+        caller.LastAllowed = allowed;
         decision.User = caller.Principal; // HttpContext.User once the decision is the request's
         decision.Allowed = allowed;
+        return true;
+    }
+
+    /// <summary>
+    /// Whether the request names exactly <paramref name="graph"/>, read as the policy reads it (and
+    /// no other graph, no twin of it): then, as the policy's evaluation would, it notes the graph asked for.
+    /// A policy without a graph source decides on the caller's alone.
+    /// </summary>
+    private static bool NamesGraph(HttpContext context, AuthPolicyDefinition definition, string? graph, RequestDecision decision)
+    {
+        if (definition.Graph is not { } source)
+        {
+            return true;
+        }
+
+        if (source.TryRead(context, out var requested) != GraphRead.Found || !string.Equals(requested, graph, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        decision.RequestedGraph = requested;
         return true;
     }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Runtime.CompilerServices;
 using AuthProxy.Policy;
 using Microsoft.Extensions.Primitives;
 using Yarp.ReverseProxy.Configuration;
@@ -50,5 +51,18 @@ internal sealed class RoutesSnapshot : IProxyConfig
     public AuthPolicyDefinition? PolicyOf(RouteConfig route) =>
         route.AuthorizationPolicy is { } name && Policies.TryGetValue(name, out var definition) ? definition : null;
 
+    /// <summary>
+    /// What <see cref="AuthPolicyProvider.FromRoutesFile"/> answered against this version, by the very
+    /// string it was asked with: each endpoint asks with its own policy name on every request. Held
+    /// weakly, and gone with the version, so a reload is never answered from it.
+    /// </summary>
+    internal ConditionalWeakTable<string, PolicyAnswer> Answers { get; } = new();
+
     internal void SignalReplaced() => _changed.Cancel();
+}
+
+/// <summary>One answer of <see cref="RoutesSnapshot.Answers"/>: the policy, or null for none.</summary>
+internal sealed class PolicyAnswer(AuthPolicyDefinition? definition)
+{
+    public AuthPolicyDefinition? Definition { get; } = definition;
 }

@@ -66,6 +66,51 @@ public sealed partial class RememberedDecisionTests(BackendProcess backend)
     }
 
     [Fact]
+    public async Task ARememberedCaller_IsAllowedAgain_OnlyOnTheGraphItWasAllowedOn_AsTheRequestNamesIt()
+    {
+        await using var proxy = await ProxyHost.StartAsync(TestRoutes.Standard(backend.BaseAddress));
+        var token = TestTokens.Hs256(TestTokens.Claims("kevin")); // no graph scope: kevin's grants decide
+
+        async Task<string> AllowedAsync(HttpRequestMessage request)
+        {
+            using var response = await proxy.Client.SendAsync(request);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            return (await response.EchoAsync()).GetProperty("headers").GetProperty("X-AuthProxy-Graph").GetString()!;
+        }
+
+        async Task RefusedAsync(HttpRequestMessage request, string because)
+        {
+            using var response = await proxy.Client.SendAsync(request);
+            Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(body.Contains(because, StringComparison.Ordinal), body);
+        }
+
+        HttpRequestMessage ByHeader(params string[] graphs)
+        {
+            var request = Http.Get("/gsql/v1/schema", token);
+            foreach (var graph in graphs)
+            {
+                request.Headers.TryAddWithoutValidation("GSQL-GRAPH", graph);
+            }
+
+            return request;
+        }
+
+        for (var round = 0; round < 3; round++)
+        {
+            Assert.Equal("social", await AllowedAsync(Http.Get("/restpp/query/social/q", token)));
+            await RefusedAsync(Http.Get("/restpp/query/finance/q", token), "user kevin has no access to graph finance");
+            Assert.Equal("social", await AllowedAsync(ByHeader("social")));
+            await RefusedAsync(ByHeader("social", "finance"), "no access to graph social, finance"); // one line, as HttpClient joins them
+            await RefusedAsync(ByHeader("finance"), "user kevin has no access to graph finance");
+            var twin = ByHeader("social");
+            twin.Headers.TryAddWithoutValidation("GSQL_GRAPH", "finance");
+            await RefusedAsync(twin, "send the graph only as");
+        }
+    }
+
+    [Fact]
     public async Task ARememberedToken_MeetsThePolicyInForce_AfterTheRoutesFileChanges()
     {
         await using var proxy = await ProxyHost.StartAsync(TestRoutes.Standard(backend.BaseAddress));
