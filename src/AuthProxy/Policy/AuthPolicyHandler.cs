@@ -42,7 +42,13 @@ internal sealed class AuthPolicyHandler(IOptions<AuthProxyOptions> options) : Au
     /// the token's claims, then graph scope, then privileges. Null when the request is allowed, with
     /// <paramref name="allowed"/> the identity to forward; otherwise the refusal.
     /// </summary>
-    /// <remarks>Also what <see cref="PolicyDecisionMiddleware"/> decides remembered tokens with, so both paths decide alike.</remarks>
+    /// <remarks>
+    /// Also what <see cref="PolicyDecisionMiddleware"/> decides remembered tokens with, so both paths decide alike.
+    /// Its answer depends on the caller, the policy and the graph the request names, and on nothing
+    /// else of the request: the middleware reuses an allowed answer on exactly that basis
+    /// (<see cref="CallerIdentity.LastAllowed"/>), so a check of anything more (the method, the path,
+    /// the time) belongs in the key of that reuse too.
+    /// </remarks>
     /// <param name="decision">The request's decision, which notes the graph asked for; looked up when not given.</param>
     internal static Refusal? Evaluate(HttpContext http, CallerIdentity caller, AuthPolicyDefinition definition, string? bodyProblem, out ForwardedIdentity? allowed,
         RequestDecision? decision = null)
