@@ -30,11 +30,11 @@ internal sealed class IdentityTransform(bool enableAuth) : RequestTransform
 
         if (identity is not null)
         {
-            outgoing.TryAddWithoutValidation(IdentityHeaders.User, IdentityHeaders.Encode(identity.Caller.User.Name));
+            outgoing.TryAddWithoutValidation(IdentityHeaders.User, identity.UserHeader);
             outgoing.TryAddWithoutValidation(IdentityHeaders.Scheme, identity.Caller.Scheme);
-            if (identity.Graph is not null)
+            if (identity.GraphHeader is { } graph)
             {
-                outgoing.TryAddWithoutValidation(IdentityHeaders.Graph, IdentityHeaders.Encode(identity.Graph));
+                outgoing.TryAddWithoutValidation(IdentityHeaders.Graph, graph);
             }
 
             foreach (var claim in identity.Claims)

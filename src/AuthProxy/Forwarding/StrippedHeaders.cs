@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Collections.Immutable;
 using AuthProxy.Routing;
+using Microsoft.Net.Http.Headers;
 
 namespace AuthProxy.Forwarding;
 
@@ -155,7 +156,15 @@ internal sealed class StrippedHeaders
         _prefixes = [.. buckets.Select(b => b is null ? [] : b.ToArray())];
         _shortPrefixes = [.. shortPrefixes];
         HasRouteEntries = hasRouteEntries;
+        _keepsAuthorization = !Matches(HeaderNames.Authorization);
     }
+
+    /// <summary>
+    /// Whether the list leaves <c>Authorization</c> alone (the default list does: the identity
+    /// transform decides it). Every authenticated request carries it, so <see cref="Matches"/>
+    /// answers it without the look-ups.
+    /// </summary>
+    private readonly bool _keepsAuthorization;
 
     /// <summary>The list every route strips.</summary>
     public static StrippedHeaders Default { get; } = new(DefaultEntries, hasRouteEntries: false);
@@ -201,7 +210,7 @@ internal sealed class StrippedHeaders
     /// </summary>
     public bool Matches(ReadOnlySpan<char> name)
     {
-        if (name.IsEmpty)
+        if (name.IsEmpty || _keepsAuthorization && name.Equals(HeaderNames.Authorization, StringComparison.OrdinalIgnoreCase))
         {
             return false;
         }

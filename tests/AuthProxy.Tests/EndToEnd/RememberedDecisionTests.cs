@@ -111,6 +111,36 @@ public sealed partial class RememberedDecisionTests(BackendProcess backend)
     }
 
     [Fact]
+    public async Task ARememberedCaller_ForwardsTheGraphItsRequestNames_EncodedAsTheFirstRequestWas()
+    {
+        await using var proxy = await ProxyHost.StartAsync(TestRoutes.Standard(backend.BaseAddress));
+        var token = TestTokens.Hs256(TestTokens.Claims("tigergraph")); // every graph
+
+        async Task<(string User, string Graph)> ForwardedAsync(string graph, bool inHeader = false)
+        {
+            var request = Http.Get(inHeader ? "/gsql/v1/schema" : $"/restpp/query/{graph}/q", token);
+            if (inHeader)
+            {
+                request.Headers.Add("GSQL-GRAPH", graph);
+            }
+
+            using var response = await proxy.Client.SendAsync(request);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var headers = (await response.EchoAsync()).GetProperty("headers");
+            return (headers.GetProperty("X-AuthProxy-User").GetString()!, headers.GetProperty("X-AuthProxy-Graph").GetString()!);
+        }
+
+        for (var round = 0; round < 3; round++)
+        {
+            Assert.Equal(("tigergraph", "gr%C3%A4ph"), await ForwardedAsync("gr%C3%A4ph"));
+            Assert.Equal(("tigergraph", "gr%C3%A4ph"), await ForwardedAsync("gr%C3%A4ph"));
+            Assert.Equal(("tigergraph", "50%25"), await ForwardedAsync("50%", inHeader: true));
+            Assert.Equal(("tigergraph", "50%25"), await ForwardedAsync("50%", inHeader: true));
+            Assert.Equal(("tigergraph", "social"), await ForwardedAsync("social"));
+        }
+    }
+
+    [Fact]
     public async Task ARememberedToken_MeetsThePolicyInForce_AfterTheRoutesFileChanges()
     {
         await using var proxy = await ProxyHost.StartAsync(TestRoutes.Standard(backend.BaseAddress));

@@ -179,6 +179,20 @@ public sealed class StrippedHeadersTests
 
     /// <summary>The bucketed look-up answers exactly as comparing the name with every entry would.</summary>
     [Fact]
+    public void Authorization_IsKeptByDefault_AndStrippedWhereARouteNamesIt_OrAPrefixOfIt()
+    {
+        // The default list answers Authorization without its look-ups; a route's entry still reaches it, in any spelling.
+        foreach (var name in new[] { "Authorization", "authorization", "AUTHORIZATION" })
+        {
+            Assert.False(StrippedHeaders.Default.Matches(name), name);
+            Assert.True(StrippedHeaders.ForRoute(new Dictionary<string, string> { [StrippedHeaders.MetadataKey] = "Authorization" }).Matches(name), name);
+            Assert.True(StrippedHeaders.ForRoute(new Dictionary<string, string> { [StrippedHeaders.MetadataKey] = "auth*" }).Matches(name), name);
+        }
+
+        Assert.True(StrippedHeaders.Default.Matches("Proxy-Authorization"));
+    }
+
+    [Fact]
     public void Matches_AgreesWithComparingEveryEntry()
     {
         var stripped = StrippedHeaders.ForRoute(new Dictionary<string, string> { [StrippedHeaders.MetadataKey] = "X-*, Y, Z-Tenant-*, x_i*" });
