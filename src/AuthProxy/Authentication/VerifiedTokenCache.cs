@@ -26,8 +26,8 @@ namespace AuthProxy.Authentication;
 /// A client on a kept-alive connection sends the same <c>Authorization</c> header again and again,
 /// and Kestrel hands the request the very string it made for the last one when the bytes are the
 /// same. So each entry found by its text is also noted against that header string (a
-/// <see cref="ConditionalWeakTable{TKey, TValue}"/>, which holds neither alive), and the connection's
-/// next request finds it by reference, without hashing or comparing the token's text. The same string
+/// <see cref="ConditionalWeakTable{TKey, TValue}"/>: a note lives as long as its string), and the
+/// connection's next request finds it by reference, without hashing or comparing the token's text. The same string
 /// is the same text, so it is the same token; the entry is then trusted only as a cache hit is (its
 /// <see cref="VerifiedTokenEntry.RememberedUntil"/> and keys here, the rest by the validator), and a
 /// note lives only as long as its connection keeps the header.

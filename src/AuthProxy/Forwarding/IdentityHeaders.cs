@@ -34,8 +34,9 @@ internal static class IdentityHeaders
     /// control characters) is percent-encoded as UTF-8, so the backend never sees a raw CR or LF.
     /// </summary>
     /// <remarks>
-    /// Runs for the user and the graph of every forwarded request, and both are short: a plain loop
-    /// over the characters answers before a vectorised search has set itself up.
+    /// Runs for the user and the graph of each forwarded identity made (a remembered caller's is
+    /// made once), and both are short: a plain loop over the characters answers before a
+    /// vectorised search has set itself up.
     /// </remarks>
     public static string Encode(string value) => IsHeaderSafe(value) ? value : Uri.EscapeDataString(value);
 
