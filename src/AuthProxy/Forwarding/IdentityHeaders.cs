@@ -33,31 +33,8 @@ internal static class IdentityHeaders
     /// A value safe in a header: printable ASCII is kept as is; anything else (non-ASCII names,
     /// control characters) is percent-encoded as UTF-8, so the backend never sees a raw CR or LF.
     /// </summary>
-    /// <remarks>
-    /// Runs for the user and the graph of each forwarded identity made (a remembered caller's is
-    /// made once), and both are short: a plain loop over the characters answers before a
-    /// vectorised search has set itself up.
-    /// </remarks>
-    public static string Encode(string value) => IsHeaderSafe(value) ? value : Uri.EscapeDataString(value);
-
-    /// <summary>Whether every character of <paramref name="value"/> is in <see cref="HeaderSafe"/> (printable ASCII but <c>"</c>, <c>%</c> and <c>\</c>).</summary>
-    private static bool IsHeaderSafe(string value)
-    {
-        if (value.Length > 64)
-        {
-            return !value.AsSpan().ContainsAnyExcept(HeaderSafe);
-        }
-
-        foreach (var c in value)
-        {
-            if (c is < ' ' or > '~' or '"' or '%' or '\\')
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    /// <remarks>A forwarded identity encodes its values once (<see cref="Policy.ForwardedIdentity.UserHeader"/>), not every request.</remarks>
+    public static string Encode(string value) => value.AsSpan().ContainsAnyExcept(HeaderSafe) ? Uri.EscapeDataString(value) : value;
 
     /// <summary>
     /// One value of a comma-separated list (an array claim in a header): as <see cref="Encode"/>,

@@ -155,19 +155,18 @@ internal sealed class PolicyDecisionMiddleware
     /// <summary>Whether the policy allows an authenticated caller on this route; when it does, the request carries that caller and the identity to forward.</summary>
     private static bool Allowed(HttpContext context, RequestDecision decision, CallerIdentity caller, AuthPolicyDefinition definition)
     {
-        if (caller.LastAllowed is { } last && ReferenceEquals(last.Policy, definition) && NamesGraph(context, definition, last.Graph, decision))
+        // Decided so before when the caller, the policy object and the graph are the same.
+        var allowed = caller.LastAllowed;
+        if (allowed is null || !ReferenceEquals(allowed.Policy, definition) || !NamesGraph(context, definition, allowed.Graph, decision))
         {
-            decision.User = caller.Principal;
-            decision.Allowed = last; // decided so before: the same caller, policy object and graph
-            return true;
+            if (AuthPolicyHandler.Evaluate(context, caller, definition, bodyProblem: null, out allowed, decision) is not null)
+            {
+                return false;
+            }
+
+            caller.LastAllowed = allowed;
         }
 
-        if (AuthPolicyHandler.Evaluate(context, caller, definition, bodyProblem: null, out var allowed, decision) is not null)
-        {
-            return false;
-        }
-
-        caller.LastAllowed = allowed;
         decision.User = caller.Principal; // HttpContext.User once the decision is the request's
         decision.Allowed = allowed;
         return true;

@@ -17,7 +17,7 @@ public sealed class IdentityHeadersTests
         for (var c = '\0'; c < 0x300; c++)
         {
             var safe = c is >= ' ' and <= '~' and not '"' and not '%' and not '\\';
-            foreach (var value in new[] { $"u{c}", $"{c}", new string('u', 40) + c, new string('u', 80) + c }) // short names, and past the plain loop
+            foreach (var value in new[] { $"u{c}", $"{c}", new string('u', 40) + c, new string('u', 80) + c }) // short names and long values
             {
                 Assert.True(safe == ReferenceEquals(value, IdentityHeaders.Encode(value)), $"U+{(int)c:X4} in a value of {value.Length}");
             }
